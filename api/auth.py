@@ -1,0 +1,49 @@
+"""Bearer-token authentication middleware and role guards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from tutor.errors import Unauthorized
+from tutor.services.principal import Principal
+
+PUBLIC_PATHS = [
+    "^/api/auth/register",
+    "^/api/auth/login",
+    "^/api/auth/refresh",
+    "^/healthz",
+    "^/readyz",
+    "^/schema",
+    "^/$",
+    "^/app",
+    "^/static",
+    "^/favicon",
+]
+
+
+class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Verifies ``Authorization: Bearer <access token>`` and sets ``request.user`` to a Principal."""
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        """Authenticate one request."""
+        header = connection.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthorizedException("missing bearer token")
+        tokens = connection.app.state.services.tokens
+        try:
+            claims = tokens.verify(token.strip(), "access")
+        except Unauthorized as exc:
+            raise NotAuthorizedException(exc.message) from exc
+        return AuthenticationResult(user=Principal(claims.user_id, claims.role), auth=claims)
+
+
+def instructor_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: the caller must be an instructor."""
+    if not isinstance(connection.user, Principal) or not connection.user.is_instructor:
+        raise PermissionDeniedException("instructors only")

@@ -1,0 +1,33 @@
+"""Enrollment routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, delete, get, post
+
+from api.params import PathId
+from tutor.container import Services
+from tutor.models.progress import EnrollIn
+from tutor.services.principal import Principal
+
+
+class EnrollmentController(Controller):
+    """The caller's enrollments."""
+
+    tags = ["enrollment"]
+
+    @post("/api/courses/enroll/", status_code=201, summary="Enroll in a course")
+    async def enroll(self, data: EnrollIn, services: Services, principal: Principal) -> dict[str, Any]:
+        """Enroll the caller in ``course_id``."""
+        return await services.enrollment.enroll(principal, data.course_id)
+
+    @get("/api/enrollments/", summary="My enrollments")
+    async def mine(self, services: Services, principal: Principal) -> list[dict[str, Any]]:
+        """The caller's enrollments."""
+        return await services.enrollment.mine(principal)
+
+    @delete("/api/enrollments/{course_id:str}/", summary="Leave a course")
+    async def unenroll(self, course_id: PathId, services: Services, principal: Principal) -> None:
+        """Unenroll the caller (progress is kept)."""
+        await services.enrollment.unenroll(principal, course_id)

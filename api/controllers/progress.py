@@ -1,0 +1,34 @@
+"""Progress routes: always the caller's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post
+
+from api.params import PathId
+from tutor.container import Services
+from tutor.models.progress import ProgressUpdateIn
+from tutor.services.principal import Principal
+
+
+class ProgressController(Controller):
+    """The caller's progress."""
+
+    path = "/api/progress"
+    tags = ["progress"]
+
+    @post("/update/", status_code=200, summary="Complete a lesson or submit its quiz")
+    async def update(self, data: ProgressUpdateIn, services: Services, principal: Principal) -> dict[str, Any]:
+        """Record completion/time, or grade quiz answers on the server; answers the progress document."""
+        return await services.progress.update(principal, data)
+
+    @get("/", summary="My progress in every course")
+    async def mine(self, services: Services, principal: Principal) -> list[dict[str, Any]]:
+        """All of the caller's progress documents."""
+        return await services.progress.mine(principal)
+
+    @get("/{course_id:str}/", summary="My progress in one course")
+    async def mine_in(self, course_id: PathId, services: Services, principal: Principal) -> dict[str, Any]:
+        """The caller's progress in ``course_id``."""
+        return await services.progress.mine_in(principal, course_id)

@@ -1,0 +1,182 @@
+"""Session-wide real servers and per-test factories."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from tests.netguard import install_network_guard
+from tests.servers import serve
+from tutor.container import Services
+from tutor.db import Mongo
+from tutor.embedded.services import start_mongo
+from tutor.settings import Settings
+
+install_network_guard()
+
+
+@pytest.fixture(scope="session")
+def mongo_url() -> Iterator[str]:
+    """One in-memory SecantusDB server over TCP for the whole session."""
+    service, url = start_mongo(":memory:")
+    try:
+        yield url
+    finally:
+        service.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Test settings: the session's Mongo server, a temp var dir, a fixed secret."""
+    var = tmp_path_factory.mktemp("var")
+    return Settings(
+        env="test",
+        var_dir=var,
+        mongodb_url=mongo_url,
+        mongodb_db=f"test_{uuid.uuid4().hex[:8]}",
+        jwt_secret="test-secret-" + "x" * 40,
+        chat_rate_per_min=1000,
+    )
+
+
+@pytest.fixture(scope="session")
+def api_server(settings: Settings) -> Iterator[str]:
+    """The real app over HTTP; yields its base URL."""
+    from api.app import create_app
+
+    with serve(create_app(settings)) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    """Direct access to the services (for arranging data the API cannot create, e.g. instructors)."""
+    mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
+    await mongo.ensure_indexes()
+    try:
+        yield Services.build(mongo, settings)
+    finally:
+        await mongo.close()
+
+
+@pytest.fixture
+async def client(api_server: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the running API."""
+    async with httpx.AsyncClient(base_url=api_server, timeout=60) as http:
+        yield http
+
+
+class Factory:
+    """Creates users and courses through the real API (instructors through the service, as the CLI does)."""
+
+    def __init__(self, client: httpx.AsyncClient, services: Services) -> None:
+        self.client = client
+        self.services = services
+
+    async def student(self, **profile: Any) -> dict[str, Any]:
+        """Register and log in a new student; returns {id, email, password, headers, tokens}."""
+        email = f"s-{uuid.uuid4().hex[:10]}@example.com"
+        password = "correct horse battery"
+        body = {"email": email, "password": password, "full_name": "Test Student", **profile}
+        response = await self.client.post("/api/auth/register/", json=body)
+        assert response.status_code == 201, response.text
+        return await self.login(email, password)
+
+    async def instructor(self) -> dict[str, Any]:
+        """Create an instructor (as `tutor create-user --role instructor` does) and log in."""
+        email = f"i-{uuid.uuid4().hex[:10]}@example.com"
+        password = "instructor password"
+        await self.services.auth.create_user(email=email, password=password, full_name="Teacher", role="instructor")
+        return await self.login(email, password)
+
+    async def login(self, email: str, password: str) -> dict[str, Any]:
+        """Log in; returns the account with ready-made headers."""
+        response = await self.client.post("/api/auth/login/", json={"email": email, "password": password})
+        assert response.status_code == 200, response.text
+        data = response.json()
+        return {
+            "id": data["user"]["id"],
+            "email": email,
+            "password": password,
+            "tokens": data,
+            "headers": {"Authorization": f"Bearer {data['access_token']}"},
+        }
+
+    async def course(self, instructor: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        """Create a course with one module, two lessons and a quiz."""
+        body = sample_course_body(**overrides)
+        response = await self.client.post("/api/courses/", json=body, headers=instructor["headers"])
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+
+def sample_course_body(**overrides: Any) -> dict[str, Any]:
+    """A small but complete course body."""
+    body: dict[str, Any] = {
+        "title": f"Course {uuid.uuid4().hex[:6]}",
+        "description": "Learn loops and lists.",
+        "category": "programming",
+        "difficulty_level": "beginner",
+        "duration_hours": 3,
+        "price": 10,
+        "tags": ["python", "loops"],
+        "modules": [
+            {
+                "id": "m1",
+                "title": "Basics",
+                "lessons": [
+                    {
+                        "id": "l1",
+                        "title": "Loops",
+                        "content": "A for loop repeats.",
+                        "skills": ["python.loops"],
+                        "quiz": {
+                            "questions": [
+                                {
+                                    "id": "q1",
+                                    "prompt": "What repeats?",
+                                    "choices": ["if", "for"],
+                                    "skills": ["python.loops"],
+                                    "answer": 1,
+                                    "explanation": "for loops repeat.",
+                                },
+                                {
+                                    "id": "q2",
+                                    "prompt": "Index of first item?",
+                                    "choices": ["0", "1"],
+                                    "skills": ["python.lists"],
+                                    "answer": 0,
+                                    "explanation": "Python counts from zero.",
+                                },
+                            ]
+                        },
+                    },
+                    {"id": "l2", "title": "Lists", "content": "Lists hold items.", "prerequisites": ["l1"]},
+                ],
+            }
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def factory(client: httpx.AsyncClient, services: Services) -> Factory:
+    """Test-data factory."""
+    return Factory(client, services)
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    """The repository's sample catalogue."""
+    return Path(__file__).resolve().parent.parent / "tutor" / "sample_course"

@@ -1,0 +1,105 @@
+"""The ``tutor`` command: serve, seed-demo, create-user, worker, ingest."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tutor.container import Services
+from tutor.db import Mongo
+from tutor.runtime import embedded_runtime
+from tutor.seed import DEMO_INSTRUCTOR, DEMO_STUDENT, seed_demo
+from tutor.settings import Settings, get_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``tutor`` console script."""
+    parser = argparse.ArgumentParser(prog="tutor", description="Conversational AI tutor service")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="start embedded services (unless configured) and the API")
+    serve.add_argument("--seed", action="store_true", help="load the sample course and demo accounts first")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    sub.add_parser("seed-demo", help="load the sample course and demo accounts")
+    create_cmd = sub.add_parser("create-user", help="create an account (e.g. an instructor)")
+    create_cmd.add_argument("--email", required=True)
+    create_cmd.add_argument("--name", required=True)
+    create_cmd.add_argument("--role", choices=["student", "instructor"], default="student")
+    create_cmd.add_argument("--password", help="prompted for when omitted")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    if args.command == "serve":
+        return _serve(settings, args)
+    if args.command == "seed-demo":
+        return _with_services(settings, _seed)
+    if args.command == "create-user":
+        password = args.password or getpass.getpass("password: ")
+
+        async def create(services: Services) -> None:
+            user = await services.auth.create_user(
+                email=args.email, password=password, full_name=args.name, role=args.role
+            )
+            print(f"created {user['role']} {user['email']} ({user['id']})")
+
+        return _with_services(settings, create)
+    return 2
+
+
+async def _seed(services: Services) -> None:
+    result = await seed_demo(services)
+    print(f"sample catalogue loaded (new courses: {', '.join(result['created_courses']) or 'none'})")
+
+
+def _with_services(settings: Settings, action: Callable[[Services], Awaitable[Any]]) -> int:
+    with embedded_runtime(settings, with_redis=False) as runtime:
+
+        async def run() -> None:
+            mongo = Mongo(runtime.mongodb_url, settings.mongodb_db)
+            try:
+                await mongo.ensure_indexes()
+                await action(Services.build(mongo, settings))
+            finally:
+                await mongo.close()
+
+        asyncio.run(run())
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    with embedded_runtime(settings) as runtime:
+        if args.seed:
+            asyncio.run(_seed_with(runtime.mongodb_url, settings))
+        base = f"http://{host}:{port}"
+        print(
+            f"\n  Tutor API      {base}/api/\n  OpenAPI docs   {base}/schema/swagger\n"
+            f"  Health         {base}/healthz\n"
+            f"  Demo student   {DEMO_STUDENT['email']} / {DEMO_STUDENT['password']}\n"
+            f"  Demo instructor {DEMO_INSTRUCTOR['email']} / {DEMO_INSTRUCTOR['password']}\n"
+            "  Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        uvicorn.run("api.app:app_factory", factory=True, host=host, port=port, log_level="info")
+    return 0
+
+
+async def _seed_with(mongodb_url: str, settings: Settings) -> None:
+    mongo = Mongo(mongodb_url, settings.mongodb_db)
+    try:
+        await mongo.ensure_indexes()
+        await _seed(Services.build(mongo, settings))
+    finally:
+        await mongo.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

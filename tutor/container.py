@@ -1,0 +1,54 @@
+"""Wiring: repositories and services built once per process from settings and a Mongo client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.db import Mongo
+from tutor.repositories.courses import CourseRepository
+from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
+from tutor.repositories.users import UserRepository
+from tutor.security.tokens import TokenService
+from tutor.services.auth import AuthService
+from tutor.services.course_content import CourseContentService
+from tutor.services.courses import CourseService
+from tutor.services.enrollment import EnrollmentService
+from tutor.services.progress import ProgressService, QuizHook
+from tutor.settings import Settings
+
+
+@dataclass
+class Services:
+    """Every service of the tutor core."""
+
+    mongo: Mongo
+    settings: Settings
+    tokens: TokenService
+    auth: AuthService
+    courses: CourseService
+    content: CourseContentService
+    enrollment: EnrollmentService
+    progress: ProgressService
+
+    @classmethod
+    def build(cls, mongo: Mongo, settings: Settings, on_quiz_submitted: QuizHook | None = None) -> Services:
+        """Build the services over ``mongo``."""
+        users = UserRepository(mongo.collection("users"))
+        course_repo = CourseRepository(mongo.collection("courses"))
+        enrollments = EnrollmentRepository(mongo.collection("enrollments"))
+        progress = ProgressRepository(mongo.collection("user_progress"))
+        attempts = QuizAttemptRepository(mongo.collection("quiz_attempts"))
+        tokens = TokenService(settings.jwt)
+        catalog = CourseService(course_repo)
+        enrollment = EnrollmentService(enrollments, course_repo, progress)
+        return cls(
+            mongo=mongo,
+            settings=settings,
+            tokens=tokens,
+            auth=AuthService(users, tokens, allow_instructor_signup=settings.allow_instructor_signup),
+            courses=catalog,
+            content=CourseContentService(course_repo, catalog),
+            enrollment=enrollment,
+            progress=ProgressService(progress, attempts, course_repo, enrollment, on_quiz_submitted),
+        )

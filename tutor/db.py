@@ -1,0 +1,69 @@
+"""MongoDB connection (PyMongo's async API) and the indexes the queries need."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+Document = dict[str, Any]
+
+INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
+    "users": [([("email", ASCENDING)], {"unique": True})],
+    "courses": [
+        ([("instructor_id", ASCENDING)], {}),
+        ([("category", ASCENDING), ("difficulty_level", ASCENDING)], {}),
+        ([("tags", ASCENDING)], {}),
+        ([("created_at", DESCENDING)], {}),
+    ],
+    "enrollments": [
+        ([("user_id", ASCENDING), ("course_id", ASCENDING)], {"unique": True}),
+        ([("course_id", ASCENDING)], {}),
+    ],
+    "user_progress": [
+        ([("user_id", ASCENDING), ("course_id", ASCENDING)], {"unique": True}),
+        ([("course_id", ASCENDING)], {}),
+    ],
+    "quiz_attempts": [
+        ([("user_id", ASCENDING), ("course_id", ASCENDING), ("answered_at", ASCENDING)], {}),
+        ([("course_id", ASCENDING), ("answered_at", ASCENDING)], {}),
+    ],
+    "materials": [([("course_id", ASCENDING), ("filename", ASCENDING)], {})],
+    "ingest_jobs": [([("course_id", ASCENDING), ("created_at", DESCENDING)], {})],
+    "chat_threads": [([("user_id", ASCENDING), ("updated_at", DESCENDING)], {})],
+    "ai_recommendations": [([("user_id", ASCENDING)], {"unique": True})],
+}
+
+
+class Mongo:
+    """Owns the client and hands out collections."""
+
+    def __init__(self, url: str, database: str) -> None:
+        self.client: AsyncMongoClient[Document] = AsyncMongoClient(
+            url, tz_aware=True, serverSelectionTimeoutMS=5000, uuidRepresentation="standard"
+        )
+        self.db: AsyncDatabase[Document] = self.client[database]
+
+    def collection(self, name: str) -> AsyncCollection[Document]:
+        """The collection called ``name``."""
+        return self.db[name]
+
+    async def ensure_indexes(self) -> None:
+        """Create every index the service relies on (idempotent)."""
+        for name, specs in INDEXES.items():
+            for keys, options in specs:
+                await self.db[name].create_index(keys, **options)
+
+    async def ping(self) -> bool:
+        """Whether the server answers."""
+        try:
+            await self.client.admin.command("ping")
+        except Exception:
+            return False
+        return True
+
+    async def close(self) -> None:
+        """Close the client."""
+        await self.client.close()

@@ -1,0 +1,1 @@
+"""Launchers for the embedded default services (MongoDB-wire server, redis-server)."""

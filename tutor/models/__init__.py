@@ -1,0 +1,1 @@
+"""Domain models: request shapes (strict, unknown fields rejected) and stored-document helpers."""

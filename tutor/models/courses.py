@@ -1,0 +1,129 @@
+"""Course, module, lesson and quiz shapes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from tutor.models.common import Identifier, LongText, ShortText, StrictModel
+
+Difficulty = Literal["beginner", "intermediate", "advanced"]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Skill = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+Url = Annotated[str, StringConstraints(max_length=1000)]
+Choice = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class QuizQuestionIn(StrictModel):
+    """A multiple-choice question; ``answer`` is the index of the correct choice."""
+
+    id: Identifier | None = None
+    prompt: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+    choices: list[Choice] = Field(min_length=2, max_length=10)
+    skills: list[Skill] = Field(default_factory=list, max_length=10)
+    answer: int = Field(ge=0)
+    explanation: Annotated[str, StringConstraints(max_length=4000)] = ""
+
+    @model_validator(mode="after")
+    def _answer_in_range(self) -> QuizQuestionIn:
+        if self.answer >= len(self.choices):
+            raise ValueError("answer must be the index of one of the choices")
+        return self
+
+
+class QuizIn(StrictModel):
+    """A lesson's quiz."""
+
+    questions: list[QuizQuestionIn] = Field(min_length=1, max_length=100)
+
+
+class LessonIn(StrictModel):
+    """A lesson; ``content`` is Markdown."""
+
+    id: Identifier | None = None
+    title: ShortText
+    content: LongText = ""
+    duration_minutes: int = Field(10, ge=0, le=10_000)
+    skills: list[Skill] = Field(default_factory=list, max_length=20)
+    prerequisites: list[Identifier] = Field(default_factory=list, max_length=50)
+    quiz: QuizIn | None = None
+
+
+class LessonUpdate(StrictModel):
+    """Partial lesson update."""
+
+    title: ShortText | None = None
+    content: LongText | None = None
+    duration_minutes: int | None = Field(None, ge=0, le=10_000)
+    skills: list[Skill] | None = Field(None, max_length=20)
+    prerequisites: list[Identifier] | None = Field(None, max_length=50)
+
+
+class ModuleIn(StrictModel):
+    """A module of lessons."""
+
+    id: Identifier | None = None
+    title: ShortText
+    summary: Annotated[str, StringConstraints(max_length=4000)] = ""
+    lessons: list[LessonIn] = Field(default_factory=list, max_length=200)
+
+
+class ModuleUpdate(StrictModel):
+    """Partial module update."""
+
+    title: ShortText | None = None
+    summary: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+
+class CourseFields(StrictModel):
+    """Fields an instructor may set on a course."""
+
+    title: ShortText | None = None
+    description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)] | None = None
+    difficulty_level: Difficulty | None = None
+    duration_hours: float | None = Field(None, ge=0, le=10_000)
+    price: float | None = Field(None, ge=0, le=1_000_000)
+    thumbnail: Url | None = None
+    video_url: Url | None = None
+    tags: list[Tag] | None = Field(None, max_length=30)
+    prerequisite_skills: list[Skill] | None = Field(None, max_length=50)
+
+
+class CourseIn(CourseFields):
+    """``POST /api/courses/`` body."""
+
+    title: ShortText
+    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    difficulty_level: Difficulty = "beginner"
+    modules: list[ModuleIn] = Field(default_factory=list, max_length=100)
+
+
+class CourseUpdate(CourseFields):
+    """``PATCH /api/courses/{id}/`` body (modules are edited through their own routes)."""
+
+
+SortField = Literal["created_at", "title", "price", "rating", "duration_hours", "enrollments"]
+
+
+class CourseQuery(StrictModel):
+    """Catalogue filters, sorting and pagination."""
+
+    category: str | None = None
+    difficulty_level: Difficulty | None = None
+    tags: list[Tag] = Field(default_factory=list)
+    min_price: float | None = Field(None, ge=0)
+    max_price: float | None = Field(None, ge=0)
+    q: Annotated[str, StringConstraints(max_length=200)] | None = None
+    instructor_id: Identifier | None = None
+    sort: SortField = "created_at"
+    order: Literal["asc", "desc"] = "desc"
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _price_range(self) -> CourseQuery:
+        if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
+            raise ValueError("min_price must not exceed max_price")
+        return self

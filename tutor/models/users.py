@@ -1,0 +1,64 @@
+"""User and profile shapes."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from tutor.models.common import ShortText, StrictModel
+
+Role = Literal["student", "instructor"]
+SkillLevel = Literal["beginner", "intermediate", "advanced"]
+LearningStyle = Literal["visual", "auditory", "reading", "kinesthetic", "mixed"]
+_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _normalise_email(value: str) -> str:
+    value = value.strip().lower()
+    if len(value) > 254 or not _EMAIL_RE.match(value):
+        raise ValueError("not a valid email address")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_normalise_email)]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+Goal = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class ProfileFields(StrictModel):
+    """Optional profile fields a user may set on themselves."""
+
+    avatar: Annotated[str, StringConstraints(max_length=500)] | None = None
+    career_goals: list[Goal] | None = Field(None, max_length=20)
+    skill_level: SkillLevel | None = None
+    preferred_learning_style: LearningStyle | None = None
+
+
+class RegisterIn(ProfileFields):
+    """Self-registration body."""
+
+    email: Email
+    password: Password
+    full_name: ShortText
+    role: Role | None = Field(None, description="Only 'student' unless TUTOR_ALLOW_INSTRUCTOR_SIGNUP is on.")
+
+
+class LoginIn(StrictModel):
+    """Login body."""
+
+    email: Annotated[str, StringConstraints(min_length=3, max_length=320)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class RefreshIn(StrictModel):
+    """Refresh body."""
+
+    refresh_token: Annotated[str, StringConstraints(min_length=10, max_length=4096)]
+
+
+class ProfileUpdate(ProfileFields):
+    """``PATCH /api/auth/me/`` body."""
+
+    full_name: ShortText | None = None

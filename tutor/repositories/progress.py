@@ -1,0 +1,115 @@
+"""``user_progress``: one document per (user, course), updated only with atomic operators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+
+from tutor.db import Document
+from tutor.models.common import new_id, utcnow
+from tutor.repositories.base import Repository
+
+
+class ProgressRepository(Repository):
+    """Progress documents.
+
+    ``quiz_scores`` is stored as a map keyed by lesson id so that ``$inc``/``$max`` can update one
+    lesson's entry atomically; services present it as the schema's list.
+    """
+
+    async def find_one(self, user_id: str, course_id: str) -> Document | None:
+        """The progress of ``user_id`` in ``course_id``."""
+        return await self.collection.find_one({"user_id": user_id, "course_id": course_id})
+
+    async def of_user(self, user_id: str) -> list[Document]:
+        """All progress documents of a user."""
+        return await self.find({"user_id": user_id}, sort=[("last_accessed", -1)])
+
+    async def create_if_missing(self, user_id: str, course_id: str) -> None:
+        """Create an empty progress document (no-op when one exists)."""
+        now = utcnow()
+        await self.collection.update_one(
+            {"user_id": user_id, "course_id": course_id},
+            {
+                "$setOnInsert": {
+                    "_id": new_id(),
+                    "progress_percentage": 0.0,
+                    "completed_lessons": [],
+                    "quiz_scores": {},
+                    "time_spent": 0,
+                    "weak_areas": [],
+                    "completion_date": None,
+                    "created_at": now,
+                    "last_accessed": now,
+                }
+            },
+            upsert=True,
+        )
+
+    async def apply(
+        self,
+        user_id: str,
+        course_id: str,
+        *,
+        completed_lesson: str | None = None,
+        time_spent: int = 0,
+        quiz: tuple[str, float] | None = None,
+    ) -> Document | None:
+        """Apply one progress event atomically and return the document after it."""
+        now = utcnow()
+        update: dict[str, Any] = {"$set": {"last_accessed": now}, "$inc": {"time_spent": time_spent}}
+        if completed_lesson:
+            update["$addToSet"] = {"completed_lessons": completed_lesson}
+        if quiz:
+            lesson_id, score = quiz
+            key = f"quiz_scores.{lesson_id}"
+            update["$inc"][f"{key}.attempts"] = 1
+            update["$set"][f"{key}.score"] = score
+            update["$set"][f"{key}.last_attempt_at"] = now
+            update["$max"] = {f"{key}.best_score": score}
+        return await self.collection.find_one_and_update(
+            {"user_id": user_id, "course_id": course_id}, update, return_document=ReturnDocument.AFTER
+        )
+
+    async def set_percentage(
+        self, doc_id: str, completed_count: int, percentage: float, completion_date: datetime | None
+    ) -> None:
+        """Store the derived percentage, unless a concurrent update already changed the count.
+
+        The guard on the array size makes the write safe without a transaction: whichever
+        request saw the final count writes the final percentage.
+        """
+        fields: dict[str, Any] = {"progress_percentage": percentage}
+        if completion_date is not None:
+            fields["completion_date"] = completion_date
+        await self.collection.update_one(
+            {"_id": doc_id, "completed_lessons": {"$size": completed_count}}, {"$set": fields}
+        )
+
+    async def set_weak_areas(self, user_id: str, course_id: str, weak_areas: list[dict[str, Any]]) -> None:
+        """Store the weakness analyzer's output."""
+        await self.collection.update_one(
+            {"user_id": user_id, "course_id": course_id}, {"$set": {"weak_areas": weak_areas}}
+        )
+
+
+class QuizAttemptRepository(Repository):
+    """``quiz_attempts``: one document per answered question, with its skills and correctness."""
+
+    async def add_many(self, attempts: list[Document]) -> None:
+        """Insert a submission's per-question attempts."""
+        if attempts:
+            await self.collection.insert_many(attempts, ordered=False)
+
+    async def of_user(self, user_id: str, course_id: str | None = None) -> list[Document]:
+        """A user's attempts in time order."""
+        query: dict[str, Any] = {"user_id": user_id}
+        if course_id:
+            query["course_id"] = course_id
+        return await self.find(query, sort=[("answered_at", 1), ("position", 1)])
+
+    async def of_course(self, course_id: str) -> list[Document]:
+        """All attempts in a course, in time order (for model training)."""
+        return await self.find({"course_id": course_id}, sort=[("answered_at", 1), ("position", 1)])

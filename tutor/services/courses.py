@@ -1,0 +1,125 @@
+"""The course catalogue and instructors' editing of their own courses."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tutor.db import Document
+from tutor.errors import Conflict, Forbidden, NotFound
+from tutor.models.common import new_id, utcnow
+from tutor.models.courses import CourseIn, CourseQuery, CourseUpdate
+from tutor.repositories.courses import CourseRepository
+from tutor.services.course_tree import build_modules, collect_skills
+from tutor.services.principal import Principal
+from tutor.services.views import course_summary, course_view
+
+
+class CourseService:
+    """Courses: listing for everyone, editing for their instructor."""
+
+    def __init__(self, courses: CourseRepository) -> None:
+        self.courses = courses
+
+    async def list(self, query: CourseQuery) -> dict[str, Any]:
+        """Filtered, sorted, paginated catalogue."""
+        mongo_query: dict[str, Any] = {}
+        if query.category:
+            mongo_query["category"] = query.category
+        if query.difficulty_level:
+            mongo_query["difficulty_level"] = query.difficulty_level
+        if query.tags:
+            mongo_query["tags"] = {"$all": query.tags}
+        if query.instructor_id:
+            mongo_query["instructor_id"] = query.instructor_id
+        price: dict[str, float] = {}
+        if query.min_price is not None:
+            price["$gte"] = query.min_price
+        if query.max_price is not None:
+            price["$lte"] = query.max_price
+        if price:
+            mongo_query["price"] = price
+        if query.q and query.q.strip():
+            pattern = re.escape(query.q.strip())
+            mongo_query["$or"] = [
+                {"title": {"$regex": pattern, "$options": "i"}},
+                {"description": {"$regex": pattern, "$options": "i"}},
+                {"tags": {"$regex": pattern, "$options": "i"}},
+            ]
+        direction = 1 if query.order == "asc" else -1
+        total = await self.courses.count(mongo_query)
+        docs = await self.courses.find(
+            mongo_query,
+            sort=[(query.sort, direction), ("_id", 1)],
+            skip=(query.page - 1) * query.page_size,
+            limit=query.page_size,
+            projection={"modules.lessons.quiz": 0, "modules.lessons.content": 0},
+        )
+        return {
+            "items": [course_summary(doc) for doc in docs],
+            "total": total,
+            "page": query.page,
+            "page_size": query.page_size,
+        }
+
+    async def get_doc(self, course_id: str) -> Document:
+        """The stored course or :class:`NotFound`."""
+        course = await self.courses.get(course_id)
+        if course is None:
+            raise NotFound(f"course {course_id} not found")
+        return course
+
+    async def get(self, course_id: str, principal: Principal) -> dict[str, Any]:
+        """A course as the caller may see it (answer keys only for its instructor)."""
+        course = await self.get_doc(course_id)
+        return course_view(course, with_answers=course["instructor_id"] == principal.user_id)
+
+    async def owned(self, course_id: str, principal: Principal) -> Document:
+        """The course, if ``principal`` is its instructor."""
+        course = await self.get_doc(course_id)
+        if course["instructor_id"] != principal.user_id:
+            raise Forbidden("only the course's instructor may change it")
+        return course
+
+    async def create(self, data: CourseIn, principal: Principal, course_id: str | None = None) -> dict[str, Any]:
+        """Create a course owned by the calling instructor (``course_id`` fixed only by seeding)."""
+        if not principal.is_instructor:
+            raise Forbidden("only instructors create courses")
+        now = utcnow()
+        modules = build_modules([m.model_dump() for m in data.modules])
+        fields = data.model_dump(exclude={"modules"})
+        doc: Document = {
+            "_id": course_id or new_id(),
+            **{k: v for k, v in fields.items() if v is not None},
+            "description": data.description or "",
+            "duration_hours": data.duration_hours or 0.0,
+            "price": data.price or 0.0,
+            "tags": data.tags or [],
+            "prerequisite_skills": data.prerequisite_skills or [],
+            "instructor_id": principal.user_id,
+            "modules": modules,
+            "skills": collect_skills(modules),
+            "rating": 0.0,
+            "enrollments": 0,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        await self.courses.insert(doc)
+        return course_view(doc, with_answers=True)
+
+    async def update(self, course_id: str, data: CourseUpdate, principal: Principal) -> dict[str, Any]:
+        """Change top-level fields of an owned course."""
+        await self.owned(course_id, principal)
+        fields = data.model_dump(exclude_unset=True)
+        if any(value is None for key, value in fields.items() if key in ("title", "category")):
+            raise Conflict("title and category cannot be cleared")
+        course = await self.courses.set_fields(course_id, fields) if fields else await self.get_doc(course_id)
+        if course is None:
+            raise NotFound(f"course {course_id} not found")
+        return course_view(course, with_answers=True)
+
+    async def delete(self, course_id: str, principal: Principal) -> None:
+        """Delete an owned course."""
+        await self.owned(course_id, principal)
+        await self.courses.delete(course_id)

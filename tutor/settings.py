@@ -1,0 +1,181 @@
+"""Typed settings, one group per subsystem.
+
+Every field reads from the environment (names in the README). Nested groups use a flat, documented
+variable name each (``MONGODB_URL``, ``JWT_SECRET``...) so operators never need the ``__`` syntax.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class MongoSettings(BaseModel):
+    """MongoDB connection."""
+
+    url: str | None = Field(None, description="MongoDB URL; unset starts the embedded SecantusDB server.")
+    database: str = Field("tutor", description="Database name.")
+
+
+class RedisSettings(BaseModel):
+    """Redis, the Celery broker and result backend."""
+
+    url: str | None = Field(None, description="Redis URL; unset starts the embedded redis-server.")
+
+
+class S3Settings(BaseModel):
+    """Object storage for original course files."""
+
+    bucket: str | None = Field(None, description="S3 bucket; unset keeps files in a local folder.")
+    endpoint_url: str | None = Field(None, description="S3 endpoint override (MinIO, moto).")
+    region: str = Field("us-east-1", description="S3 region.")
+
+
+class LLMSettings(BaseModel):
+    """The chat model. With no base URL and no key, the offline local tutor model answers."""
+
+    api_key: str | None = Field(None, description="API key of the OpenAI-compatible endpoint.")
+    base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible endpoint.")
+    model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint.")
+    timeout_s: float = Field(30.0, description="Per-request timeout in seconds.")
+    max_retries: int = Field(2, description="Retries on 429/5xx/timeouts before falling back.")
+
+    @property
+    def configured(self) -> bool:
+        """Whether a remote LLM endpoint is configured."""
+        return bool(self.base_url or self.api_key)
+
+
+class JWTSettings(BaseModel):
+    """Token signing. The algorithm is pinned to HS256."""
+
+    secret: str | None = Field(None, description="HMAC secret; required in production.")
+    issuer: str = Field("tutor-service", description="`iss` claim issued and required.")
+    audience: str = Field("tutor-api", description="`aud` claim issued and required.")
+    access_ttl_s: int = Field(900, description="Access-token lifetime in seconds.")
+    refresh_ttl_s: int = Field(14 * 24 * 3600, description="Refresh-token lifetime in seconds.")
+
+
+class RetrievalSettings(BaseModel):
+    """Vector store location."""
+
+    chroma_url: str | None = Field(None, description="chromadb server URL; unset uses a local store in var/.")
+
+
+class Settings(BaseSettings):
+    """All service settings."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    env: Literal["development", "production", "test"] = Field("development", validation_alias=_env("TUTOR_ENV"))
+    var_dir: Path = Field(Path("var"), validation_alias=_env("TUTOR_VAR_DIR"))
+    host: str = Field("127.0.0.1", validation_alias=_env("TUTOR_HOST"))
+    port: int = Field(8000, validation_alias=_env("TUTOR_PORT"))
+    allow_instructor_signup: bool = Field(False, validation_alias=_env("TUTOR_ALLOW_INSTRUCTOR_SIGNUP"))
+    max_upload_mb: float = Field(20.0, validation_alias=_env("TUTOR_MAX_UPLOAD_MB"))
+    chat_rate_per_min: int = Field(20, validation_alias=_env("TUTOR_CHAT_RATE_PER_MIN"))
+    celery_eager: bool = Field(False, validation_alias=_env("TUTOR_CELERY_EAGER"))
+
+    mongodb_url: str | None = Field(None, validation_alias=_env("MONGODB_URL"))
+    mongodb_db: str = Field("tutor", validation_alias=_env("MONGODB_DB"))
+    redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL"))
+    s3_bucket: str | None = Field(None, validation_alias=_env("S3_BUCKET"))
+    s3_endpoint_url: str | None = Field(None, validation_alias=_env("S3_ENDPOINT_URL"))
+    s3_region: str = Field("us-east-1", validation_alias=_env("S3_REGION", "AWS_DEFAULT_REGION"))
+    openai_api_key: str | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
+    llm_model: str = Field("gpt-4o-mini", validation_alias=_env("LLM_MODEL"))
+    llm_timeout_s: float = Field(30.0, validation_alias=_env("LLM_TIMEOUT_S"))
+    llm_max_retries: int = Field(2, validation_alias=_env("LLM_MAX_RETRIES"))
+    jwt_secret: str | None = Field(None, validation_alias=_env("JWT_SECRET"))
+    jwt_issuer: str = Field("tutor-service", validation_alias=_env("JWT_ISSUER"))
+    jwt_audience: str = Field("tutor-api", validation_alias=_env("JWT_AUDIENCE"))
+    jwt_access_ttl_s: int = Field(900, validation_alias=_env("JWT_ACCESS_TTL_S"))
+    jwt_refresh_ttl_s: int = Field(14 * 24 * 3600, validation_alias=_env("JWT_REFRESH_TTL_S"))
+    chroma_url: str | None = Field(None, validation_alias=_env("CHROMA_URL"))
+
+    @property
+    def mongo(self) -> MongoSettings:
+        """MongoDB group."""
+        return MongoSettings(url=self.mongodb_url, database=self.mongodb_db)
+
+    @property
+    def redis(self) -> RedisSettings:
+        """Redis group."""
+        return RedisSettings(url=self.redis_url)
+
+    @property
+    def s3(self) -> S3Settings:
+        """S3 group."""
+        return S3Settings(bucket=self.s3_bucket, endpoint_url=self.s3_endpoint_url, region=self.s3_region)
+
+    @property
+    def llm(self) -> LLMSettings:
+        """LLM group."""
+        return LLMSettings(
+            api_key=self.openai_api_key,
+            base_url=self.openai_base_url,
+            model=self.llm_model,
+            timeout_s=self.llm_timeout_s,
+            max_retries=self.llm_max_retries,
+        )
+
+    @property
+    def jwt(self) -> JWTSettings:
+        """JWT group; the secret is resolved by :func:`resolve_jwt_secret`."""
+        return JWTSettings(
+            secret=self.jwt_secret or resolve_jwt_secret(self),
+            issuer=self.jwt_issuer,
+            audience=self.jwt_audience,
+            access_ttl_s=self.jwt_access_ttl_s,
+            refresh_ttl_s=self.jwt_refresh_ttl_s,
+        )
+
+    @property
+    def retrieval(self) -> RetrievalSettings:
+        """Retrieval group."""
+        return RetrievalSettings(chroma_url=self.chroma_url)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Upload size limit in bytes."""
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot run the service (e.g. a production deployment without a JWT secret)."""
+
+
+def resolve_jwt_secret(settings: Settings) -> str:
+    """Return the configured JWT secret, or a generated one kept in ``var/`` for local runs.
+
+    Production refuses to start without ``JWT_SECRET`` so that tokens survive restarts and are
+    shared by every API replica.
+    """
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    if settings.env == "production":
+        raise ConfigurationError("JWT_SECRET must be set when TUTOR_ENV=production")
+    path = settings.var_dir / "jwt_secret"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once from the environment."""
+    return Settings()
