@@ -1,0 +1,118 @@
+"""``python -m bench.api --json``: API throughput and latency beside a bare Litestar endpoint.
+
+Measures ``GET /api/courses/`` (authenticated, filtered) and ``POST /api/progress/update/`` at 1, 16
+and 64 concurrent clients, and a bare Litestar JSON endpoint served the same way (uvicorn, one
+process, same machine) in the same run. The last stdout line is one JSON object::
+
+    {"endpoints": {"courses_list"|"progress_update"|"bare_json": {"c1"|"c16"|"c64": {"rps", "p50_ms", "p95_ms"}}},
+     "ratios": {...}}
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.load import run_load
+from tutor.container import Services
+from tutor.db import Mongo
+from tutor.embedded.process import free_port, wait_for_port
+from tutor.embedded.services import start_mongo
+from tutor.seed import seed_demo
+from tutor.settings import Settings
+
+LEVELS = (1, 16, 64)
+
+
+def _uvicorn(factory: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    argv = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, 60, proc)
+    return proc
+
+
+async def _prepare(base: str, mongo_url: str, settings: Settings) -> dict[str, str]:
+    mongo = Mongo(mongo_url, settings.mongodb_db)
+    await mongo.ensure_indexes()
+    await seed_demo(Services.build(mongo, settings))
+    await mongo.close()
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+        await client.post("/api/auth/register/", json={"email": email, "password": "bench password", "full_name": "B"})
+        login = (await client.post("/api/auth/login/", json={"email": email, "password": "bench password"})).json()
+        headers = {"Authorization": f"Bearer {login['access_token']}"}
+        await client.post("/api/courses/enroll/", json={"course_id": "python-intro"}, headers=headers)
+        course = (await client.get("/api/courses/python-intro/", headers=headers)).json()
+    lesson = next(lesson for module in course["modules"] for lesson in module["lessons"] if lesson.get("quiz"))
+    first_q = lesson["quiz"]["questions"][0]["id"]
+    return {"token": login["access_token"], "lesson_id": lesson["id"], "question_id": first_q}
+
+
+async def _measure(app_url: str, bare_url: str, ctx: dict[str, str], scale: int) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {ctx['token']}"}
+    body = {"course_id": "python-intro", "lesson_id": ctx["lesson_id"], "quiz_answers": {ctx["question_id"]: 0}}
+
+    def courses(client: httpx.AsyncClient, _: int) -> Any:
+        return client.get("/api/courses/", params={"category": "programming", "page_size": 10}, headers=headers)
+
+    def progress(client: httpx.AsyncClient, _: int) -> Any:
+        return client.post("/api/progress/update/", json=body, headers=headers)
+
+    def bare(client: httpx.AsyncClient, _: int) -> Any:
+        return client.get("/bare")
+
+    out: dict[str, dict[str, Any]] = {"courses_list": {}, "progress_update": {}, "bare_json": {}}
+    for level in LEVELS:
+        total = scale * max(level, 8) * 4
+        # Interleave the three so that machine noise hits them alike.
+        out["bare_json"][f"c{level}"] = await run_load(bare_url, bare, level, total)
+        out["courses_list"][f"c{level}"] = await run_load(app_url, courses, level, total)
+        out["progress_update"][f"c{level}"] = await run_load(app_url, progress, level, total)
+        print(f"c{level}: {json.dumps({k: v[f'c{level}'] for k, v in out.items()})}", file=sys.stderr)
+    return out
+
+
+def main() -> None:
+    """Run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the JSON summary last")
+    parser.add_argument("--scale", type=int, default=8, help="requests per level = scale * max(level, 8) * 4")
+    args = parser.parse_args()
+    mongo, mongo_url = start_mongo(":memory:")
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        with tempfile.TemporaryDirectory() as var:
+            env = {**os.environ, "MONGODB_URL": mongo_url, "MONGODB_DB": "bench_api", "TUTOR_VAR_DIR": var,
+                   "JWT_SECRET": "bench-" + "s" * 40, "TUTOR_ENV": "test"}
+            settings = Settings(mongodb_url=mongo_url, mongodb_db="bench_api", var_dir=Path(var), jwt_secret=env["JWT_SECRET"])
+            app_port, bare_port = free_port(), free_port()
+            procs.append(_uvicorn("api.app:app_factory", app_port, env))
+            procs.append(_uvicorn("bench.bare_app:app_factory", bare_port, env))
+            app_url, bare_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
+            ctx = asyncio.run(_prepare(app_url, mongo_url, settings))
+            endpoints = asyncio.run(_measure(app_url, bare_url, ctx, args.scale))
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+        mongo.stop()
+    ratios = {
+        name: {lvl: round(endpoints[name][lvl]["rps"] / endpoints["bare_json"][lvl]["rps"], 3) for lvl in endpoints[name]}
+        for name in ("courses_list", "progress_update")
+    }
+    result = {"endpoints": endpoints, "ratios_rps_vs_bare": ratios}
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
