@@ -92,9 +92,17 @@ def main() -> None:
     procs: list[subprocess.Popen[bytes]] = []
     try:
         with tempfile.TemporaryDirectory() as var:
-            env = {**os.environ, "MONGODB_URL": mongo_url, "MONGODB_DB": "bench_api", "TUTOR_VAR_DIR": var,
-                   "JWT_SECRET": "bench-" + "s" * 40, "TUTOR_ENV": "test"}
-            settings = Settings(mongodb_url=mongo_url, mongodb_db="bench_api", var_dir=Path(var), jwt_secret=env["JWT_SECRET"])
+            env = {
+                **os.environ,
+                "MONGODB_URL": mongo_url,
+                "MONGODB_DB": "bench_api",
+                "TUTOR_VAR_DIR": var,
+                "JWT_SECRET": "bench-" + "s" * 40,
+                "TUTOR_ENV": "test",
+            }
+            settings = Settings(
+                mongodb_url=mongo_url, mongodb_db="bench_api", var_dir=Path(var), jwt_secret=env["JWT_SECRET"]
+            )
             app_port, bare_port = free_port(), free_port()
             procs.append(_uvicorn("api.app:app_factory", app_port, env))
             procs.append(_uvicorn("bench.bare_app:app_factory", bare_port, env))
@@ -107,7 +115,9 @@ def main() -> None:
             proc.wait(timeout=10)
         mongo.stop()
     ratios = {
-        name: {lvl: round(endpoints[name][lvl]["rps"] / endpoints["bare_json"][lvl]["rps"], 3) for lvl in endpoints[name]}
+        name: {
+            lvl: round(endpoints[name][lvl]["rps"] / endpoints["bare_json"][lvl]["rps"], 3) for lvl in endpoints[name]
+        }
         for name in ("courses_list", "progress_update")
     }
     result = {"endpoints": endpoints, "ratios_rps_vs_bare": ratios}
