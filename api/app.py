@@ -14,11 +14,15 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.pydantic import PydanticPlugin
 
 from api.auth import PUBLIC_PATHS, BearerAuthMiddleware
+from api.composition import build_extensions
+from api.controllers.ai import AIController
 from api.controllers.auth import AuthController
+from api.controllers.chat import ChatController
 from api.controllers.content import CourseContentController
 from api.controllers.courses import CourseController
 from api.controllers.enrollment import EnrollmentController
 from api.controllers.health import healthz, readyz
+from api.controllers.materials import MaterialController
 from api.controllers.progress import ProgressController
 from api.deps import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
@@ -42,13 +46,18 @@ def create_app(settings: Settings | None = None, extra_handlers: Sequence[Any] =
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
         await mongo.ensure_indexes()
-        app.state.services = Services.build(mongo, settings)
+        core = Services.build(mongo, settings)
+        app.state.services = core
+        extensions = build_extensions(core, settings)
+        app.state.extensions = extensions
         try:
             yield
         finally:
+            await extensions.close()
             await mongo.close()
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
     return Litestar(
         route_handlers=[
             AuthController,
@@ -56,6 +65,9 @@ def create_app(settings: Settings | None = None, extra_handlers: Sequence[Any] =
             CourseContentController,
             EnrollmentController,
             ProgressController,
+            MaterialController,
+            ChatController,
+            AIController,
             healthz,
             readyz,
             *extra_handlers,

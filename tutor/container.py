@@ -8,9 +8,11 @@ from tutor.db import Mongo
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
+from tutor.repositories.threads import ThreadRepository
 from tutor.repositories.users import UserRepository
 from tutor.security.tokens import TokenService
 from tutor.services.auth import AuthService
+from tutor.services.conversations import ConversationService
 from tutor.services.course_content import CourseContentService
 from tutor.services.courses import CourseService
 from tutor.services.enrollment import EnrollmentService
@@ -30,6 +32,7 @@ class Services:
     content: CourseContentService
     enrollment: EnrollmentService
     progress: ProgressService
+    conversations: ConversationService
 
     @classmethod
     def build(cls, mongo: Mongo, settings: Settings, on_quiz_submitted: QuizHook | None = None) -> Services:
@@ -51,4 +54,5 @@ class Services:
             content=CourseContentService(course_repo, catalog),
             enrollment=enrollment,
             progress=ProgressService(progress, attempts, course_repo, enrollment, on_quiz_submitted),
+            conversations=ConversationService(ThreadRepository(mongo.collection("chat_threads"))),
         )

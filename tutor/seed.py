@@ -46,13 +46,19 @@ def material_files(sample_dir: Path = SAMPLE_DIR) -> list[tuple[str, str, str | 
     return out
 
 
-async def ensure_user(services: Services, account: dict[str, str], role: str) -> str:
+async def ensure_user(
+    services: Services, account: dict[str, str], role: str, profile: dict[str, Any] | None = None
+) -> str:
     """Create the account unless it exists; return its id."""
     existing = await services.auth.users.by_email(account["email"])
     if existing is not None:
         return str(existing["_id"])
     user = await services.auth.create_user(
-        email=account["email"], password=account["password"], full_name=account["full_name"], role=role
+        email=account["email"],
+        password=account["password"],
+        full_name=account["full_name"],
+        role=role,
+        profile=profile,
     )
     return str(user["id"])
 
@@ -60,9 +66,7 @@ async def ensure_user(services: Services, account: dict[str, str], role: str) ->
 async def seed_demo(services: Services, sample_dir: Path = SAMPLE_DIR) -> dict[str, Any]:
     """Create the demo instructor, the demo student and the sample courses (idempotent)."""
     instructor_id = await ensure_user(services, DEMO_INSTRUCTOR, "instructor")
-    await ensure_user(
-        services, {**DEMO_STUDENT}, "student"
-    )
+    await ensure_user(services, {**DEMO_STUDENT}, "student")
     instructor = Principal(instructor_id, "instructor")
     created = []
     for course in load_catalog(sample_dir):

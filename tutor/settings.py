@@ -83,7 +83,6 @@ class Settings(BaseSettings):
     allow_instructor_signup: bool = Field(False, validation_alias=_env("TUTOR_ALLOW_INSTRUCTOR_SIGNUP"))
     max_upload_mb: float = Field(20.0, validation_alias=_env("TUTOR_MAX_UPLOAD_MB"))
     chat_rate_per_min: int = Field(20, validation_alias=_env("TUTOR_CHAT_RATE_PER_MIN"))
-    celery_eager: bool = Field(False, validation_alias=_env("TUTOR_CELERY_EAGER"))
 
     mongodb_url: str | None = Field(None, validation_alias=_env("MONGODB_URL"))
     mongodb_db: str = Field("tutor", validation_alias=_env("MONGODB_DB"))

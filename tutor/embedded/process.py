@@ -32,19 +32,25 @@ def wait_for_port(port: int, timeout_s: float, proc: subprocess.Popen[bytes] | N
 class ChildService:
     """A server binary running as our child process."""
 
-    def __init__(self, name: str, argv: list[str], port: int, log_path: Path | None = None) -> None:
+    def __init__(self, name: str, argv: list[str], port: int | None, log_path: Path | None = None) -> None:
         self.name = name
         self.argv = argv
         self.port = port
         self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
+        self.env: dict[str, str] | None = None
 
     def start(self, timeout_s: float = 30.0) -> ChildService:
         """Start the process and wait for its port."""
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=self.env
+        )
         try:
-            wait_for_port(self.port, timeout_s, self.proc)
+            if self.port is not None:
+                wait_for_port(self.port, timeout_s, self.proc)
+            elif self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with code {self.proc.returncode}")
         except RuntimeError:
             self.stop()
             raise

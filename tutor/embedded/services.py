@@ -56,3 +56,28 @@ def start_redis(
         argv += ["--save", "", "--appendonly", "no"]
     service = ChildService("redis", argv, port, log_path).start()
     return service, f"redis://127.0.0.1:{port}/0"
+
+
+def start_chroma(data_dir: Path, port: int | None = None, log_path: Path | None = None) -> tuple[ChildService, str]:
+    """Start the chromadb server shipped in the ``chromadb`` wheel; API and workers share it over HTTP.
+
+    A server (rather than one ``PersistentClient`` per process) keeps the API's searches in step with
+    what the workers index.
+    """
+    port = port or free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    binary = Path(sys.executable).parent / "chroma"
+    argv = [str(binary), "run", "--path", str(data_dir), "--host", "127.0.0.1", "--port", str(port)]
+    service = ChildService("chroma", argv, port, log_path).start(timeout_s=60)
+    return service, f"http://127.0.0.1:{port}"
+
+
+def start_worker(log_path: Path | None = None, extra_env: dict[str, str] | None = None) -> ChildService:
+    """Start a Celery worker (``tutor worker``) as a child; it reads settings from the environment."""
+    import os
+
+    argv = [sys.executable, "-m", "tutor.cli", "worker"]
+    env = {**os.environ, **(extra_env or {})}
+    service = ChildService("worker", argv, None, log_path)
+    service.env = env
+    return service.start()

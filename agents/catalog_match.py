@@ -1,0 +1,72 @@
+"""Fuzzy matching of course names in free text against the catalogue (slot filling)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from agents.text import content_words, words
+
+MIN_SCORE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class CourseMatch:
+    """A catalogue course found in a piece of text.
+
+    Attributes:
+        course: The course summary dict (has ``id`` and ``title``).
+        score: 1.0 for an exact id or title mention, less for partial/fuzzy matches.
+    """
+
+    course: dict[str, Any]
+    score: float
+
+
+def _token_hit(token: str, candidates: set[str]) -> float:
+    if token in candidates:
+        return 1.0
+    # Tolerate typos ("pyhton", "machne") but not unrelated short words.
+    if len(token) >= 4 and any(sorted(token) == sorted(c) for c in candidates):
+        return 0.9
+    best = max((SequenceMatcher(None, token, c).ratio() for c in candidates), default=0.0)
+    return best if best >= 0.84 else 0.0
+
+
+def score_course(text: str, course: dict[str, Any]) -> float:
+    """How well ``text`` names ``course``, in [0, 1]."""
+    lowered = " ".join(words(text))
+    course_id = str(course.get("id", "")).lower()
+    title = str(course.get("title", ""))
+    if course_id and course_id in text.lower():
+        return 1.0
+    title_norm = " ".join(words(title))
+    if title_norm and f" {title_norm} " in f" {lowered} ":
+        return 1.0
+    title_tokens = content_words(title)
+    if not title_tokens:
+        return 0.0
+    text_tokens = set(content_words(text))
+    hits = sum(_token_hit(t, text_tokens) for t in title_tokens)
+    return hits / len(title_tokens)
+
+
+def match_course(text: str, courses: Sequence[dict[str, Any]]) -> CourseMatch | None:
+    """The course ``text`` names, if one stands out.
+
+    Args:
+        text: Student message (or a model-supplied course reference such as a title).
+        courses: Catalogue entries with ``id`` and ``title``.
+
+    Returns:
+        The best match scoring at least ``MIN_SCORE`` and strictly better than the runner-up, else None.
+    """
+    scored = sorted(((score_course(text, c), i) for i, c in enumerate(courses)), reverse=True)
+    if not scored or scored[0][0] < MIN_SCORE:
+        return None
+    if len(scored) > 1 and scored[1][0] >= scored[0][0]:
+        return None
+    best_score, index = scored[0]
+    return CourseMatch(course=dict(courses[index]), score=best_score)

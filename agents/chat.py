@@ -1,0 +1,146 @@
+"""Chat turns: rate limit, thread persistence, the agent's stream, and the partial answer on disconnect."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import StringConstraints
+
+from agents.deps import TutorDeps
+from agents.events import AgentEvent, ChatTurn
+from agents.runner import TutorAgent
+from tutor.db import Document
+from tutor.models.common import Identifier, StrictModel, new_id, utcnow
+from tutor.services.conversations import ConversationService
+from tutor.services.principal import Principal
+from tutor.services.ratelimit import RateLimiter
+
+DepsFactory = Callable[[Principal], Awaitable[TutorDeps]]
+
+
+class ChatIn(StrictModel):
+    """``POST /api/chat/`` and ``/api/chat/stream/`` body."""
+
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    thread_id: Identifier | None = None
+    course_id: Identifier | None = None
+    mode: Literal["answer", "socratic"] = "answer"
+
+
+@dataclass
+class Turn:
+    """A turn that passed its checks and is ready to run."""
+
+    principal: Principal
+    request: ChatIn
+    thread: Document
+    deps: TutorDeps
+    history: list[ChatTurn] = field(default_factory=list)
+
+
+class ChatService:
+    """Runs the tutor agent for the calling user and keeps the conversation."""
+
+    def __init__(
+        self,
+        agent: TutorAgent,
+        conversations: ConversationService,
+        deps_factory: DepsFactory,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.agent = agent
+        self.conversations = conversations
+        self.deps_factory = deps_factory
+        self.limiter = limiter
+
+    async def begin(self, principal: Principal, request: ChatIn) -> Turn:
+        """Check the rate limit and the thread, record the student's message; errors raise before streaming."""
+        if self.limiter is not None:
+            await self.limiter.hit(principal.user_id)
+        thread = await self.conversations.open(principal, request.thread_id, request.message, request.course_id)
+        history = [
+            ChatTurn(m["role"], m["content"]) for m in thread.get("messages", []) if m["role"] in ("user", "assistant")
+        ]
+        deps = await self.deps_factory(principal)
+        await self.conversations.append(
+            thread["_id"],
+            [
+                {
+                    "id": new_id(),
+                    "role": "user",
+                    "content": request.message,
+                    "mode": request.mode,
+                    "created_at": utcnow(),
+                }
+            ],
+        )
+        return Turn(principal, request, thread, deps, history)
+
+    async def run(self, turn: Turn) -> AsyncIterator[AgentEvent]:
+        """Stream the agent's events; the assistant message is stored even if the client goes away."""
+        course_id = turn.request.course_id or turn.thread.get("course_id")
+        done: dict[str, Any] | None = None
+        tokens: list[str] = []
+        tool_calls: list[dict[str, Any]] = []
+        model = ""
+        try:
+            async for event in self.agent.stream(
+                turn.deps, turn.history, turn.request.message, turn.request.mode, course_id
+            ):
+                if event.type == "token":
+                    tokens.append(str(event.data.get("text", "")))
+                elif event.type == "notice" and event.data.get("discard_partial"):
+                    tokens.clear()
+                elif event.type == "tool_result":
+                    tool_calls.append(dict(event.data))
+                elif event.type == "notice":
+                    model = str(event.data.get("model", model))
+                if event.type == "done":
+                    done = {**event.data, "thread_id": turn.thread["_id"]}
+                    yield AgentEvent("done", done)
+                else:
+                    yield event
+        finally:
+            message = _assistant_message(done, tokens, tool_calls, model, self.agent.prompts.version)
+            # Shielded: a disconnect cancels this generator, but the partial answer must still be kept.
+            await asyncio.shield(self.conversations.append(turn.thread["_id"], [message]))
+
+    async def answer(self, principal: Principal, request: ChatIn) -> dict[str, Any]:
+        """Run a whole turn and return the final payload with the events that led to it."""
+        turn = await self.begin(principal, request)
+        events: list[dict[str, Any]] = []
+        final: dict[str, Any] = {}
+        async for event in self.run(turn):
+            if event.type == "done":
+                final = dict(event.data)
+            elif event.type != "token":
+                events.append({"type": event.type, "data": event.data})
+        return {**final, "events": events}
+
+
+def _assistant_message(
+    done: dict[str, Any] | None, tokens: list[str], tool_calls: list[dict[str, Any]], model: str, prompt_version: str
+) -> dict[str, Any]:
+    base = {"id": new_id(), "role": "assistant", "created_at": utcnow()}
+    if done is not None:
+        return {
+            **base,
+            "content": done.get("answer", ""),
+            "citations": done.get("citations", []),
+            "tool_calls": done.get("tool_calls", []),
+            "model": done.get("model"),
+            "prompt_version": done.get("prompt_version"),
+            "incomplete": bool(done.get("incomplete")),
+        }
+    return {
+        **base,
+        "content": "".join(tokens),
+        "citations": [],
+        "tool_calls": tool_calls,
+        "model": model or None,
+        "prompt_version": prompt_version,
+        "incomplete": True,
+    }

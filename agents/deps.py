@@ -1,0 +1,116 @@
+"""Typed dependencies handed to the agent's tools (the ``RunContext[Deps]`` idea).
+
+The API layer builds one :class:`TutorDeps` per request from the authenticated user and thin
+adapters over the real services. Tools read the user from here and never from model output, so a
+model (or text injected into its context) cannot make a tool act for somebody else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from retrieval.types import SearchHit
+
+
+@dataclass(frozen=True, slots=True)
+class TutorUser:
+    """The authenticated user a chat turn runs for.
+
+    Attributes:
+        id: User id (string form of the database id).
+        role: ``student``, ``instructor`` or ``admin``.
+        email: Login e-mail.
+        full_name: Display name.
+    """
+
+    id: str
+    role: str
+    email: str = ""
+    full_name: str = ""
+
+
+class PortError(Exception):
+    """A domain failure an adapter reports to a tool (shown to the model, never raised to the user).
+
+    Adapters may raise this or let the services' ``tutor.errors.DomainError`` through: tools turn
+    both into an error result for the model. Any other exception is reported as an internal error
+    without its text.
+
+    Attributes:
+        code: Short machine code, e.g. ``not_found``, ``conflict``, ``forbidden``, ``invalid_input``.
+        message: Human-readable explanation that is safe to show to the model and the student.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class CatalogPort(Protocol):
+    """Public course catalogue."""
+
+    async def list_courses(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
+        """Published course summaries: id, title, description, category, difficulty_level, tags."""
+        ...
+
+
+class EnrollmentPort(Protocol):
+    """Enrollment of the current user."""
+
+    async def enroll(self, user_id: str, course_id: str) -> dict[str, Any]:
+        """Enroll ``user_id`` in ``course_id``; raise a domain error (e.g. already enrolled) on failure."""
+        ...
+
+
+class ProgressPort(Protocol):
+    """Learning progress of the current user."""
+
+    async def get_progress(self, user_id: str, course_id: str | None) -> list[dict[str, Any]]:
+        """Progress records, one per enrolled course (or only ``course_id``)."""
+        ...
+
+
+class MaterialPort(Protocol):
+    """Course-material search restricted (by the adapter) to courses the user may read."""
+
+    async def search(self, user_id: str, query: str, course_id: str | None, k: int) -> list[SearchHit]:
+        """Top ``k`` passages for ``query``, best first."""
+        ...
+
+
+class LearnerPort(Protocol):
+    """Learner modeling (recommendations and weak areas)."""
+
+    async def get_recommendations(self, user_id: str) -> dict[str, Any]:
+        """Recommended next items for the user."""
+        ...
+
+    async def get_weak_areas(self, user_id: str, course_id: str | None) -> list[dict[str, Any]]:
+        """Skills or topics where the user is weakest, weakest first."""
+        ...
+
+
+@dataclass(slots=True)
+class TutorDeps:
+    """Everything a tool may use, bound to one authenticated user.
+
+    Attributes:
+        user: The authenticated user; the only source of a user id for tools.
+        catalog: Course catalogue port.
+        enrollment: Enrollment port.
+        progress: Progress port.
+        material: Course-material search port.
+        learner: Learner-model port, ``None`` until learner modeling is wired in (its tools then
+            report "not available" to the model).
+        search_k: Passages fetched per search.
+    """
+
+    user: TutorUser
+    catalog: CatalogPort
+    enrollment: EnrollmentPort
+    progress: ProgressPort
+    material: MaterialPort
+    learner: LearnerPort | None = None
+    search_k: int = 5

@@ -1,0 +1,1 @@
+"""Chat-model providers: OpenAI-compatible endpoints and the offline local tutor model."""

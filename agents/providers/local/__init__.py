@@ -1,0 +1,1 @@
+"""The offline local tutor model: embedding-routed tools and extractive, cited answers."""

@@ -1,0 +1,89 @@
+"""OpenAI-compatible provider (OpenAI, vLLM, Ollama, llama.cpp servers) via ``langchain-openai``."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import httpx
+import openai
+from langchain_core.language_models import BaseChatModel
+from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
+
+from agents.providers.base import ModelProvider, RetryPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class LLMConfig:
+    """Connection settings for an OpenAI-compatible endpoint.
+
+    Attributes:
+        base_url: API root, e.g. a hosted provider's ``/v1`` root or ``http://127.0.0.1:8000/v1``.
+        api_key: Bearer key (any non-empty string for servers that ignore it).
+        model: Model name sent with each request and reported on each answer.
+        timeout_s: Per-request timeout (connect and read between streamed chunks).
+        max_retries: Retries after the first attempt on 429/5xx/timeouts (ours, not the SDK's).
+        backoff_s: First retry delay; doubled on each further retry.
+        temperature: Sampling temperature.
+    """
+
+    base_url: str
+    api_key: str
+    model: str
+    timeout_s: float = 30.0
+    max_retries: int = 2
+    backoff_s: float = 0.5
+    temperature: float = 0.2
+
+
+_TRANSIENT = (
+    openai.RateLimitError,
+    openai.InternalServerError,
+    openai.APITimeoutError,
+    openai.APIConnectionError,
+    httpx.TimeoutException,
+    httpx.TransportError,
+    asyncio.TimeoutError,
+)
+
+
+class OpenAICompatProvider(ModelProvider):
+    """``ChatOpenAI`` with the SDK's own retries off: the agent loop retries and falls back instead."""
+
+    def __init__(self, config: LLMConfig) -> None:
+        """Create the provider.
+
+        Args:
+            config: Endpoint settings.
+        """
+        self.config = config
+        self.model_name = config.model
+        self.retry = RetryPolicy(attempts=1 + max(0, config.max_retries), backoff_s=config.backoff_s)
+        self._model = ChatOpenAI(
+            base_url=config.base_url,
+            api_key=SecretStr(config.api_key),
+            model=config.model,
+            timeout=config.timeout_s,
+            max_retries=0,
+            temperature=config.temperature,
+            streaming=True,
+            # LangChain's per-chunk wait_for wrapper can swallow a task cancellation on Python 3.11
+            # (seen in tests: a cancelled stream kept running until the chunk timeout); httpx's
+            # read timeout (``timeout``) already bounds a silent server.
+            stream_chunk_timeout=None,
+        )
+
+    def chat_model(self) -> BaseChatModel:
+        """The configured ``ChatOpenAI``."""
+        return self._model
+
+    def is_transient(self, exc: BaseException) -> bool:
+        """429, 5xx, timeouts and dropped connections."""
+        if isinstance(exc, openai.APIStatusError):
+            return exc.status_code == 429 or exc.status_code >= 500
+        return isinstance(exc, _TRANSIENT)
+
+    def is_provider_failure(self, exc: BaseException) -> bool:
+        """Any API or transport error (also 4xx such as a bad key): the turn falls back."""
+        return isinstance(exc, openai.APIError | httpx.HTTPError | asyncio.TimeoutError)

@@ -1,0 +1,217 @@
+"""``TutorAgent``: the streaming tool-calling loop over any ``ModelProvider``.
+
+Own loop over ``bind_tools`` + ``astream`` (rather than a prebuilt agent graph) because the loop must
+forward text deltas the moment they arrive, announce tool calls as soon as they are complete,
+retry and fall back per model call, and stop on a step budget, all in one event stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage, ToolMessage
+
+from agents.deps import TutorDeps
+from agents.events import AgentEvent, ChatTurn
+from agents.guardrails import ActionPolicy
+from agents.history import to_messages, trim_history
+from agents.providers.base import ModelProvider
+from agents.step import ProviderDown, Sleep, StepResult, stream_step
+from agents.tools import ToolOutcome, TurnContext, TutorTool, build_tools
+from agents.turn import TurnRecord, citation_payload
+from prompts.loader import PromptSet, load_prompts
+
+logger = logging.getLogger(__name__)
+Mode = Literal["answer", "socratic"]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentConfig:
+    """Loop limits.
+
+    Attributes:
+        max_steps: Model calls per turn; the last one gets no tools, so it must answer.
+        history_budget_tokens: Approximate token budget for earlier turns.
+    """
+
+    max_steps: int = 5
+    history_budget_tokens: int = 3000
+
+
+class TutorAgent:
+    """The tutor: a primary provider, and the local model as the fallback of last resort."""
+
+    def __init__(
+        self,
+        primary: ModelProvider,
+        fallback: ModelProvider | None = None,
+        prompts: PromptSet | None = None,
+        config: AgentConfig | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        """Create the agent.
+
+        Args:
+            primary: Provider tried first (an OpenAI-compatible endpoint, or the local model).
+            fallback: Provider used when the primary fails for a turn (normally the local model).
+            prompts: Prompt templates; loaded from ``prompts/`` by default.
+            config: Loop limits.
+            sleep: Backoff sleep (tests pass a no-op).
+        """
+        self.providers = [primary] + ([fallback] if fallback is not None and fallback is not primary else [])
+        self.prompts = prompts or load_prompts()
+        self.config = config or AgentConfig()
+        self._sleep = sleep
+
+    async def stream(
+        self,
+        deps: TutorDeps,
+        history: Sequence[ChatTurn],
+        message: str,
+        mode: Mode = "answer",
+        course_id: str | None = None,
+    ) -> AsyncIterator[AgentEvent]:
+        """Run one turn and yield its events, ending with ``done``.
+
+        Args:
+            deps: Authenticated user and service ports (tools act for ``deps.user`` only).
+            history: Earlier turns of the thread, oldest first (trimmed to the budget here).
+            message: The student's new message.
+            mode: ``answer`` or ``socratic``.
+            course_id: Course the chat is opened in (default search scope), if any.
+
+        Yields:
+            ``AgentEvent`` items (see :class:`agents.events.AgentEvent` for payloads). Cancelling
+            the consuming task raises ``asyncio.CancelledError`` here and closes the model stream;
+            the tokens received so far are the partial answer.
+        """
+        record = TurnRecord(model=self.providers[0].model_name, prompt_version=self.prompts.version)
+        kept = trim_history(history, self.config.history_budget_tokens)
+        policy = ActionPolicy(message, [t.content for t in kept if t.role == "user"], course_id)
+        for index, provider in enumerate(self.providers):
+            try:
+                async for event in self._run(provider, deps, kept, message, mode, course_id, policy, record):
+                    yield event
+                break
+            except ProviderDown as down:
+                logger.warning("provider %s failed: %r", provider.model_name, down.cause)
+                if index + 1 < len(self.providers):
+                    nxt = self.providers[index + 1]
+                    record.reset_answer(nxt.model_name)
+                    yield AgentEvent(
+                        "notice",
+                        {
+                            "message": f"The AI service is unavailable right now; answering with the offline "
+                            f"tutor model ({nxt.model_name}).",
+                            "code": "fallback",
+                            "model": nxt.model_name,
+                            "discard_partial": down.partial,
+                        },
+                    )
+                    continue
+                record.incomplete = True
+                yield AgentEvent(
+                    "error",
+                    {"message": "The tutor model is unavailable. Please try again.", "code": "model_unavailable"},
+                )
+            except Exception:
+                logger.exception("agent turn failed")
+                record.incomplete = True
+                yield AgentEvent("error", {"message": "The tutor hit an internal error.", "code": "internal_error"})
+                break
+        yield AgentEvent("done", record.done_payload())
+
+    async def _system_message(self, ctx: TurnContext, mode: Mode) -> SystemMessage:
+        title = None
+        if ctx.course_id:
+            try:
+                courses = await ctx.courses()
+                title = next((c.get("title") for c in courses if str(c.get("id")) == ctx.course_id), None)
+            except Exception:  # a missing title must not fail the turn
+                logger.warning("could not load the catalogue for the course title", exc_info=True)
+        name = ctx.deps.user.full_name or "the student"
+        return SystemMessage(self.prompts.system_prompt(mode, name, title))
+
+    async def _run(
+        self,
+        provider: ModelProvider,
+        deps: TutorDeps,
+        history: Sequence[ChatTurn],
+        message: str,
+        mode: Mode,
+        course_id: str | None,
+        policy: ActionPolicy,
+        record: TurnRecord,
+    ) -> AsyncIterator[AgentEvent]:
+        ctx = TurnContext(deps=deps, policy=policy, course_id=course_id)
+        tools = build_tools(ctx)
+        model = provider.chat_model()
+        bound = model.bind_tools([t.tool for t in tools.values()])
+        messages: list[BaseMessage] = [
+            await self._system_message(ctx, mode),
+            *to_messages(history),
+            HumanMessage(message),
+        ]
+        for step in range(self.config.max_steps):
+            last = step + 1 == self.config.max_steps
+            result = StepResult()
+            async for text in stream_step(provider, model if last else bound, messages, result, self._sleep):
+                record.tokens.append(text)
+                yield AgentEvent("token", {"text": text})
+            ai = result.message
+            assert ai is not None  # stream_step either fills it or raises
+            if not ai.tool_calls and not ai.invalid_tool_calls:
+                return
+            if last:
+                record.incomplete = True
+                yield AgentEvent(
+                    "error", {"message": "Stopped: too many tool steps for one answer.", "code": "step_limit"}
+                )
+                return
+            messages.append(ai)
+            async for event in self._run_tools(ai.tool_calls, ai.invalid_tool_calls, tools, record, messages):
+                yield event
+
+    async def _run_tools(
+        self,
+        calls: list[Any],
+        invalid: list[Any],
+        tools: dict[str, TutorTool],
+        record: TurnRecord,
+        messages: list[BaseMessage],
+    ) -> AsyncIterator[AgentEvent]:
+        for bad in invalid:
+            bad_id, bad_name = bad.get("id") or "invalid", bad.get("name") or "unknown"
+            outcome = ToolOutcome.failure("invalid_input", "tool arguments were not valid JSON")
+            yield AgentEvent("tool_call", {"id": bad_id, "name": bad_name, "args": {}})
+            record.tool_calls.append(
+                {"id": bad_id, "name": bad_name, "args": {}, "ok": False, "summary": outcome.summary}
+            )
+            yield AgentEvent("tool_result", {"id": bad_id, "name": bad_name, "ok": False, "summary": outcome.summary})
+            messages.append(ToolMessage(outcome.content, tool_call_id=bad_id, name=bad_name, status="error"))
+        for call in calls:
+            call_id, name, args = call.get("id") or "", call["name"], call.get("args") or {}
+            yield AgentEvent("tool_call", {"id": call_id, "name": name, "args": args})
+            tool = tools.get(name)
+            outcome = await tool.run(args) if tool else ToolOutcome.failure("unknown_tool", f"no tool named {name}")
+            record.tool_calls.append(
+                {"id": call_id, "name": name, "args": args, "ok": outcome.ok, "summary": outcome.summary}
+            )
+            yield AgentEvent("tool_result", {"id": call_id, "name": name, "ok": outcome.ok, "summary": outcome.summary})
+            for number, hit in zip(outcome.data.get("numbers", []), outcome.data.get("hits", []), strict=False):
+                payload = citation_payload(number, hit)
+                record.citations.append(payload)
+                yield AgentEvent("citation", payload)
+            messages.append(
+                ToolMessage(
+                    outcome.content,
+                    tool_call_id=call_id,
+                    name=name,
+                    artifact=outcome.data,
+                    status="success" if outcome.ok else "error",
+                )
+            )

@@ -1,0 +1,97 @@
+"""``list_courses`` and ``enroll``: the catalogue and enrollment of the current user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from agents.catalog_match import match_course
+from agents.tools.base import ToolOutcome, TurnContext, TutorTool, make_tool
+
+MAX_LISTED = 20
+_THIS_COURSE = frozenset({"this course", "this", "it", "this one", "the course", "current course"})
+SUMMARY_FIELDS = ("id", "title", "description", "category", "difficulty_level", "tags")
+
+
+class CourseFilters(BaseModel):
+    """Optional catalogue filters."""
+
+    category: str | None = Field(default=None, description="Course category, e.g. 'programming'.")
+    difficulty_level: str | None = Field(default=None, description="beginner, intermediate or advanced.")
+    search: str | None = Field(default=None, max_length=200, description="Words to look for in titles.")
+
+
+class ListCoursesArgs(BaseModel):
+    """Arguments of ``list_courses``."""
+
+    filters: CourseFilters = Field(default_factory=CourseFilters)
+
+
+class EnrollArgs(BaseModel):
+    """Arguments of ``enroll``."""
+
+    course_id: str = Field(min_length=1, max_length=200, description="Course id, or the course title.")
+
+
+def _summary(course: dict[str, Any]) -> dict[str, Any]:
+    out = {key: course.get(key) for key in SUMMARY_FIELDS if key in course}
+    description = out.get("description")
+    if isinstance(description, str) and len(description) > 300:
+        out["description"] = description[:297] + "..."
+    return out
+
+
+def list_courses_tool(ctx: TurnContext) -> TutorTool:
+    """Build the catalogue tool bound to this turn."""
+
+    async def handler(filters: dict[str, Any]) -> ToolOutcome:
+        wanted = {k: v for k, v in filters.items() if v}
+        courses = await ctx.deps.catalog.list_courses(wanted)
+        if not wanted:
+            ctx.catalog = courses
+        listed = [_summary(c) for c in courses[:MAX_LISTED]]
+        return ToolOutcome.success({"courses": listed, "total": len(courses)}, f"{len(courses)} course(s) listed")
+
+    return make_tool(
+        "list_courses",
+        "List published courses in the catalogue, optionally filtered by category, difficulty or words.",
+        ListCoursesArgs,
+        handler,
+    )
+
+
+async def resolve_course(ctx: TurnContext, reference: str) -> dict[str, Any] | None:
+    """Find a catalogue course by exact id, else by (fuzzy) title."""
+    courses = await ctx.courses()
+    if reference.strip().lower() in _THIS_COURSE and ctx.course_id:
+        reference = ctx.course_id
+    for course in courses:
+        if str(course.get("id")) == reference:
+            return course
+    match = match_course(reference, courses)
+    return match.course if match else None
+
+
+def enroll_tool(ctx: TurnContext) -> TutorTool:
+    """Build the enrollment tool bound to this turn (acts for ``deps.user`` only)."""
+
+    async def handler(course_id: str) -> ToolOutcome:
+        course = await resolve_course(ctx, course_id)
+        if course is None:
+            return ToolOutcome.failure("not_found", f"no published course matches '{course_id}'")
+        refusal = ctx.policy.check_enroll(course)
+        if refusal is not None:
+            return ToolOutcome.failure("not_requested", refusal)
+        record = await ctx.deps.enrollment.enroll(ctx.deps.user.id, str(course["id"]))
+        title = course.get("title", course["id"])
+        return ToolOutcome.success(
+            {"enrolled": True, "course": _summary(course), "enrollment": record}, f"enrolled in {title}"
+        )
+
+    return make_tool(
+        "enroll",
+        "Enroll the student in a course. Only when the student explicitly asks to be enrolled.",
+        EnrollArgs,
+        handler,
+    )

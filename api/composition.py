@@ -1,0 +1,97 @@
+"""Building the services above the tutor core (materials, chat, learner model) for the API process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+from celery import Celery
+
+from agents.adapters import LearnerAdapter, build_deps
+from agents.chat import ChatService
+from agents.deps import TutorDeps
+from agents.factory import build_agent
+from agents.providers.openai_compat import LLMConfig
+from ingest.repository import JobRepository, MaterialRepository
+from ingest.runtime import retrieval_for, storage_for
+from ingest.service import MaterialService
+from recommender.runtime import learner_model
+from recommender.service import RecommendationService
+from tutor.celery_app import make_celery
+from tutor.container import Services
+from tutor.errors import NotFound
+from tutor.services.principal import Principal
+from tutor.services.ratelimit import RateLimiter
+from tutor.settings import Settings
+
+
+@dataclass
+class Extensions:
+    """Services of the higher layers."""
+
+    celery: Celery
+    materials: MaterialService
+    chat: ChatService
+    recommendations: RecommendationService
+    redis: aioredis.Redis
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self.redis.aclose()
+
+
+def llm_config(settings: Settings) -> LLMConfig | None:
+    """The OpenAI-compatible endpoint, or None for the offline local tutor model."""
+    llm = settings.llm
+    if not llm.configured:
+        return None
+    return LLMConfig(
+        base_url=llm.base_url or "",
+        api_key=llm.api_key or "not-needed",
+        model=llm.model,
+        timeout_s=llm.timeout_s,
+        max_retries=llm.max_retries,
+    )
+
+
+def build_extensions(core: Services, settings: Settings) -> Extensions:
+    """Wire materials (with its Celery dispatch) and chat over the core services."""
+    celery = make_celery(settings)
+    retrieval = retrieval_for(settings)
+
+    def enqueue(task: str, args: list[Any]) -> None:
+        celery.send_task(task, args=args)
+
+    def dispatch(job_id: str) -> None:
+        enqueue("ingest.run_job", [job_id])
+
+    recommendations = RecommendationService(core.mongo, learner_model(core.mongo, settings), core.courses, enqueue)
+
+    async def on_quiz(user_id: str, _course_id: str) -> None:
+        recommendations.refresh_later(user_id)
+
+    core.progress.on_quiz_submitted = on_quiz
+
+    materials = MaterialService(
+        MaterialRepository(core.mongo.collection("materials")),
+        JobRepository(core.mongo.collection("ingest_jobs")),
+        core.courses,
+        core.enrollment,
+        storage_for(settings),
+        lambda: retrieval,
+        dispatch,
+        settings.max_upload_bytes,
+    )
+
+    async def deps_for(principal: Principal) -> TutorDeps:
+        user = await core.auth.users.get(principal.user_id)
+        if user is None:
+            raise NotFound("account not found")
+        return build_deps(core, retrieval, principal, user, LearnerAdapter(recommendations, principal))
+
+    redis = aioredis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
+    limiter = RateLimiter(redis, settings.chat_rate_per_min, 60, prefix="chat")
+    agent = build_agent(retrieval.embedder, llm_config(settings))
+    chat = ChatService(agent, core.conversations, deps_for, limiter)
+    return Extensions(celery=celery, materials=materials, chat=chat, recommendations=recommendations, redis=redis)

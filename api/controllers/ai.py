@@ -1,0 +1,48 @@
+"""``/api/ai``: recommendations, weak areas, and retraining a course's learner model."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, get, post
+from litestar.params import Parameter
+
+from api.auth import instructor_only
+from api.params import PathId
+from recommender.service import RecommendationService
+from tutor.models.common import ID_PATTERN
+from tutor.services.principal import Principal
+
+
+class AIController(Controller):
+    """The learner model's outputs."""
+
+    path = "/api/ai"
+    tags = ["learner model"]
+
+    @get("/recommendations/{user_id:str}/", summary="Recommendations for a student")
+    async def recommendations(
+        self, user_id: PathId, recommendations: RecommendationService, principal: Principal
+    ) -> dict[str, Any]:
+        """``recommended_courses`` [{course_id, confidence_score, reason}], ``next_lessons``, ``learning_path``,
+        ``weak_areas``, ``generated_at``. For the student themself or an instructor of a course they take."""
+        return await recommendations.get(principal, user_id)
+
+    @get("/weak-areas/", summary="My weak areas")
+    async def weak_areas(
+        self,
+        recommendations: RecommendationService,
+        principal: Principal,
+        course_id: Annotated[str | None, Parameter(pattern=ID_PATTERN)] = None,
+    ) -> list[dict[str, Any]]:
+        """The caller's weakest skills with their evidence."""
+        return await recommendations.weak_areas(principal, course_id)
+
+    @post(
+        "/courses/{course_id:str}/train/", guards=[instructor_only], status_code=202, summary="Retrain a course's model"
+    )
+    async def train(
+        self, course_id: PathId, recommendations: RecommendationService, principal: Principal
+    ) -> dict[str, Any]:
+        """Queue retraining of the course's knowledge-tracing model from all its quiz attempts."""
+        return await recommendations.train(principal, course_id)

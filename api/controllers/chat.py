@@ -1,0 +1,55 @@
+"""``/api/chat``: whole answers, server-sent-event streams, and the caller's threads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Controller, delete, get, post
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from agents.chat import ChatIn, ChatService
+from agents.events import AgentEvent
+from api.params import PathId
+from tutor.container import Services
+from tutor.services.principal import Principal
+
+
+async def _sse(events: AsyncIterator[AgentEvent]) -> AsyncIterator[ServerSentEventMessage]:
+    """One SSE message per agent event, JSON data, forwarded as soon as it is produced."""
+    async for event in events:
+        yield ServerSentEventMessage(event=event.type, data=json.dumps(event.data, default=str))
+
+
+class ChatController(Controller):
+    """Chat with the tutor."""
+
+    path = "/api/chat"
+    tags = ["chat"]
+
+    @post("/", status_code=200, summary="Ask the tutor (whole answer)")
+    async def chat(self, data: ChatIn, chat: ChatService, principal: Principal) -> dict[str, Any]:
+        """Run one turn; answers the ``done`` payload plus ``thread_id`` and the non-token ``events``."""
+        return await chat.answer(principal, data)
+
+    @post("/stream/", status_code=200, summary="Ask the tutor (server-sent events)")
+    async def stream(self, data: ChatIn, chat: ChatService, principal: Principal) -> ServerSentEvent:
+        """Events ``token``, ``tool_call``, ``tool_result``, ``citation``, ``notice``, ``error``, then ``done``."""
+        turn = await chat.begin(principal, data)
+        return ServerSentEvent(_sse(chat.run(turn)), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @get("/threads/", summary="My conversation threads")
+    async def threads(self, services: Services, principal: Principal) -> list[dict[str, Any]]:
+        """Threads of the caller, newest first."""
+        return await services.conversations.list(principal)
+
+    @get("/threads/{thread_id:str}/", summary="One of my threads")
+    async def thread(self, thread_id: PathId, services: Services, principal: Principal) -> dict[str, Any]:
+        """A thread with its messages."""
+        return await services.conversations.get(principal, thread_id)
+
+    @delete("/threads/{thread_id:str}/", summary="Delete one of my threads")
+    async def delete_thread(self, thread_id: PathId, services: Services, principal: Principal) -> None:
+        """Delete a thread."""
+        await services.conversations.delete(principal, thread_id)

@@ -1,0 +1,183 @@
+"""Chat benchmark: the local tutor model's grounding and refusal (plus the API overhead hook).
+
+    python -m bench.chat --data-dir ../shared/data --json
+
+Grounding: the Disfl-QA corpus (all 11,119 passages, distractors included) is one course; a seeded
+sample of answerable dev questions is asked to the local model through the real agent loop. Reported:
+share of replies containing the gold answer, share whose first cited source is the gold passage,
+and the same answer share for the baseline "reply with the top retrieved passage".
+Refusal: Disfl-QA dev questions asked of a course built from the CPython 3.11 docs (reST) should be
+declined; our own Python-tutorial questions (bench/data/python_tutorial_questions.jsonl) answered.
+The last stdout line is the JSON summary. Embeddings are cached under --cache-dir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from agents.deps import TutorDeps, TutorUser
+from agents.providers.local.embedding import CachedQueryEmbedder
+from agents.providers.local.provider import LocalProvider
+from agents.runner import TutorAgent
+from bench.chat_courses import disfl_course, python_docs_course
+from bench.chat_index import IndexMaterialPort
+
+DECLINE = re.compile(r"isn't covered by this course", re.IGNORECASE)
+HERE = Path(__file__).resolve().parent
+
+
+def measure_overhead(args: argparse.Namespace) -> dict[str, Any] | None:
+    """Server overhead hook: time to first SSE event and to ``done`` through the real API.
+
+    To be implemented with the API (an instant scripted LLM, 1 and 64 concurrent streams), returning
+    ``{"streams_1": {"ttfe_ms_p50", "ttfe_ms_p95", "done_ms_p50"}, "streams_64": {...}}``.
+    Returns None (reported as null) until then: no invented numbers.
+    """
+    return None
+
+
+class _Catalog:
+    def __init__(self, course_id: str, title: str) -> None:
+        self.courses = [{"id": course_id, "title": title, "description": "", "category": "bench"}]
+
+    async def list_courses(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.courses
+
+
+class _Nothing:
+    async def enroll(self, user_id: str, course_id: str) -> dict[str, Any]:
+        return {"user_id": user_id, "course_id": course_id}
+
+    async def get_progress(self, user_id: str, course_id: str | None) -> list[dict[str, Any]]:
+        return []
+
+
+def bench_deps(material: IndexMaterialPort, course_id: str, title: str) -> TutorDeps:
+    """Deps for a bench student over one indexed course."""
+    nothing = _Nothing()
+    return TutorDeps(user=TutorUser(id="bench-student", role="student"), catalog=_Catalog(course_id, title),
+                     enrollment=nothing, progress=nothing, material=material)
+
+
+async def ask(agent: TutorAgent, deps: TutorDeps, question: str, course_id: str) -> dict[str, Any]:
+    """One turn; returns the ``done`` payload."""
+    done: dict[str, Any] = {}
+    async for event in agent.stream(deps, [], question, course_id=course_id):
+        if event.type == "done":
+            done = event.data
+    return done
+
+
+def norm(text: str) -> str:
+    """Lower-case, punctuation-free, single-spaced text for answer matching."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Rows of a JSON-lines file."""
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+async def grounding(agent: TutorAgent, data: Path, embedder: Any, queries: Any, cache: Path, n: int,
+                    seed: int) -> dict[str, Any]:
+    """Answer-in-reply and gold-citation rates of the local model vs. the top passage."""
+    index = disfl_course(data / "disfl_qa" / "corpus.jsonl", embedder, cache, queries)
+    deps = bench_deps(IndexMaterialPort(index), "disfl", "Disfl-QA Wikipedia")
+    questions = [q for q in read_jsonl(data / "disfl_qa" / "dev.jsonl") if q["answerable"] and q["answer"]]
+    sample = random.Random(seed).sample(questions, min(n, len(questions))) if n > 0 else questions
+    in_reply = gold_cited = top_in_reply = top_gold = declined = 0
+    for q in sample:
+        done = await ask(agent, deps, q["question"], "disfl")
+        answer = norm(q["answer"])
+        in_reply += answer in norm(done["answer"])
+        cited = [c for c in done["citations"] if c["cited"]]
+        gold_cited += bool(cited) and cited[0]["citation"]["document_id"] in q["gold_ids"]
+        declined += bool(DECLINE.search(done["answer"]))
+        top = index.search(q["question"], 1)[0]
+        top_in_reply += answer in norm(top.chunk.text)
+        top_gold += top.chunk.document_id in q["gold_ids"]
+    total = max(1, len(sample))
+    return {"answer_in_reply": in_reply / total, "gold_citation": gold_cited / total,
+            "top_passage_answer_in_reply": top_in_reply / total,
+            "_details": {"n": len(sample), "declined": declined / total, "top_passage_gold": top_gold / total}}
+
+
+async def refusal(agent: TutorAgent, data: Path, embedder: Any, queries: Any, cache: Path, n: int, seed: int,
+                  own_questions: Path) -> dict[str, Any]:
+    """Decline rate for off-course questions and answer rate for in-course ones."""
+    index = python_docs_course(data / "python-docs-3.11" / "rst", embedder, cache, queries)
+    deps = bench_deps(IndexMaterialPort(index), "pydocs", "Python 3.11 documentation")
+    off = read_jsonl(data / "disfl_qa" / "dev.jsonl")
+    off = random.Random(seed + 1).sample(off, min(n, len(off))) if n > 0 else off
+    own = read_jsonl(own_questions)
+    off_declined = sum([bool(DECLINE.search((await ask(agent, deps, q["question"], "pydocs"))["answer"]))
+                        for q in off])
+    answered = []
+    for q in own:
+        reply = (await ask(agent, deps, q["question"], "pydocs"))["answer"]
+        answered.append(not DECLINE.search(reply))
+    return {"off_course_declined": off_declined / max(1, len(off)),
+            "in_course_answered": sum(answered) / max(1, len(own)),
+            "_details": {"n_off": len(off), "n_in": len(own), "chunks": len(index.chunks)}}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--questions", type=Path, default=HERE / "data" / "python_tutorial_questions.jsonl")
+    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/agent_cache"))
+    parser.add_argument("--grounding-n", type=int, default=200, help="answerable dev questions (0 = all)")
+    parser.add_argument("--refusal-n", type=int, default=300, help="off-course dev questions (0 = all)")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--skip", choices=["grounding", "refusal"], action="append", default=[])
+    parser.add_argument("--json", action="store_true", help="print only the JSON summary lines")
+    return parser.parse_args(argv)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    """All parts, side by side in one process."""
+    from retrieval.embedder.minilm import MiniLMEmbedder
+
+    embedder = MiniLMEmbedder()
+    queries = CachedQueryEmbedder(embedder)  # one query cache shared by the index and the local model
+    agent = TutorAgent(primary=LocalProvider(queries))
+    result: dict[str, Any] = {"overhead": measure_overhead(args), "grounding": None, "refusal": None}
+    started = time.perf_counter()
+    if "grounding" not in args.skip:
+        result["grounding"] = await grounding(agent, args.data_dir, embedder, queries, args.cache_dir,
+                                              args.grounding_n, args.seed)
+    if "refusal" not in args.skip:
+        result["refusal"] = await refusal(agent, args.data_dir, embedder, queries, args.cache_dir, args.refusal_n,
+                                          args.seed, args.questions)
+    result["_seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark; details on one line, then the summary as the last line."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+
+    torch.set_num_threads(1)
+    args = parse_args(argv)
+    result = asyncio.run(run(args))
+    details = {k: (v.pop("_details", None) if isinstance(v, dict) else None) for k, v in result.items()}
+    details["seconds"] = result.pop("_seconds")
+    print(json.dumps({"details": details}))
+    print(json.dumps(result))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

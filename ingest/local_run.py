@@ -1,0 +1,98 @@
+"""Ingesting files in this process (``tutor ingest`` and the sample course at ``make run``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pymongo import MongoClient
+from tqdm import tqdm
+
+from ingest.folder import collect_folder, stable_document_id
+from ingest.runtime import pipeline_for
+from ingest.storage import material_key
+from ingest.worker import process_job
+from tutor.db import Document
+from tutor.models.common import new_id, utcnow
+from tutor.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFile:
+    """A file to ingest, optionally attached to a lesson."""
+
+    name: str
+    data: bytes
+    lesson_id: str | None = None
+
+
+def ingest_local(
+    settings: Settings, course_id: str, files: Sequence[LocalFile], *, progress: bool = True
+) -> dict[str, Any]:
+    """Store ``files`` as course material and ingest them now, with a progress bar."""
+    client: MongoClient[Document] = MongoClient(settings.mongodb_url, tz_aware=True)
+    try:
+        db = client[settings.mongodb_db]
+        if db.courses.find_one({"_id": course_id}, {"_id": 1}) is None:
+            raise LookupError(f"course {course_id} not found")
+        pipeline = pipeline_for(settings)
+        assert pipeline.storage is not None
+        job_id = new_id()
+        entries = []
+        for file in files:
+            doc_id = stable_document_id(course_id, f"{file.lesson_id or ''}/{file.name}")
+            key = material_key(course_id, doc_id, file.name)
+            pipeline.storage.put(key, file.data, "application/octet-stream")
+            now = utcnow()
+            db.materials.update_one(
+                {"_id": doc_id},
+                {
+                    "$set": {
+                        "course_id": course_id,
+                        "lesson_id": file.lesson_id,
+                        "filename": file.name,
+                        "size": len(file.data),
+                        "storage_key": key,
+                        "status": "queued",
+                        "job_id": job_id,
+                        "updated_at": now,
+                    },
+                    "$setOnInsert": {"created_at": now},
+                },
+                upsert=True,
+            )
+            entries.append({"document_id": doc_id, "filename": file.name, "status": "queued"})
+        db.ingest_jobs.insert_one(
+            {
+                "_id": job_id,
+                "course_id": course_id,
+                "created_by": "cli",
+                "state": "queued",
+                "files": entries,
+                "attempts": 0,
+                "created_at": utcnow(),
+            }
+        )
+        bar = tqdm(total=0, unit="chunk", desc=f"ingesting into {course_id}", disable=not progress)
+
+        def show(summary: dict[str, Any]) -> None:
+            bar.total = summary["chunks_total"]
+            bar.n = summary["chunks_done"]
+            bar.refresh()
+
+        try:
+            return process_job(job_id, client, settings.mongodb_db, pipeline, on_report=show)
+        finally:
+            bar.close()
+    finally:
+        client.close()
+
+
+def ingest_folder(settings: Settings, course_id: str, path: str | Path, lesson_id: str | None = None) -> dict[str, Any]:
+    """Ingest every supported file below ``path`` into ``course_id``."""
+    files = [LocalFile(name, data, lesson_id) for name, data in collect_folder(path)]
+    if not files:
+        raise ValueError(f"no supported files found in {path}")
+    return ingest_local(settings, course_id, files)

@@ -1,0 +1,182 @@
+"""Course materials as instructors and students see them: upload, list, delete, job status, search."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.detect import detect_kind
+from ingest.errors import EmptyFile, check_size
+from ingest.folder import stable_document_id
+from ingest.repository import JobRepository, MaterialRepository
+from ingest.storage import FileStorage, material_key, material_prefix
+from retrieval.service import RetrievalService
+from tutor.db import Document
+from tutor.errors import Forbidden, InvalidInput, NotFound
+from tutor.models.common import new_id, utcnow
+from tutor.services.course_tree import find_lesson
+from tutor.services.courses import CourseService
+from tutor.services.enrollment import EnrollmentService
+from tutor.services.principal import Principal
+
+MAX_FILES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One uploaded file."""
+
+    filename: str
+    data: bytes
+
+
+class MaterialService:
+    """Materials of courses; ingestion itself runs in a worker through ``dispatch(job_id)``."""
+
+    def __init__(
+        self,
+        materials: MaterialRepository,
+        jobs: JobRepository,
+        courses: CourseService,
+        enrollment: EnrollmentService,
+        storage: FileStorage,
+        retrieval: Callable[[], RetrievalService],
+        dispatch: Callable[[str], None],
+        max_bytes: int,
+    ) -> None:
+        self.materials = materials
+        self.jobs = jobs
+        self.courses = courses
+        self.enrollment = enrollment
+        self.storage = storage
+        self.retrieval = retrieval
+        self.dispatch = dispatch
+        self.max_bytes = max_bytes
+
+    async def upload(
+        self, principal: Principal, course_id: str, uploads: Sequence[Upload], lesson_id: str | None = None
+    ) -> dict[str, Any]:
+        """Check, store and queue files for ingestion; answers the new job.
+
+        Size (413), type (415) and empty files are refused before anything is stored, so a bad request
+        changes nothing; parsing errors are found by the worker and reported per file on the job.
+        """
+        course = await self.courses.owned(course_id, principal)
+        if lesson_id is not None and find_lesson(course, lesson_id) is None:
+            raise NotFound(f"lesson {lesson_id} not found in this course")
+        if not uploads:
+            raise InvalidInput("attach at least one file")
+        if len(uploads) > MAX_FILES:
+            raise InvalidInput(f"at most {MAX_FILES} files per upload")
+        names = [u.filename for u in uploads]
+        if len(set(names)) != len(names):
+            raise InvalidInput("the same file name appears twice in this upload")
+        for upload in uploads:
+            check_size(upload.filename, len(upload.data), self.max_bytes)
+            if not upload.data.strip():
+                raise EmptyFile(f"{upload.filename} is empty.", filename=upload.filename)
+            detect_kind(upload.filename, upload.data)
+        job_id = new_id()
+        files = []
+        for upload in uploads:
+            doc_id = stable_document_id(course_id, f"{lesson_id or ''}/{upload.filename}")
+            key = material_key(course_id, doc_id, upload.filename)
+            await asyncio.to_thread(self.storage.put, key, upload.data, "application/octet-stream")
+            await self.materials.upsert(
+                doc_id,
+                {
+                    "course_id": course_id,
+                    "lesson_id": lesson_id,
+                    "filename": upload.filename,
+                    "size": len(upload.data),
+                    "storage_key": key,
+                    "status": "queued",
+                    "job_id": job_id,
+                    "uploaded_by": principal.user_id,
+                },
+            )
+            files.append(
+                {
+                    "document_id": doc_id,
+                    "filename": upload.filename,
+                    "status": "queued",
+                    "chunks": 0,
+                    "chunks_done": 0,
+                    "error": None,
+                    "error_code": None,
+                }
+            )
+        now = utcnow()
+        job = {
+            "_id": job_id,
+            "course_id": course_id,
+            "created_by": principal.user_id,
+            "state": "queued",
+            "files": files,
+            "chunks_done": 0,
+            "chunks_total": 0,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        await self.jobs.insert(job)
+        self.dispatch(job_id)
+        return job_view(job)
+
+    async def job(self, principal: Principal, job_id: str) -> dict[str, Any]:
+        """A job's status, for the instructor of its course."""
+        job = await self.jobs.get(job_id)
+        if job is None:
+            raise NotFound("ingest job not found")
+        await self.courses.owned(job["course_id"], principal)
+        return job_view(job)
+
+    async def retry(self, principal: Principal, job_id: str) -> dict[str, Any]:
+        """Queue a job again (safe: ingestion is idempotent), e.g. after a worker died."""
+        job = await self.job(principal, job_id)
+        self.dispatch(job_id)
+        return job
+
+    async def list(self, principal: Principal, course_id: str) -> list[dict[str, Any]]:
+        """Materials of a course (its instructor)."""
+        await self.courses.owned(course_id, principal)
+        return [material_view(m) for m in await self.materials.of_course(course_id)]
+
+    async def delete(self, principal: Principal, course_id: str, document_id: str) -> None:
+        """Remove a material: its chunks from every index, its stored file, its record."""
+        await self.courses.owned(course_id, principal)
+        material = await self.materials.get(document_id)
+        if material is None or material["course_id"] != course_id:
+            raise NotFound("material not found")
+        await asyncio.to_thread(self.retrieval().delete_document, course_id, document_id)
+        await asyncio.to_thread(self.storage.delete_prefix, material_prefix(course_id, document_id))
+        await self.materials.delete(document_id)
+
+    async def search(
+        self, principal: Principal, course_id: str, query: str, k: int = 5, lesson_id: str | None = None
+    ) -> dict[str, Any]:
+        """Hybrid search in a course's material, for enrolled students and its instructor."""
+        course = await self.courses.get_doc(course_id)
+        if not await self.enrollment.can_read(principal, course):
+            raise Forbidden("enroll in this course to search its material")
+        query = query.strip()
+        if not query:
+            raise InvalidInput("q must not be empty")
+        hits = await asyncio.to_thread(self.retrieval().search, course_id, query, k, lesson_id)
+        return {"query": query, "course_id": course_id, "results": [hit.to_dict() for hit in hits]}
+
+
+def job_view(job: Document) -> dict[str, Any]:
+    """A job as its API shows it."""
+    out = {k: v for k, v in job.items() if k != "_id"}
+    out["id"] = job["_id"]
+    return out
+
+
+def material_view(material: Document) -> dict[str, Any]:
+    """A material without internal storage details."""
+    out = {k: v for k, v in material.items() if k not in ("_id", "storage_key", "indexed_hash")}
+    out["id"] = material["_id"]
+    return out

@@ -1,0 +1,95 @@
+"""Running one ingestion job (in a Celery worker or the CLI): storage → pipeline → job and material state.
+
+Safe to re-run: chunk ids are stable and a material's ``indexed_hash`` is written only after its chunks
+are in, so a job re-run after a crash deletes any partial chunks of unfinished files and rebuilds them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from pymongo import MongoClient
+
+from ingest.jobs import run_ingest_files
+from ingest.pipeline import IngestPipeline, SourceFile
+from tutor.db import Document
+from tutor.models.common import utcnow
+from tutor.services.course_tree import find_lesson
+
+log = logging.getLogger(__name__)
+
+
+def heading_prefix(course: Document, lesson_id: str | None) -> tuple[str, ...]:
+    """Course › module › lesson titles, the start of every chunk's heading path."""
+    if lesson_id:
+        for module in course.get("modules", []):
+            for lesson in module.get("lessons", []):
+                if lesson["id"] == lesson_id:
+                    return (course["title"], module["title"], lesson["title"])
+    return (course["title"],)
+
+
+def process_job(
+    job_id: str,
+    client: MongoClient[Document],
+    database: str,
+    pipeline: IngestPipeline,
+    on_report: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Ingest every file of job ``job_id`` and record progress on the job as it goes."""
+    db = client[database]
+    job = db.ingest_jobs.find_one({"_id": job_id})
+    if job is None:
+        raise LookupError(f"ingest job {job_id} not found")
+    course = db.courses.find_one({"_id": job["course_id"]})
+    materials = {m["_id"]: m for m in db.materials.find({"_id": {"$in": [f["document_id"] for f in job["files"]]}})}
+    storage = pipeline.storage
+    files: list[SourceFile] = []
+    for entry in job["files"]:
+        material = materials.get(entry["document_id"])
+        if material is None or course is None or storage is None:
+            continue
+        lesson_id = material.get("lesson_id")
+        if lesson_id and find_lesson(course, lesson_id) is None:
+            lesson_id = None
+        files.append(
+            SourceFile(
+                course_id=job["course_id"],
+                document_id=material["_id"],
+                filename=material["filename"],
+                data=storage.get(material["storage_key"]),
+                lesson_id=lesson_id,
+                heading_prefix=heading_prefix(course, lesson_id),
+            )
+        )
+    known = {doc_id: m["indexed_hash"] for doc_id, m in materials.items() if m.get("indexed_hash")}
+    db.ingest_jobs.update_one({"_id": job_id}, {"$inc": {"attempts": 1}, "$set": {"started_at": utcnow()}})
+
+    def report(summary: dict[str, Any]) -> None:
+        db.ingest_jobs.update_one({"_id": job_id}, {"$set": {**_public(summary), "updated_at": utcnow()}})
+        if on_report is not None:
+            on_report(summary)
+
+    summary = run_ingest_files(pipeline, files, report, known_hashes=known)
+    for entry in summary["files"]:
+        fields: dict[str, Any] = {
+            "status": entry["status"],
+            "chunks": entry["chunks"],
+            "error": entry["error"],
+            "error_code": entry["error_code"],
+            "updated_at": utcnow(),
+        }
+        if entry["status"] in ("indexed", "unchanged"):
+            fields["indexed_hash"] = entry["content_hash"]
+        if entry["status"] == "unchanged":
+            fields.pop("chunks")
+        db.materials.update_one({"_id": entry["document_id"]}, {"$set": fields})
+    db.ingest_jobs.update_one({"_id": job_id}, {"$set": {"finished_at": utcnow()}})
+    return summary
+
+
+def _public(summary: dict[str, Any]) -> dict[str, Any]:
+    files = [{k: v for k, v in entry.items() if k not in ("storage_key", "content_hash")} for entry in summary["files"]]
+    return {**summary, "files": files}

@@ -1,0 +1,55 @@
+"""Knowledge tracing: data in the pyKT format, per-skill baseline, BKT, and a neural sequence model.
+
+Main entry points:
+    - :func:`load_pykt_csv`, :func:`windows` (pyKT evaluation protocol)
+    - :class:`PerSkillModel` / :func:`fit_per_skill`
+    - :class:`BKTModel` / :func:`fit_bkt_em`
+    - :class:`SeqKT` (network), :class:`NeuralTrainer`, :class:`NeuralKT` (calibrated predictor with
+      checkpoint I/O)
+    - :func:`evaluate` (AUC, RMSE, ECE)
+    - :class:`CheckpointError`
+"""
+
+from recommender.kt.base import KTModel
+from recommender.kt.bkt import BKTModel, BKTParams
+from recommender.kt.bkt_em import fit_bkt_em
+from recommender.kt.checkpoint import CheckpointError, latest_checkpoint, load_checkpoint, save_checkpoint
+from recommender.kt.configs import BKTConfig, NeuralKTConfig, PerSkillConfig, TrainConfig
+from recommender.kt.data import KTSequence, holdout_students, load_pykt_csv, n_skills, split_folds, windows
+from recommender.kt.evaluator import KTMetrics, evaluate
+from recommender.kt.neural.batching import WindowSet
+from recommender.kt.neural.model import Batch, SeqKT
+from recommender.kt.neural.predictor import NeuralKT
+from recommender.kt.neural.trainer import FitReport, NeuralTrainer
+from recommender.kt.per_skill import PerSkillModel, fit_per_skill
+
+__all__ = [
+    "BKTConfig",
+    "BKTModel",
+    "BKTParams",
+    "Batch",
+    "CheckpointError",
+    "FitReport",
+    "KTMetrics",
+    "KTModel",
+    "KTSequence",
+    "NeuralKT",
+    "NeuralKTConfig",
+    "NeuralTrainer",
+    "PerSkillConfig",
+    "PerSkillModel",
+    "SeqKT",
+    "TrainConfig",
+    "WindowSet",
+    "evaluate",
+    "fit_bkt_em",
+    "fit_per_skill",
+    "holdout_students",
+    "latest_checkpoint",
+    "load_checkpoint",
+    "load_pykt_csv",
+    "n_skills",
+    "save_checkpoint",
+    "split_folds",
+    "windows",
+]

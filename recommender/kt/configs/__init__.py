@@ -1,0 +1,7 @@
+"""Default hyperparameters, one module per model (RecBole-style: defaults live in one place)."""
+
+from recommender.kt.configs.bkt import BKTConfig
+from recommender.kt.configs.neural import NeuralKTConfig, TrainConfig
+from recommender.kt.configs.per_skill import PerSkillConfig
+
+__all__ = ["BKTConfig", "NeuralKTConfig", "PerSkillConfig", "TrainConfig"]

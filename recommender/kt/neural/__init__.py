@@ -1,0 +1,1 @@
+"""Neural knowledge tracing: a recurrent model with skill queries and window-local history features."""

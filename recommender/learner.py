@@ -1,0 +1,192 @@
+"""The learner model of one student, refreshed after each quiz: mastery, weak areas, recommendations, a path.
+
+Reads ``users``, ``courses``, ``enrollments``, ``user_progress`` and ``quiz_attempts``; writes
+``user_progress.weak_areas``/``mastery`` per course and one ``ai_recommendations`` document per user.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from recommender.path import Course, optimize_path
+from recommender.policy_service import Candidate, PolicyService, Recommendation, goals_to_skills
+from recommender.rl.explain import MASTERED
+from recommender.weakness import WeaknessAnalyzer
+from tutor.db import Document, Mongo
+from tutor.models.common import utcnow
+
+log = logging.getLogger(__name__)
+AnalyzerFor = Callable[[str], WeaknessAnalyzer]
+
+
+def course_model_dir(var_dir: Path, course_id: str) -> Path:
+    """Where a course's knowledge-tracing checkpoints live."""
+    return Path(var_dir) / "models" / "kt" / course_id
+
+
+class LearnerModel:
+    """Computes and stores a student's learner model."""
+
+    def __init__(self, mongo: Mongo, analyzer_for: AnalyzerFor, policy: PolicyService) -> None:
+        self.mongo = mongo
+        self.analyzer_for = analyzer_for
+        self.policy = policy
+
+    async def refresh(self, user_id: str) -> dict[str, Any]:
+        """Recompute everything for ``user_id`` and store it; returns the recommendations document."""
+        db = self.mongo
+        user = await db.collection("users").find_one({"_id": user_id})
+        if user is None:
+            raise LookupError(f"user {user_id} not found")
+        attempts = await (
+            db.collection("quiz_attempts").find({"user_id": user_id}).sort([("answered_at", 1), ("position", 1)])
+        ).to_list(None)
+        enrolled = {e["course_id"] for e in await db.collection("enrollments").find({"user_id": user_id}).to_list(None)}
+        courses = await db.collection("courses").find({}, {"modules.lessons.content": 0}).to_list(None)
+        progress = {
+            p["course_id"]: p for p in await db.collection("user_progress").find({"user_id": user_id}).to_list(None)
+        }
+        mastery: dict[str, float] = {}
+        weak: list[dict[str, Any]] = []
+        model_kind = "bkt"
+        for course in courses:
+            if course["_id"] not in enrolled:
+                continue
+            own = [_attempt(a) for a in attempts if a["course_id"] == course["_id"]]
+            analysis = self.analyzer_for(course["_id"]).analyze(own, skills=course.get("skills", []))
+            model_kind = analysis["model"] if analysis["model"] != "bkt" else model_kind
+            for skill, info in analysis["mastery"].items():
+                mastery[skill] = max(mastery.get(skill, 0.0), float(info["p"]))
+            course_weak = [{**w, "course_id": course["_id"]} for w in analysis["weak_areas"]]
+            weak.extend(course_weak)
+            await db.collection("user_progress").update_one(
+                {"user_id": user_id, "course_id": course["_id"]},
+                {"$set": {"weak_areas": course_weak, "mastery": analysis["mastery"], "model": analysis["model"]}},
+            )
+        doc = self._recommend(user, courses, enrolled, progress, mastery, attempts)
+        doc.update(
+            user_id=user_id,
+            weak_areas=sorted(weak, key=lambda w: w["mastery"])[:10],
+            mastery=mastery,
+            knowledge_model=model_kind,
+            generated_at=utcnow(),
+        )
+        await db.collection("ai_recommendations").replace_one({"user_id": user_id}, doc, upsert=True)
+        return doc
+
+    def _recommend(
+        self,
+        user: Document,
+        courses: Sequence[Document],
+        enrolled: set[str],
+        progress: dict[str, Document],
+        mastery: dict[str, float],
+        attempts: Sequence[Document],
+    ) -> dict[str, Any]:
+        all_skills = list(dict.fromkeys(s for c in courses for s in c.get("skills", [])))
+        goals = user.get("profile", {}).get("career_goals", []) or []
+        goal_text = ", ".join(goals)
+        goal_skills = set(goals_to_skills(goals, all_skills)) if goals else set()
+        enrolled_skills = {s for c in courses if c["_id"] in enrolled for s in c.get("skills", [])}
+        targets = sorted((goal_skills | enrolled_skills) - {s for s, p in mastery.items() if p >= MASTERED})
+        history = [s for a in attempts[-20:] for s in a.get("skills", [])]
+        titles = {c["_id"]: c["title"] for c in courses}
+        course_candidates = [
+            Candidate(
+                c["_id"],
+                "course",
+                tuple(c.get("skills", [])),
+                tuple(c.get("prerequisite_skills", [])),
+                float(c.get("duration_hours") or 1.0),
+                c["title"],
+            )
+            for c in courses
+            if c["_id"] not in enrolled and c.get("skills")
+        ]
+        lesson_candidates, lesson_course = _lesson_candidates(courses, enrolled, progress)
+        lesson_titles = {c.item_id: c.title for c in lesson_candidates}
+        recommended = self.policy.recommend(mastery, targets, course_candidates, history, k=3, goal_text=goal_text)
+        next_lessons = self.policy.recommend(mastery, targets, lesson_candidates, history, k=3, goal_text=goal_text)
+        held = {s for s, p in mastery.items() if p >= MASTERED}
+        path_goals = (goal_skills or enrolled_skills or set(all_skills)) - held
+        catalogue = [
+            Course(
+                c["_id"],
+                tuple(c.get("skills", [])),
+                tuple(c.get("prerequisite_skills", [])),
+                float(c.get("duration_hours") or 1.0),
+            )
+            for c in courses
+            if c.get("skills")
+        ]
+        path = optimize_path(path_goals, held, catalogue)
+        return {
+            "recommended_courses": [_course_rec(r, titles) for r in recommended],
+            "next_lessons": [
+                {**_course_rec(r, lesson_titles), "course_id": lesson_course[r.item_id], "lesson_id": r.item_id}
+                for r in next_lessons
+            ],
+            "learning_path": {
+                "course_ids": list(path.course_ids),
+                "courses": [{"course_id": cid, "title": titles.get(cid, cid)} for cid in path.course_ids],
+                "total_hours": path.total_hours,
+                "goal_skills": sorted(path_goals),
+                "covered": sorted(path.covered),
+                "exact": path.exact,
+                "feasible": path.feasible,
+            },
+            "target_skills": targets,
+            "career_goals": goals,
+        }
+
+
+def _attempt(doc: Document) -> dict[str, Any]:
+    return {
+        "question_id": doc["question_id"],
+        "skills": doc.get("skills", []),
+        "correct": bool(doc["correct"]),
+        "at": doc.get("answered_at"),
+    }
+
+
+def _course_rec(rec: Recommendation, titles: dict[str, str]) -> dict[str, Any]:
+    return {
+        "course_id": rec.item_id,
+        "title": titles.get(rec.item_id, ""),
+        "confidence_score": rec.confidence_score,
+        "reason": rec.reason,
+        "source": rec.source,
+    }
+
+
+def _lesson_candidates(
+    courses: Sequence[Document], enrolled: set[str], progress: dict[str, Document]
+) -> tuple[list[Candidate], dict[str, str]]:
+    candidates: list[Candidate] = []
+    owner: dict[str, str] = {}
+    for course in courses:
+        if course["_id"] not in enrolled:
+            continue
+        done = set(progress.get(course["_id"], {}).get("completed_lessons", []))
+        lessons = {lesson["id"]: lesson for m in course.get("modules", []) for lesson in m.get("lessons", [])}
+        for lesson in lessons.values():
+            if lesson["id"] in done or not lesson.get("skills"):
+                continue
+            prereq_skills = tuple(
+                dict.fromkeys(s for p in lesson.get("prerequisites", []) for s in lessons.get(p, {}).get("skills", []))
+            )
+            candidates.append(
+                Candidate(
+                    lesson["id"],
+                    "lesson",
+                    tuple(lesson["skills"]),
+                    prereq_skills,
+                    lesson.get("duration_minutes", 10) / 60,
+                    lesson["title"],
+                )
+            )
+            owner[lesson["id"]] = course["_id"]
+    return candidates, owner

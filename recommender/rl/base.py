@@ -1,0 +1,33 @@
+"""The interface of a teaching agent driven by a simulator episode."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from recommender.simulation.base import Simulator
+
+
+class Agent(ABC):
+    """Chooses one skill per learner per step, seeing responses (and the accepted moves)."""
+
+    name = "agent"
+
+    @abstractmethod
+    def begin(self, sim: Simulator, horizon: int) -> None:
+        """Start an episode on freshly reset learners."""
+
+    @abstractmethod
+    def act(self, sim: Simulator, step: int) -> np.ndarray:
+        """(N,) skills to teach now; must be accepted moves."""
+
+    @abstractmethod
+    def observe(self, actions: np.ndarray, responses: np.ndarray) -> None:
+        """Take in the responses to the last actions."""
+
+
+def sample_accepted(accepted: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Uniformly pick one accepted move per row."""
+    noise = rng.random(accepted.shape) * accepted
+    return np.asarray(noise.argmax(axis=1))

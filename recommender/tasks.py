@@ -1,0 +1,57 @@
+"""Celery tasks of the learner model: refresh one student after a quiz, retrain a course's model."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from recommender.kt.course import train_course_model
+from recommender.learner import course_model_dir
+from recommender.runtime import learner_model
+from tutor.celery_app import celery_app
+from tutor.db import Mongo
+from tutor.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+async def _refresh(settings: Settings, user_id: str) -> dict[str, Any]:
+    mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
+    try:
+        doc = await learner_model(mongo, settings).refresh(user_id)
+        return {"user_id": user_id, "recommended": len(doc["recommended_courses"]), "weak": len(doc["weak_areas"])}
+    finally:
+        await mongo.close()
+
+
+async def _train(settings: Settings, course_id: str, budget_s: float) -> str:
+    mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
+    try:
+        course = await mongo.collection("courses").find_one({"_id": course_id}, {"skills": 1})
+        if course is None:
+            raise LookupError(f"course {course_id} not found")
+        cursor = (
+            mongo.collection("quiz_attempts").find({"course_id": course_id}).sort([("answered_at", 1), ("position", 1)])
+        )
+        by_user: dict[str, list[dict[str, Any]]] = {}
+        for a in await cursor.to_list(None):
+            by_user.setdefault(a["user_id"], []).append({"skills": a.get("skills", []), "correct": bool(a["correct"])})
+    finally:
+        await mongo.close()
+    out = course_model_dir(settings.var_dir, course_id)
+    path = await asyncio.to_thread(train_course_model, list(by_user.values()), course.get("skills", []), out, budget_s)
+    return str(path)
+
+
+@celery_app.task(name="recommender.refresh_learner", acks_late=True, reject_on_worker_lost=True)
+def refresh_learner(user_id: str) -> dict[str, Any]:
+    """Recompute a student's weak areas and recommendations (idempotent)."""
+    return asyncio.run(_refresh(get_settings(), user_id))
+
+
+@celery_app.task(name="recommender.train_course", acks_late=True, reject_on_worker_lost=True)
+def train_course(course_id: str, budget_s: float = 300.0) -> dict[str, Any]:
+    """Retrain a course's knowledge-tracing model from all its quiz attempts."""
+    path = asyncio.run(_train(get_settings(), course_id, budget_s))
+    return {"course_id": course_id, "checkpoint": path}

@@ -1,0 +1,60 @@
+"""Text analysis shared by indexing and querying: normalise, split, drop stopwords, stem.
+
+The stemmer is deliberately light (plural and common inflection suffixes only): aggressive
+stemming conflates unrelated words, which costs more precision than it buys recall on short
+questions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+_STOPWORD_TEXT = """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself nor of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will
+    with would you your yours yourself s t"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def normalize(text: str) -> str:
+    """Lower-case and strip accents so "Café" and "cafe" meet."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Strip common English inflections (plural, -ing, -ed, -ly) from one lower-case word."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ingly", "edly", "ing", "ed", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            # "stopped" -> "stopp" -> "stop": undo the doubled final consonant.
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]
+            return base
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Normalised word tokens, stopwords kept (query parsing needs them)."""
+    return _WORD.findall(normalize(text))
+
+
+def analyze(text: str) -> list[str]:
+    """Index terms of a text: normalised, stopwords removed, stemmed."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]

@@ -1,0 +1,123 @@
+"""The retrieval facade used by ingestion (writes) and the agent/API (search).
+
+Synchronous by design: async callers wrap calls in ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.cache import IndexCache
+from retrieval.config import DEFAULT_CONFIG, RetrievalConfig
+from retrieval.embedder.base import Embedder
+from retrieval.embedder.parts import PartsSource
+from retrieval.hybrid import Mode, rank
+from retrieval.query import parse_query
+from retrieval.store.base import ChunkStore
+from retrieval.store.chroma import ChromaChunkStore, make_client
+from retrieval.types import Chunk, SearchHit
+
+
+class RetrievalService:
+    """Index and search course material (hybrid BM25 + dense, with citations).
+
+    Attributes:
+        embedder: The embedder whose vectors the store holds (ingestion embeds with it).
+        store: The durable chunk store.
+        config: Search parameters.
+    """
+
+    def __init__(
+        self, store: ChunkStore, embedder: Embedder, config: RetrievalConfig = DEFAULT_CONFIG
+    ) -> None:
+        """Wire a service from its parts (see :meth:`create` for the usual construction)."""
+        self.store = store
+        self.embedder = embedder
+        self.config = config
+        self._cache = IndexCache(store, config)
+
+    @classmethod
+    def create(
+        cls,
+        persist_dir: Path | None = None,
+        chroma_url: str | None = None,
+        embedder: Embedder | None = None,
+        config: RetrievalConfig = DEFAULT_CONFIG,
+    ) -> RetrievalService:
+        """Build a service on chroma.
+
+        Args:
+            persist_dir: Directory of the local chroma store (used when ``chroma_url`` is None).
+            chroma_url: URL of a chroma server (``http://host:port``); wins over ``persist_dir``.
+            embedder: Embedder; defaults to MiniLM (loaded lazily on first use).
+            config: Search parameters.
+        """
+        if embedder is None:
+            from retrieval.embedder.minilm import MiniLMEmbedder
+
+            embedder = MiniLMEmbedder()
+        store = ChromaChunkStore(make_client(persist_dir=persist_dir, chroma_url=chroma_url))
+        return cls(store, embedder, config)
+
+    def add_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray | None = None) -> None:
+        """Insert or replace chunks (by id) in the store and, through it, every process's index.
+
+        Args:
+            chunks: Chunks to index (any courses).
+            embeddings: Their vectors from ``self.embedder.embed_documents``; computed when None.
+        """
+        if not chunks:
+            return
+        texts = [c.text for c in chunks]
+        if embeddings is None:
+            embeddings = self.embedder.embed_documents(texts)
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        if vectors.shape != (len(chunks), self.embedder.dim):
+            raise ValueError(f"expected embeddings of shape {(len(chunks), self.embedder.dim)}")
+        parts = self.embedder.take_parts(texts) if isinstance(self.embedder, PartsSource) else None
+        self.store.upsert(chunks, vectors, parts)
+
+    def delete_document(self, course_id: str, document_id: str) -> int:
+        """Remove every chunk of a document; returns how many were removed."""
+        return self.store.delete_document(course_id, document_id)
+
+    def delete_course(self, course_id: str) -> None:
+        """Remove every chunk of a course."""
+        self.store.delete_course(course_id)
+        self._cache.drop(course_id)
+
+    def count(self, course_id: str) -> int:
+        """Number of chunks indexed for a course."""
+        return self.store.count(course_id)
+
+    def search(
+        self,
+        course_id: str,
+        query: str,
+        k: int = 5,
+        lesson_id: str | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[SearchHit]:
+        """Find the passages of a course that best answer ``query``.
+
+        Args:
+            course_id: Only this course's chunks are searched.
+            query: The question, as typed or spoken (self-corrections are handled).
+            k: Number of hits.
+            lesson_id: Restrict to chunks attached to this lesson.
+            mode: ``hybrid`` (default); ``lexical`` or ``dense`` alone serve as baselines.
+
+        Returns:
+            Up to ``k`` hits, best first, at most ``config.max_per_document`` per document; each
+            carries citation metadata via ``hit.chunk.citation()`` / ``hit.to_dict()``.
+        """
+        if not query.strip():
+            return []
+        index = self._cache.get(course_id)
+        if index is None:
+            return []
+        vector = None if mode == "lexical" else self.embedder.embed_query(query)
+        return rank(index, parse_query(query), vector, k, self.config, lesson_id, mode)

@@ -1,0 +1,1 @@
+"""Test doubles: a scripted OpenAI-compatible server, a network guard, in-memory ports."""

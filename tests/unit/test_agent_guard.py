@@ -1,0 +1,35 @@
+"""Server-side action policy and course-name matching."""
+
+from __future__ import annotations
+
+from agents.catalog_match import match_course
+from agents.guardrails import ActionPolicy, has_enroll_intent
+from tests.fakes.agent_ports import COURSES
+
+PY, ML = COURSES[0], COURSES[1]
+
+
+def test_enroll_intent_requires_the_students_words() -> None:
+    assert has_enroll_intent("Can you enroll me in Machine Learning Basics?")
+    assert has_enroll_intent("sign me up for the python course")
+    assert not has_enroll_intent("What does the course say about loops?")
+    assert not has_enroll_intent("don't enroll me in anything, just explain loops")
+
+
+def test_policy_allows_only_the_named_course() -> None:
+    policy = ActionPolicy("please enroll me in Intro to Python")
+    assert policy.check_enroll(PY) is None
+    assert policy.check_enroll(ML) is not None
+
+
+def test_policy_resolves_this_course_to_the_page_or_earlier_mention() -> None:
+    assert ActionPolicy("enroll me in this course", page_course_id="c-ml").check_enroll(ML) is None
+    earlier = ActionPolicy("ok, enroll me in it", ["tell me about Machine Learning Basics"])
+    assert earlier.check_enroll(ML) is None
+    assert earlier.check_enroll(PY) is not None
+
+
+def test_fuzzy_course_matching() -> None:
+    assert match_course("enrol me in intro to pyhton", COURSES).course["id"] == "c-python"  # type: ignore[union-attr]
+    assert match_course("machine learning please", COURSES).course["id"] == "c-ml"  # type: ignore[union-attr]
+    assert match_course("a course about cooking", COURSES) is None

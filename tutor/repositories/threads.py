@@ -1,0 +1,28 @@
+"""``chat_threads``: one document per conversation, messages embedded in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tutor.db import Document
+from tutor.models.common import utcnow
+from tutor.repositories.base import Repository
+
+
+class ThreadRepository(Repository):
+    """Conversation threads of users."""
+
+    async def of_user(self, user_id: str, limit: int = 50) -> list[Document]:
+        """A user's threads, most recent first, without their messages."""
+        return await self.find({"user_id": user_id}, sort=[("updated_at", -1)], limit=limit, projection={"messages": 0})
+
+    async def append(self, thread_id: str, messages: list[dict[str, Any]]) -> None:
+        """Append messages and bump ``updated_at`` in one atomic update."""
+        await self.collection.update_one(
+            {"_id": thread_id},
+            {
+                "$push": {"messages": {"$each": messages}},
+                "$set": {"updated_at": utcnow()},
+                "$inc": {"message_count": len(messages)},
+            },
+        )

@@ -1,0 +1,67 @@
+"""Conversation threads: each belongs to one user, who alone may read or delete it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tutor.db import Document
+from tutor.errors import NotFound
+from tutor.models.common import new_id, utcnow
+from tutor.repositories.threads import ThreadRepository
+from tutor.services.principal import Principal
+
+
+class ConversationService:
+    """Threads of the calling user."""
+
+    def __init__(self, threads: ThreadRepository) -> None:
+        self.threads = threads
+
+    async def open(self, principal: Principal, thread_id: str | None, title: str, course_id: str | None) -> Document:
+        """The caller's thread ``thread_id``, or a new one when ``thread_id`` is None."""
+        if thread_id is not None:
+            return await self.owned(principal, thread_id)
+        now = utcnow()
+        doc: Document = {
+            "_id": new_id(),
+            "user_id": principal.user_id,
+            "course_id": course_id,
+            "title": title[:80],
+            "messages": [],
+            "message_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        await self.threads.insert(doc)
+        return doc
+
+    async def owned(self, principal: Principal, thread_id: str) -> Document:
+        """A thread of the caller; another user's thread is reported as not found."""
+        thread = await self.threads.get(thread_id)
+        if thread is None or thread["user_id"] != principal.user_id:
+            raise NotFound("thread not found")
+        return thread
+
+    async def append(self, thread_id: str, messages: list[dict[str, Any]]) -> None:
+        """Record messages of a turn."""
+        await self.threads.append(thread_id, messages)
+
+    async def list(self, principal: Principal) -> list[dict[str, Any]]:
+        """The caller's threads, newest first."""
+        return [thread_view(t) for t in await self.threads.of_user(principal.user_id)]
+
+    async def get(self, principal: Principal, thread_id: str) -> dict[str, Any]:
+        """One of the caller's threads with its messages."""
+        return thread_view(await self.owned(principal, thread_id))
+
+    async def delete(self, principal: Principal, thread_id: str) -> None:
+        """Delete one of the caller's threads."""
+        await self.owned(principal, thread_id)
+        await self.threads.delete(thread_id)
+
+
+def thread_view(thread: Document) -> dict[str, Any]:
+    """A thread as the API shows it."""
+    out = {k: v for k, v in thread.items() if k != "_id"}
+    out["id"] = thread["_id"]
+    return out

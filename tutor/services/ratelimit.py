@@ -1,0 +1,34 @@
+"""A per-user rate limit kept in Redis, so every API replica shares the count.
+
+Each key gets a window that starts with its first action and lasts ``window_s`` seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tutor.errors import RateLimited
+
+
+class RateLimiter:
+    """``limit`` actions per ``window_s`` seconds per key."""
+
+    def __init__(self, redis: Any, limit: int, window_s: int = 60, prefix: str = "rl") -> None:
+        self.redis = redis
+        self.limit = limit
+        self.window_s = window_s
+        self.prefix = prefix
+
+    async def hit(self, key: str) -> None:
+        """Count one action for ``key``; raise :class:`RateLimited` past the limit."""
+        name = f"{self.prefix}:{key}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(name, 0, ex=self.window_s, nx=True)
+            pipe.incr(name)
+            pipe.ttl(name)
+            _, count, ttl = await pipe.execute()
+        if int(count) > self.limit:
+            raise RateLimited(
+                f"too many messages: at most {self.limit} per {self.window_s} seconds",
+                retry_after=max(1, int(ttl)),
+            )
