@@ -43,9 +43,8 @@ async def test_killed_worker_then_rerun_leaves_no_duplicates(client, factory, wo
     path = tmp_path / "big.md"
     path.write_bytes(data)
     expected = len(Chunker().chunk(load_document("big.md", data), course_id=cid, document_id="d"))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", RUN_JOB, cid, str(path)], env=service_env(settings), start_new_session=True
-    )  # noqa: ASYNC220 - the test kills it on purpose
+    argv = [sys.executable, "-c", RUN_JOB, cid, str(path)]
+    proc = subprocess.Popen(argv, env=service_env(settings), start_new_session=True)  # noqa: ASYNC220
     jobs = services.mongo.collection("ingest_jobs")
     deadline = time.monotonic() + 240
     job = None
