@@ -26,6 +26,7 @@ from api.controllers.materials import MaterialController
 from api.controllers.progress import ProgressController
 from api.deps import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
+from api.web import web_router
 from tutor.container import Services
 from tutor.db import Mongo
 from tutor.settings import Settings, get_settings
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, extra_handlers: Sequence[Any] =
             healthz,
             readyz,
             *extra_handlers,
+            web_router(),
         ],
         dependencies=DEPENDENCIES,
         plugins=[PydanticPlugin(validate_strict=True)],

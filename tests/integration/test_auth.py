@@ -127,3 +127,12 @@ async def test_health_and_readiness(client):
     schema = await client.get("/schema/openapi.json")
     assert schema.status_code == 200
     assert "/api/courses/enroll/" in schema.json()["paths"] or "/api/courses/enroll" in schema.json()["paths"]
+
+
+async def test_web_app_is_public_but_the_api_is_not(client):
+    page = await client.get("/")
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    for path in ("/api/courses/", "/api", "/api/", "/api/progress/"):
+        assert (await client.get(path)).status_code in (401, 404), path
+    assert (await client.get("/api/courses/")).status_code == 401
