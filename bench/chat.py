@@ -36,13 +36,15 @@ HERE = Path(__file__).resolve().parent
 
 
 def measure_overhead(args: argparse.Namespace) -> dict[str, Any] | None:
-    """Server overhead hook: time to first SSE event and to ``done`` through the real API.
+    """Server overhead: time to first SSE event and to ``done`` through the real API and an instant LLM.
 
-    To be implemented with the API (an instant scripted LLM, 1 and 64 concurrent streams), returning
-    ``{"streams_1": {"ttfe_ms_p50", "ttfe_ms_p95", "done_ms_p50"}, "streams_64": {...}}``.
-    Returns None (reported as null) until then: no invented numbers.
+    Returns ``{"streams_1": {"ttfe_ms_p50", "ttfe_ms_p95", "done_ms_p50"}, "streams_64": {...}}``.
     """
-    return None
+    if "overhead" in args.skip:
+        return None
+    from bench.chat_overhead import measure
+
+    return measure(args.overhead_turns, args.overhead_turns * 4)
 
 
 class _Catalog:
@@ -140,7 +142,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--grounding-n", type=int, default=200, help="answerable dev questions (0 = all)")
     parser.add_argument("--refusal-n", type=int, default=300, help="off-course dev questions (0 = all)")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--skip", choices=["grounding", "refusal"], action="append", default=[])
+    parser.add_argument("--skip", choices=["overhead", "grounding", "refusal"], action="append", default=[])
+    parser.add_argument("--overhead-turns", type=int, default=100, help="turns at 1 stream (x4 at 64 streams)")
     parser.add_argument("--json", action="store_true", help="print only the JSON summary lines")
     return parser.parse_args(argv)
 
@@ -172,8 +175,9 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(1)
     args = parse_args(argv)
     result = asyncio.run(run(args))
+    seconds = result.pop("_seconds")
     details = {k: (v.pop("_details", None) if isinstance(v, dict) else None) for k, v in result.items()}
-    details["seconds"] = result.pop("_seconds")
+    details["seconds"] = seconds
     print(json.dumps({"details": details}))
     print(json.dumps(result))
     sys.stdout.flush()
