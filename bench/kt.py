@@ -43,6 +43,7 @@ from recommender.kt import (
     NeuralTrainer,
     TrainConfig,
     WindowSet,
+    combine,
     evaluate,
     fit_bkt_em,
     fit_per_skill,
@@ -52,7 +53,6 @@ from recommender.kt import (
     split_folds,
     windows,
 )
-from recommender.kt.neural.predictor import combine
 
 #: Share of the budget kept free for calibration, the last epoch's overshoot and machine noise.
 MARGIN = 0.12

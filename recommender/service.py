@@ -65,3 +65,30 @@ class RecommendationService:
         docs = await self.mongo.collection("user_progress").find(query, {"weak_areas": 1}).to_list(None)
         areas = [area for doc in docs for area in doc.get("weak_areas", [])]
         return sorted(areas, key=lambda a: a.get("mastery", 1.0))
+
+    async def class_view(self, principal: Principal, course_id: str) -> dict[str, Any]:
+        """Weak skills across a course's students (its instructor only), weakest first."""
+        course = await self.courses.owned(course_id, principal)
+        docs = (
+            await self.mongo.collection("user_progress")
+            .find({"course_id": course_id}, {"mastery": 1, "weak_areas": 1, "user_id": 1})
+            .to_list(None)
+        )
+        skills: dict[str, dict[str, Any]] = {
+            s: {"skill": s, "students": 0, "weak_students": 0, "total": 0.0} for s in course.get("skills", [])
+        }
+        for doc in docs:
+            weak = {area["skill"] for area in doc.get("weak_areas", [])}
+            for skill, info in (doc.get("mastery") or {}).items():
+                if not info.get("attempts"):
+                    continue
+                row = skills.setdefault(skill, {"skill": skill, "students": 0, "weak_students": 0, "total": 0.0})
+                row["students"] += 1
+                row["total"] += float(info["p"])
+                row["weak_students"] += skill in weak
+        rows = []
+        for row in skills.values():
+            mean = row.pop("total") / row["students"] if row["students"] else None
+            rows.append({**row, "mean_mastery": None if mean is None else round(mean, 4)})
+        rows.sort(key=lambda r: (r["mean_mastery"] is None, r["mean_mastery"] or 0.0))
+        return {"course_id": course_id, "students": len(docs), "skills": rows}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,7 @@ class WeaknessConfig:
 class _Evidence:
     attempts: int = 0
     correct: int = 0
-    outcomes: tuple[bool, ...] = ()
+    outcomes: list[bool] = field(default_factory=list)
     last_seen: datetime | str | None = None
 
 
@@ -152,7 +152,7 @@ class WeaknessAnalyzer:
                 ok = bool(a["correct"])
                 ev.attempts += 1
                 ev.correct += ok
-                ev.outcomes += (ok,)
+                ev.outcomes.append(ok)
                 ev.last_seen = a.get("at") or ev.last_seen
         neural = self._neural_p(attempts)
         names = list(evidence)

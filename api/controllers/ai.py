@@ -38,6 +38,13 @@ class AIController(Controller):
         """The caller's weakest skills with their evidence."""
         return await recommendations.weak_areas(principal, course_id)
 
+    @get("/courses/{course_id:str}/class/", guards=[instructor_only], summary="Weak skills across a class")
+    async def class_view(
+        self, course_id: PathId, recommendations: RecommendationService, principal: Principal
+    ) -> dict[str, Any]:
+        """Per skill: students with attempts, students for whom it is a weak area, mean mastery."""
+        return await recommendations.class_view(principal, course_id)
+
     @post(
         "/courses/{course_id:str}/train/", guards=[instructor_only], status_code=202, summary="Retrain a course's model"
     )

@@ -5,7 +5,7 @@ Main entry points:
     - :class:`PerSkillModel` / :func:`fit_per_skill`
     - :class:`BKTModel` / :func:`fit_bkt_em`
     - :class:`SeqKT` (network), :class:`NeuralTrainer`, :class:`NeuralKT` (calibrated predictor with
-      checkpoint I/O)
+      checkpoint I/O, one model or a seed ensemble built by :func:`combine`)
     - :func:`evaluate` (AUC, RMSE, ECE)
     - :class:`CheckpointError`
 """
@@ -19,7 +19,7 @@ from recommender.kt.data import KTSequence, holdout_students, load_pykt_csv, n_s
 from recommender.kt.evaluator import KTMetrics, evaluate
 from recommender.kt.neural.batching import WindowSet
 from recommender.kt.neural.model import Batch, SeqKT
-from recommender.kt.neural.predictor import NeuralKT
+from recommender.kt.neural.predictor import NeuralKT, combine
 from recommender.kt.neural.trainer import FitReport, NeuralTrainer
 from recommender.kt.per_skill import PerSkillModel, fit_per_skill
 
@@ -41,6 +41,7 @@ __all__ = [
     "SeqKT",
     "TrainConfig",
     "WindowSet",
+    "combine",
     "evaluate",
     "fit_bkt_em",
     "fit_per_skill",

@@ -1,12 +1,25 @@
 """The weakness analyzer as the product uses it after a quiz submission."""
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
+import torch
 
 from recommender.kt.configs import NeuralKTConfig, TrainConfig
 from recommender.weakness import WeaknessAnalyzer, train_course_model
+
+
+@pytest.fixture(autouse=True)
+def _one_thread() -> Iterator[None]:
+    """Tiny models run fastest single-threaded (thread hand-offs dominate on a busy machine)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -71,7 +84,7 @@ def test_course_training_switches_from_bkt_to_neural_and_survives_a_corrupted_mo
         budget_s=20,
         min_neural_interactions=100,
         model_config=NeuralKTConfig(emb_dim=8, hidden=16),
-        train_config=TrainConfig(max_epochs=15, patience=15),
+        train_config=TrainConfig(max_epochs=8, patience=8),
     )
     analyzer = WeaknessAnalyzer.from_dir(tmp_path)
     result = analyzer.analyze(_cohort(1, 2)[0])
