@@ -155,7 +155,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     embedder = MiniLMEmbedder()
     queries = CachedQueryEmbedder(embedder)  # one query cache shared by the index and the local model
     agent = TutorAgent(primary=LocalProvider(queries))
-    result: dict[str, Any] = {"overhead": measure_overhead(args), "grounding": None, "refusal": None}
+    result: dict[str, Any] = {"overhead": None, "grounding": None, "refusal": None}
     started = time.perf_counter()
     if "grounding" not in args.skip:
         result["grounding"] = await grounding(agent, args.data_dir, embedder, queries, args.cache_dir,
@@ -174,7 +174,10 @@ def main(argv: list[str] | None = None) -> None:
 
     torch.set_num_threads(1)
     args = parse_args(argv)
+    # measure_overhead drives its own event loop (asyncio.run), so it runs outside ours.
+    overhead = measure_overhead(args)
     result = asyncio.run(run(args))
+    result["overhead"] = overhead
     seconds = result.pop("_seconds")
     details = {k: (v.pop("_details", None) if isinstance(v, dict) else None) for k, v in result.items()}
     details["seconds"] = seconds

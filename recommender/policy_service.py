@@ -31,6 +31,7 @@ from recommender.rl.model import ActorCritic
 __all__ = ["Candidate", "Feedback", "PolicyService", "Recommendation", "goals_to_skills"]
 
 SESSION_STEPS = 20  # the policy was trained for sessions of this many steps
+SKIP_MASTERED = 0.85  # skills at or above this estimated mastery are not proposed by the policy
 # Written by ``python -m bench.recommender --train`` (the sample course's responses-only policy).
 DEFAULT_POLICY_PATH = Path("var/models/recommender/policy_sample_course_responses.pt")
 
@@ -99,18 +100,22 @@ class PolicyService:
             return None
         index = {s: i for i, s in enumerate(self.skills)}
         allowed = torch.zeros(1, len(self.skills), dtype=torch.bool)
+        teaching: dict[str, int] = {}
         for cand in candidates:
             if eligible(cand, mastery):
                 for skill in cand.skills:
-                    if skill in index:
+                    # learners are not sent back to skills they already master (a product choice)
+                    if skill in index and mastery.get(skill, 0.0) < SKIP_MASTERED:
                         allowed[0, index[skill]] = True
+                        teaching[skill] = teaching.get(skill, 0) + 1
         if not allowed.any():
             return None  # the policy knows none of these skills: it cannot judge them
         obs, _ = self._observation(mastery, targets, history)
         with torch.no_grad():
             logits, _ = self.model(obs, allowed)
             probs = torch.softmax(logits, dim=-1)[0]
-        return [max((float(probs[index[s]]) for s in c.skills if s in index), default=0.0)
+        # a skill's probability is shared by the candidates that teach it, so scores sum to 1
+        return [sum(float(probs[index[s]]) / teaching[s] for s in c.skills if s in teaching)
                 if eligible(c, mastery) else 0.0 for c in candidates]
 
     def recommend(self, mastery: Mapping[str, float], target_skills: Sequence[str],

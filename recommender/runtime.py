@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 
 def policy_path(settings: Settings) -> Path:
     """Where the trained recommender policy is kept."""
-    return Path(settings.var_dir) / "models" / "recommender" / "policy.pt"
+    # Written by ``python -m bench.recommender --train-only`` (the sample course's responses-only policy).
+    return Path(settings.var_dir) / "models" / "recommender" / "policy_sample_course_responses.pt"
 
 
 def load_policy(settings: Settings) -> PolicyService:

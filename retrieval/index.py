@@ -80,7 +80,9 @@ class CourseIndex:
         sizes = ends - starts
         if not sizes.any():
             return whole
-        gather = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+        # Rows of every candidate's sentences, without a Python loop: each run start..end.
+        run_offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
+        gather = np.arange(int(sizes.sum())) + run_offsets
         part_scores = np.einsum("ij,j->i", self.parts[gather], query_vector.astype(np.float32))
         best = whole.copy()
         has = np.flatnonzero(sizes)

@@ -11,10 +11,11 @@ MASTERED = 0.7  # estimated mastery at which a skill counts as mastered
 # Careers mentioned by learners, mapped to words that appear in skill names or tags.
 CAREER_KEYWORDS: dict[str, tuple[str, ...]] = {
     "data": ("data", "pandas", "analysis", "aggregation", "cleaning", "visualisation", "visualization",
-             "dictionaries", "lists", "loading"),
-    "analyst": ("data", "aggregation", "visualisation", "visualization", "cleaning", "dictionaries"),
+             "dictionaries", "dicts", "lists", "loading"),
+    "analyst": ("data", "aggregation", "visualisation", "visualization", "cleaning", "dictionaries", "dicts",
+                "functions"),
     "scientist": ("data", "aggregation", "visualisation", "functions", "lists"),
-    "web": ("web", "http", "api", "apis", "json", "routing", "auth", "functions", "dictionaries"),
+    "web": ("web", "http", "api", "apis", "json", "routing", "auth", "functions", "dictionaries", "dicts"),
     "backend": ("web", "http", "api", "json", "routing", "auth", "exceptions", "functions"),
     "developer": ("functions", "exceptions", "scope", "modules", "web", "http"),
     "automation": ("loops", "functions", "input", "output", "exceptions", "files"),
@@ -107,7 +108,8 @@ def heuristic_scores(candidates: Sequence[Candidate], mastery: Mapping[str, floa
 def explain(candidate: Candidate, mastery: Mapping[str, float], targets: set[str], goal_text: str = "") -> str:
     """A one-sentence reason, e.g. "Builds on Loops, which you have mastered; strengthens ..."."""
     parts = []
-    known = [skill_label(p) for p in candidate.prerequisites if mastery.get(p, 0.0) >= MASTERED]
+    known = [skill_label(p) for p in candidate.prerequisites
+             if mastery.get(p, 0.0) >= MASTERED and p not in candidate.skills]
     if known:
         parts.append(f"Builds on {' and '.join(known)}, which you have mastered")
     weak = sorted(candidate.skills, key=lambda s: mastery.get(s, 0.0))

@@ -19,6 +19,7 @@ from retrieval.types import SearchHit
 NOT_COVERED = "This isn't covered by this course's material."
 _ROLE = re.compile(r":[a-z:]+:`~?([^`<]+?)(?:\s*<[^>]*>)?`")
 _LITERAL = re.compile(r"``([^`]+)``")
+_COMPLETE = re.compile(r"[.!?][\"')\]]*$")  # headings, code lines and "as follows:" intros lack this
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9])|\n\s*\n")
 
 
@@ -39,6 +40,9 @@ class ComposerConfig:
         max_sentences: Sentences in an answer.
         keep_within: A further sentence is kept if its score is within this of the best.
         max_sentence_chars: Longer sentences are skipped as unreadable (tables, code dumps).
+        rank_weight: Bonus of sentences from the retriever's top passage (``w / (1 + rank)``), used to
+            pick and order sentences but not in the evidence strength: passage-level retrieval
+            sees context a single sentence lacks.
         max_candidates: Sentences embedded per answer; beyond this, those sharing the most words
             with the question are kept (embedding is the local model's main CPU cost).
     """
@@ -49,6 +53,7 @@ class ComposerConfig:
     keep_within: float = 0.25
     max_sentence_chars: int = 400
     max_candidates: int = 24
+    rank_weight: float = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +85,9 @@ def clean(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage (paragraph breaks also split), whitespace-normalised."""
+    """Complete sentences of a passage (paragraph breaks also split), whitespace-normalised."""
     parts = (" ".join(p.split()) for p in _SPLIT.split(clean(text)))
-    return [p for p in parts if len(p.split()) >= 4]
+    return [p for p in parts if len(p.split()) >= 4 and _COMPLETE.search(p)]
 
 
 def candidates(hits: Sequence[SearchHit], numbers: Sequence[int], cfg: ComposerConfig) -> list[Sentence]:
@@ -115,7 +120,7 @@ def lexical_overlap(weights: dict[str, float], text: str) -> float:
 def score_sentences(
     question: str, sentences: list[Sentence], embedder: QueryEmbedder, cfg: ComposerConfig
 ) -> tuple[list[Sentence], float]:
-    """Score sentences; returns them best first and the evidence strength of the best one."""
+    """Score sentences; returns them best first and the evidence strength (best evidence score)."""
     if not sentences:
         return [], 0.0
     weights = query_weights(question)
@@ -126,12 +131,14 @@ def score_sentences(
         sentences, overlaps = [sentences[i] for i in keep], [overlaps[i] for i in keep]
     vectors = unit_vectors(embedder, [question] + [s.text for s in sentences])
     dense = vectors[1:] @ vectors[0]
-    scored = []
+    scored, strength = [], 0.0
     for sentence, sim, overlap in zip(sentences, dense, overlaps, strict=True):
-        score = float(sim) + cfg.lexical_weight * overlap
+        evidence = float(sim) + cfg.lexical_weight * overlap
+        strength = max(strength, evidence)
+        score = evidence + cfg.rank_weight / (1 + sentence.passage_rank)
         scored.append(Sentence(sentence.text, sentence.number, sentence.passage_rank, sentence.position, score))
     scored.sort(key=lambda s: (-s.score, s.passage_rank, s.position))
-    return scored, scored[0].score
+    return scored, strength
 
 
 def select(scored: list[Sentence], cfg: ComposerConfig) -> list[Sentence]:
