@@ -80,3 +80,21 @@ async def test_recommendations_authorization(client, factory, worker):
         await client.post(f"/api/ai/courses/{course['id']}/train/", headers=other_teacher["headers"])
     ).status_code == 403
     assert (await client.post(f"/api/ai/courses/{course['id']}/train/", headers=teacher["headers"])).status_code == 202
+
+
+async def test_retraining_runs_on_the_worker(client, factory, worker, settings):
+    teacher = await factory.instructor()
+    course = await factory.course(teacher)
+    student = await factory.student()
+    await client.post("/api/courses/enroll/", json={"course_id": course["id"]}, headers=student["headers"])
+    body = {"course_id": course["id"], "lesson_id": "l1", "quiz_answers": {"q1": 1, "q2": 0}}
+    assert (await client.post("/api/progress/update/", json=body, headers=student["headers"])).status_code == 200
+    assert (await client.post(f"/api/ai/courses/{course['id']}/train/", headers=teacher["headers"])).status_code == 202
+    model_dir = settings.var_dir / "models" / "kt" / course["id"]
+
+    async def trained():
+        return list(model_dir.glob("course-v*.json")) if model_dir.exists() else None
+
+    checkpoints = await _wait_for(trained, limit_s=120)
+    assert checkpoints
+

@@ -1,0 +1,53 @@
+"""The ``tutor`` command against the session's servers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tutor import cli
+from tutor.settings import get_settings
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def cli_env(settings, monkeypatch):
+    for name, value in {
+        "MONGODB_URL": settings.mongodb_url,
+        "MONGODB_DB": settings.mongodb_db,
+        "CHROMA_URL": settings.chroma_url,
+        "REDIS_URL": settings.redis_url,
+        "TUTOR_VAR_DIR": str(settings.var_dir),
+        "JWT_SECRET": settings.jwt_secret,
+    }.items():
+        monkeypatch.setenv(name, value or "")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+async def test_ingest_folder_and_create_instructor(cli_env, client, factory, tmp_path, capsys):
+    teacher = await factory.instructor()
+    cid = (await factory.course(teacher))["id"]
+    folder = tmp_path / "material"
+    (folder / "week1").mkdir(parents=True)
+    (folder / "week1" / "intro.md").write_text("# Intro\n\nThe wobbleberry rule says loops end.")
+    (folder / "week1" / "notes.rst").write_text("Notes\n=====\n\nThe quillfeather idea is about lists.\n")
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    code = await asyncio.to_thread(cli.main, ["ingest", str(folder), "--course", cid])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "week1/intro.md" in out and "succeeded" in out
+    hits = (await client.get(f"/api/courses/{cid}/search/", params={"q": "wobbleberry rule"}, headers=teacher["headers"])).json()
+    assert "wobbleberry" in hits["results"][0]["text"]
+    listed = (await client.get(f"/api/courses/{cid}/materials/", headers=teacher["headers"])).json()
+    assert sorted(m["filename"] for m in listed) == ["week1/intro.md", "week1/notes.rst"]
+
+    code = await asyncio.to_thread(
+        cli.main, ["create-user", "--email", "prof@example.com", "--name", "Prof", "--role", "instructor", "--password", "a long password"]
+    )
+    assert code == 0
+    login = await client.post("/api/auth/login/", json={"email": "prof@example.com", "password": "a long password"})
+    assert login.json()["user"]["role"] == "instructor"
