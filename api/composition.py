@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import redis.asyncio as aioredis
 from celery import Celery
@@ -21,6 +20,7 @@ from recommender.service import RecommendationService
 from tutor.celery_app import make_celery
 from tutor.container import Services
 from tutor.errors import NotFound
+from tutor.queue import TaskQueue
 from tutor.services.principal import Principal
 from tutor.services.ratelimit import RateLimiter
 from tutor.settings import Settings
@@ -60,16 +60,11 @@ def build_extensions(core: Services, settings: Settings) -> Extensions:
     celery = make_celery(settings)
     retrieval = retrieval_for(settings)
 
-    def enqueue(task: str, args: list[Any]) -> None:
-        celery.send_task(task, args=args)
-
-    def dispatch(job_id: str) -> None:
-        enqueue("ingest.run_job", [job_id])
-
-    recommendations = RecommendationService(core.mongo, learner_model(core.mongo, settings), core.courses, enqueue)
+    queue = TaskQueue(celery)
+    recommendations = RecommendationService(core.mongo, learner_model(core.mongo, settings), core.courses, queue)
 
     async def on_quiz(user_id: str, _course_id: str) -> None:
-        recommendations.refresh_later(user_id)
+        await recommendations.refresh_later(user_id)
 
     core.progress.on_quiz_submitted = on_quiz
 
@@ -80,7 +75,7 @@ def build_extensions(core: Services, settings: Settings) -> Extensions:
         core.enrollment,
         storage_for(settings),
         lambda: retrieval,
-        dispatch,
+        queue,
         settings.max_upload_bytes,
     )
 

@@ -27,7 +27,7 @@ from bench.load import run_load
 from tutor.container import Services
 from tutor.db import Mongo
 from tutor.embedded.process import free_port, wait_for_port
-from tutor.embedded.services import start_mongo
+from tutor.embedded.services import start_mongo, start_redis
 from tutor.seed import seed_demo
 from tutor.settings import Settings
 
@@ -89,12 +89,14 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=8, help="requests per level = scale * max(level, 8) * 4")
     args = parser.parse_args()
     mongo, mongo_url = start_mongo(":memory:")
+    redis, redis_url = start_redis()  # quiz submissions queue a learner-model refresh, as in production
     procs: list[subprocess.Popen[bytes]] = []
     try:
         with tempfile.TemporaryDirectory() as var:
             env = {
                 **os.environ,
                 "MONGODB_URL": mongo_url,
+                "REDIS_URL": redis_url,
                 "MONGODB_DB": "bench_api",
                 "TUTOR_VAR_DIR": var,
                 "JWT_SECRET": "bench-" + "s" * 40,
@@ -113,6 +115,7 @@ def main() -> None:
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=10)
+        redis.stop()
         mongo.stop()
     ratios = {
         name: {

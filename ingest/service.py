@@ -16,6 +16,7 @@ from retrieval.service import RetrievalService
 from tutor.db import Document
 from tutor.errors import Forbidden, InvalidInput, NotFound
 from tutor.models.common import new_id, utcnow
+from tutor.queue import TaskQueue
 from tutor.services.course_tree import find_lesson
 from tutor.services.courses import CourseService
 from tutor.services.enrollment import EnrollmentService
@@ -33,7 +34,7 @@ class Upload:
 
 
 class MaterialService:
-    """Materials of courses; ingestion itself runs in a worker through ``dispatch(job_id)``."""
+    """Materials of courses; ingestion itself runs in a worker, queued through ``queue``."""
 
     def __init__(
         self,
@@ -43,7 +44,7 @@ class MaterialService:
         enrollment: EnrollmentService,
         storage: FileStorage,
         retrieval: Callable[[], RetrievalService],
-        dispatch: Callable[[str], None],
+        queue: TaskQueue,
         max_bytes: int,
     ) -> None:
         self.materials = materials
@@ -52,7 +53,7 @@ class MaterialService:
         self.enrollment = enrollment
         self.storage = storage
         self.retrieval = retrieval
-        self.dispatch = dispatch
+        self.queue = queue
         self.max_bytes = max_bytes
 
     async def upload(
@@ -122,7 +123,7 @@ class MaterialService:
             "updated_at": now,
         }
         await self.jobs.insert(job)
-        self.dispatch(job_id)
+        await self.queue.enqueue("ingest.run_job", [job_id])
         return job_view(job)
 
     async def job(self, principal: Principal, job_id: str) -> dict[str, Any]:
@@ -136,7 +137,7 @@ class MaterialService:
     async def retry(self, principal: Principal, job_id: str) -> dict[str, Any]:
         """Queue a job again (safe: ingestion is idempotent), e.g. after a worker died."""
         job = await self.job(principal, job_id)
-        self.dispatch(job_id)
+        await self.queue.enqueue("ingest.run_job", [job_id])
         return job
 
     async def list(self, principal: Principal, course_id: str) -> list[dict[str, Any]]:

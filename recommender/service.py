@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
 from typing import Any
 
 from recommender.learner import LearnerModel
 from tutor.db import Mongo
-from tutor.errors import NotFound
+from tutor.errors import NotFound, Unavailable
+from tutor.queue import TaskQueue
 from tutor.services.courses import CourseService
 from tutor.services.principal import Principal
 
-Enqueue = Callable[[str, list[Any]], None]
+log = logging.getLogger(__name__)
 
 
 class RecommendationService:
     """Reads (and, when missing, computes) a student's learner model."""
 
-    def __init__(self, mongo: Mongo, learner: LearnerModel, courses: CourseService, enqueue: Enqueue) -> None:
+    def __init__(self, mongo: Mongo, learner: LearnerModel, courses: CourseService, queue: TaskQueue) -> None:
         self.mongo = mongo
         self.learner = learner
         self.courses = courses
-        self.enqueue = enqueue
+        self.queue = queue
 
-    def refresh_later(self, user_id: str) -> None:
-        """Queue a refresh of the student's learner model (after a quiz submission)."""
-        self.enqueue("recommender.refresh_learner", [user_id])
+    async def refresh_later(self, user_id: str) -> None:
+        """Queue a refresh of the student's learner model (after a quiz submission).
+
+        The submission itself is already stored; if the queue is down, the model is refreshed on
+        the next submission or computed when recommendations are read, so this never fails the request.
+        """
+        try:
+            await self.queue.enqueue("recommender.refresh_learner", [user_id])
+        except Unavailable:
+            log.warning("learner-model refresh for %s not queued", user_id)
 
     async def train(self, principal: Principal, course_id: str) -> dict[str, Any]:
         """Queue retraining of a course's knowledge-tracing model (its instructor only)."""
         await self.courses.owned(course_id, principal)
-        self.enqueue("recommender.train_course", [course_id])
+        await self.queue.enqueue("recommender.train_course", [course_id])
         return {"course_id": course_id, "state": "queued"}
 
     async def _authorize(self, principal: Principal, user_id: str) -> None:

@@ -5,9 +5,14 @@ Each key gets a window that starts with its first action and lasts ``window_s`` 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from tutor.errors import RateLimited
+
+log = logging.getLogger(__name__)
 
 
 class RateLimiter:
@@ -22,11 +27,16 @@ class RateLimiter:
     async def hit(self, key: str) -> None:
         """Count one action for ``key``; raise :class:`RateLimited` past the limit."""
         name = f"{self.prefix}:{key}"
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(name, 0, ex=self.window_s, nx=True)
-            pipe.incr(name)
-            pipe.ttl(name)
-            _, count, ttl = await pipe.execute()
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.set(name, 0, ex=self.window_s, nx=True)
+                pipe.incr(name)
+                pipe.ttl(name)
+                _, count, ttl = await pipe.execute()
+        except RedisError as exc:
+            # Fail open: an unreachable Redis must not take chat down with it.
+            log.warning("rate limit not checked (Redis unavailable): %r", exc)
+            return
         if int(count) > self.limit:
             raise RateLimited(
                 f"too many messages: at most {self.limit} per {self.window_s} seconds",

@@ -1,0 +1,29 @@
+"""Putting background jobs on the Celery queue without blocking the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from celery import Celery
+
+from tutor.errors import Unavailable
+
+log = logging.getLogger(__name__)
+RETRY_POLICY = {"max_retries": 2, "interval_start": 0.0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+class TaskQueue:
+    """Sends tasks by name (the API never imports the worker's task code)."""
+
+    def __init__(self, celery: Celery) -> None:
+        self.celery = celery
+
+    async def enqueue(self, task: str, args: list[Any]) -> None:
+        """Queue ``task(*args)``; :class:`Unavailable` when the broker cannot be reached."""
+        try:
+            await asyncio.to_thread(self.celery.send_task, task, args=args, retry=True, retry_policy=RETRY_POLICY)
+        except Exception as exc:
+            log.warning("could not queue %s: %r", task, exc)
+            raise Unavailable("the background job queue is unavailable; try again shortly") from exc
