@@ -28,8 +28,8 @@ from agents.deps import TutorDeps, TutorUser
 from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.provider import LocalProvider
 from agents.runner import TutorAgent
-from bench.chat_courses import disfl_course, python_docs_course
-from bench.chat_index import IndexMaterialPort
+from bench.chat_courses import ServiceMaterialPort, disfl_course, python_docs_course
+from bench.common import read_jsonl
 
 DECLINE = re.compile(r"isn't covered by this course", re.IGNORECASE)
 HERE = Path(__file__).resolve().parent
@@ -63,7 +63,7 @@ class _Nothing:
         return []
 
 
-def bench_deps(material: IndexMaterialPort, course_id: str, title: str) -> TutorDeps:
+def bench_deps(material: ServiceMaterialPort, course_id: str, title: str) -> TutorDeps:
     """Deps for a bench student over one indexed course."""
     nothing = _Nothing()
     return TutorDeps(user=TutorUser(id="bench-student", role="student"), catalog=_Catalog(course_id, title),
@@ -84,17 +84,11 @@ def norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Rows of a JSON-lines file."""
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
 async def grounding(agent: TutorAgent, data: Path, embedder: Any, queries: Any, cache: Path, n: int,
                     seed: int) -> dict[str, Any]:
     """Answer-in-reply and gold-citation rates of the local model vs. the top passage."""
-    index = disfl_course(data / "disfl_qa" / "corpus.jsonl", embedder, cache, queries)
-    deps = bench_deps(IndexMaterialPort(index), "disfl", "Disfl-QA Wikipedia")
+    index = disfl_course(data / "disfl_qa" / "corpus.jsonl", embedder, cache)
+    deps = bench_deps(ServiceMaterialPort(index, "disfl"), "disfl", "Disfl-QA Wikipedia")
     questions = [q for q in read_jsonl(data / "disfl_qa" / "dev.jsonl") if q["answerable"] and q["answer"]]
     sample = random.Random(seed).sample(questions, min(n, len(questions))) if n > 0 else questions
     in_reply = gold_cited = top_in_reply = top_gold = declined = 0
@@ -105,7 +99,7 @@ async def grounding(agent: TutorAgent, data: Path, embedder: Any, queries: Any, 
         cited = [c for c in done["citations"] if c["cited"]]
         gold_cited += bool(cited) and cited[0]["citation"]["document_id"] in q["gold_ids"]
         declined += bool(DECLINE.search(done["answer"]))
-        top = index.search(q["question"], 1)[0]
+        top = index.search("disfl", q["question"], 1)[0]
         top_in_reply += answer in norm(top.chunk.text)
         top_gold += top.chunk.document_id in q["gold_ids"]
     total = max(1, len(sample))
@@ -117,8 +111,8 @@ async def grounding(agent: TutorAgent, data: Path, embedder: Any, queries: Any, 
 async def refusal(agent: TutorAgent, data: Path, embedder: Any, queries: Any, cache: Path, n: int, seed: int,
                   own_questions: Path) -> dict[str, Any]:
     """Decline rate for off-course questions and answer rate for in-course ones."""
-    index = python_docs_course(data / "python-docs-3.11" / "rst", embedder, cache, queries)
-    deps = bench_deps(IndexMaterialPort(index), "pydocs", "Python 3.11 documentation")
+    index = python_docs_course(data / "python-docs-3.11" / "rst", embedder, cache)
+    deps = bench_deps(ServiceMaterialPort(index, "pydocs"), "pydocs", "Python 3.11 documentation")
     off = read_jsonl(data / "disfl_qa" / "dev.jsonl")
     off = random.Random(seed + 1).sample(off, min(n, len(off))) if n > 0 else off
     own = read_jsonl(own_questions)
@@ -130,7 +124,7 @@ async def refusal(agent: TutorAgent, data: Path, embedder: Any, queries: Any, ca
         answered.append(not DECLINE.search(reply))
     return {"off_course_declined": off_declined / max(1, len(off)),
             "in_course_answered": sum(answered) / max(1, len(own)),
-            "_details": {"n_off": len(off), "n_in": len(own), "chunks": len(index.chunks)}}
+            "_details": {"n_off": len(off), "n_in": len(own), "chunks": index.count("pydocs")}}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

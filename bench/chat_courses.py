@@ -1,40 +1,67 @@
-"""The two bench courses of ``bench.chat``: Disfl-QA passages and the CPython 3.11 reST docs."""
+"""The two bench courses of ``bench.chat``, built by the real ingestion pipeline into the real retrieval service.
+
+Disfl-QA passages (one document each) and the CPython 3.11 reST docs. Each built store is kept under
+the cache directory, keyed by a hash of its input, so repeated runs skip re-encoding.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from bench.chat_index import HybridIndex, cached_embeddings
-from retrieval.types import Chunk
+from ingest.pipeline import IngestPipeline, SourceFile
+from retrieval.embedder.base import Embedder
+from retrieval.service import RetrievalService
+from retrieval.types import SearchHit
 
 
-def disfl_course(corpus: Path, embedder: Any, cache: Path, query_embedder: Any = None) -> HybridIndex:
-    """Every corpus passage as one chunk of course ``disfl`` (document id = passage id)."""
-    chunks = []
+def build_course(course_id: str, files: Sequence[SourceFile], embedder: Embedder, cache: Path) -> RetrievalService:
+    """A retrieval service holding ``files`` as course ``course_id`` (reused from the cache when built before)."""
+    digest = hashlib.sha256()
+    for source in files:
+        digest.update(source.document_id.encode() + b"\x1f" + hashlib.sha256(source.data).digest())
+    root = cache / f"chroma-{course_id}-{digest.hexdigest()[:16]}"
+    service = RetrievalService.create(persist_dir=root, embedder=embedder)
+    marker = root / "complete"
+    if not marker.exists():
+        service.delete_course(course_id)
+        IngestPipeline(service).ingest(files, known_hashes={})
+        marker.write_text(str(service.count(course_id)))
+    return service
+
+
+def disfl_course(corpus: Path, embedder: Embedder, cache: Path) -> RetrievalService:
+    """Every corpus passage as one text document of course ``disfl`` (document id = passage id)."""
+    files = []
     with corpus.open(encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
-            chunks.append(Chunk(id=f"{row['id']}:0", course_id="disfl", document_id=row["id"], text=row["text"],
-                                heading_path=(row["title"],) if row.get("title") else (),
-                                source_name=row.get("source") or ""))
-    vectors = cached_embeddings(embedder, [c.text for c in chunks], cache, "disfl")
-    return HybridIndex(chunks, vectors, query_embedder or embedder)
+            text = f"{row['title']}\n\n{row['text']}" if row.get("title") else str(row["text"])
+            files.append(SourceFile("disfl", str(row["id"]), f"{row['id']}.txt", text.encode("utf-8")))
+    return build_course("disfl", files, embedder, cache)
 
 
-def python_docs_course(rst_dir: Path, embedder: Any, cache: Path, query_embedder: Any = None) -> HybridIndex:
-    """The reST tutorial, HOWTOs and FAQ, parsed and chunked by the ingestion package."""
-    from ingest.chunking import Chunker
-    from ingest.loaders import load_document
-
-    chunker = Chunker()
-    chunks: list[Chunk] = []
+def python_docs_course(rst_dir: Path, embedder: Embedder, cache: Path) -> RetrievalService:
+    """The reST tutorial, HOWTOs and FAQ as course ``pydocs``."""
+    files = []
     for path in sorted(rst_dir.rglob("*.rst.txt")):
         name = path.name.removesuffix(".txt")
         doc_id = f"{path.parent.name}-{name.removesuffix('.rst')}"
-        document = load_document(name, path.read_bytes())
-        chunks += chunker.chunk(document, course_id="pydocs", document_id=doc_id, source_name=name,
-                                heading_prefix=(path.parent.name,))
-    vectors = cached_embeddings(embedder, [c.text for c in chunks], cache, "pydocs")
-    return HybridIndex(chunks, vectors, query_embedder or embedder)
+        files.append(SourceFile("pydocs", doc_id, name, path.read_bytes(), heading_prefix=(path.parent.name,)))
+    return build_course("pydocs", files, embedder, cache)
+
+
+class ServiceMaterialPort:
+    """``MaterialPort`` over one course of a :class:`RetrievalService` (every user may read it)."""
+
+    def __init__(self, service: RetrievalService, course_id: str) -> None:
+        self.service = service
+        self.course_id = course_id
+
+    async def search(self, user_id: str, query: str, course_id: str | None, k: int) -> list[SearchHit]:
+        """Hybrid search in the bench course."""
+        return await asyncio.to_thread(self.service.search, self.course_id, query, k)
+
