@@ -15,7 +15,11 @@ from tutor.services.principal import Principal
 # Everything outside /api/ (web app, health, OpenAPI) is public, and so are the token routes.
 PUBLIC_PATHS = [
     "^/api/auth/(register|login|refresh)",
-    "^/(?!api(/|$))",
+    "^/$",
+    "^/(healthz|readyz)$",
+    "^/schema",
+    "^/(?!api/)[^/]+/",  # /schema/..., /css/..., /js/...
+    "^/[^/]+\\.[A-Za-z0-9]+$",  # /index.html, /favicon.ico
 ]
 
 
