@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PACKAGES := tutor retrieval ingest recommender agents prompts api bench
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run test lint typecheck pytest screenshots clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -30,6 +30,10 @@ pytest: install
 	HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False $(VENV)/bin/pytest -q -p no:cacheprovider
 
 test: lint typecheck pytest
+
+# Regenerates docs/screenshots/ (desktop and phone) from a fresh `tutor serve --seed` in a temp dir.
+screenshots: install
+	HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False $(PY) -m tests.e2e.screenshots --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

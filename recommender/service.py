@@ -75,28 +75,49 @@ class RecommendationService:
         return sorted(areas, key=lambda a: a.get("mastery", 1.0))
 
     async def class_view(self, principal: Principal, course_id: str) -> dict[str, Any]:
-        """Weak skills across a course's students (its instructor only), weakest first."""
+        """Weak skills across a course's students (its instructor only): most students weak first."""
         course = await self.courses.owned(course_id, principal)
         docs = (
             await self.mongo.collection("user_progress")
-            .find({"course_id": course_id}, {"mastery": 1, "weak_areas": 1, "user_id": 1})
+            .find({"course_id": course_id}, {"mastery": 1, "weak_areas": 1})
             .to_list(None)
         )
-        skills: dict[str, dict[str, Any]] = {
-            s: {"skill": s, "students": 0, "weak_students": 0, "total": 0.0} for s in course.get("skills", [])
-        }
+        rows = {s: _ClassRow(s) for s in course.get("skills", [])}
         for doc in docs:
             weak = {area["skill"] for area in doc.get("weak_areas", [])}
             for skill, info in (doc.get("mastery") or {}).items():
-                if not info.get("attempts"):
-                    continue
-                row = skills.setdefault(skill, {"skill": skill, "students": 0, "weak_students": 0, "total": 0.0})
-                row["students"] += 1
-                row["total"] += float(info["p"])
-                row["weak_students"] += skill in weak
-        rows = []
-        for row in skills.values():
-            mean = row.pop("total") / row["students"] if row["students"] else None
-            rows.append({**row, "mean_mastery": None if mean is None else round(mean, 4)})
-        rows.sort(key=lambda r: (r["mean_mastery"] is None, r["mean_mastery"] or 0.0))
-        return {"course_id": course_id, "students": len(docs), "skills": rows}
+                if info.get("attempts"):
+                    rows.setdefault(skill, _ClassRow(skill)).add(float(info["p"]), int(info["attempts"]), skill in weak)
+        ordered = sorted(rows.values(), key=lambda r: (-r.weak, r.mean if r.mean is not None else 2.0))
+        return {"course_id": course_id, "students": len(docs), "skills": [r.view() for r in ordered]}
+
+
+class _ClassRow:
+    """Per-skill totals of a class."""
+
+    def __init__(self, skill: str) -> None:
+        self.skill = skill
+        self.students = 0
+        self.weak = 0
+        self.attempts = 0
+        self.total = 0.0
+
+    def add(self, mastery: float, attempts: int, weak: bool) -> None:
+        self.students += 1
+        self.weak += weak
+        self.attempts += attempts
+        self.total += mastery
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.students if self.students else None
+
+    def view(self) -> dict[str, Any]:
+        mean = self.mean
+        return {
+            "skill": self.skill,
+            "students": self.students,
+            "students_weak": self.weak,
+            "mean_mastery": None if mean is None else round(mean, 4),
+            "attempts": self.attempts,
+        }

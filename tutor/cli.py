@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -140,6 +141,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             "  Ctrl-C stops everything.\n",
             flush=True,
         )
+        # uvicorn re-raises a SIGTERM it caught once it has shut down; turning it into SystemExit lets
+        # the runtime stop every child it started (as Ctrl-C does) instead of leaving them behind.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run("api.app:app_factory", factory=True, host=host, port=port, log_level="info")
     return 0
 

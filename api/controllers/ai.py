@@ -38,11 +38,11 @@ class AIController(Controller):
         """The caller's weakest skills with their evidence."""
         return await recommendations.weak_areas(principal, course_id)
 
-    @get("/courses/{course_id:str}/class/", guards=[instructor_only], summary="Weak skills across a class")
+    @get("/courses/{course_id:str}/weak-areas/", guards=[instructor_only], summary="Weak skills across a class")
     async def class_view(
         self, course_id: PathId, recommendations: RecommendationService, principal: Principal
     ) -> dict[str, Any]:
-        """Per skill: students with attempts, students for whom it is a weak area, mean mastery."""
+        """Per skill: students with attempts, students for whom it is weak, mean mastery, attempts."""
         return await recommendations.class_view(principal, course_id)
 
     @post(

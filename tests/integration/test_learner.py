@@ -55,12 +55,13 @@ async def test_quiz_updates_weak_areas_and_recommendations(client, factory, work
     assert recs["learning_path"]["goal_skills"]
     mine = (await client.get("/api/ai/weak-areas/", headers=h)).json()
     assert mine[0]["skill"] == "python.lists"
-    klass_res = await client.get(f"/api/ai/courses/{course['id']}/class/", headers=teacher["headers"])
+    klass_res = await client.get(f"/api/ai/courses/{course['id']}/weak-areas/", headers=teacher["headers"])
     assert klass_res.status_code == 200, klass_res.text
     klass = klass_res.json()
     lists = next(row for row in klass["skills"] if row["skill"] == "python.lists")
-    assert lists["students"] == 1 and lists["weak_students"] == 1 and lists["mean_mastery"] < 0.5
-    assert (await client.get(f"/api/ai/courses/{course['id']}/class/", headers=h)).status_code == 403
+    assert lists["students"] == 1 and lists["students_weak"] == 1 and lists["mean_mastery"] < 0.5
+    assert lists["attempts"] == 3 and klass["skills"][0]["skill"] == "python.lists"
+    assert (await client.get(f"/api/ai/courses/{course['id']}/weak-areas/", headers=h)).status_code == 403
 
 
 async def test_recommendations_authorization(client, factory, worker):

@@ -79,6 +79,7 @@ def progress_view(doc: Document) -> dict[str, Any]:
         ],
         "time_spent": doc.get("time_spent", 0),
         "weak_areas": doc.get("weak_areas", []),
+        "mastery": doc.get("mastery", {}),
         "last_accessed": doc.get("last_accessed"),
         "completion_date": doc.get("completion_date"),
     }
