@@ -134,7 +134,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             _ingest_sample(runtime.settings())
         base = f"http://{host}:{port}"
         print(
-            f"\n  Tutor API      {base}/api/\n  OpenAPI docs   {base}/schema/swagger\n"
+            f"\n  Web app        {base}/\n  Tutor API      {base}/api/\n  OpenAPI docs   {base}/schema/swagger\n"
             f"  Health         {base}/healthz\n"
             f"  Demo student   {DEMO_STUDENT['email']} / {DEMO_STUDENT['password']}\n"
             f"  Demo instructor {DEMO_INSTRUCTOR['email']} / {DEMO_INSTRUCTOR['password']}\n"
