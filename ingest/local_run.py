@@ -10,12 +10,12 @@ from typing import Any
 from pymongo import MongoClient
 from tqdm import tqdm
 
-from ingest.folder import collect_folder, stable_document_id
+from ingest.folder import collect_folder
+from ingest.records import plan_upload
 from ingest.runtime import pipeline_for
-from ingest.storage import material_key
 from ingest.worker import process_job
 from tutor.db import Document
-from tutor.models.common import new_id, utcnow
+from tutor.models.common import utcnow
 from tutor.settings import Settings
 
 
@@ -39,42 +39,20 @@ def ingest_local(
             raise LookupError(f"course {course_id} not found")
         pipeline = pipeline_for(settings)
         assert pipeline.storage is not None
-        job_id = new_id()
-        entries = []
-        for file in files:
-            doc_id = stable_document_id(course_id, f"{file.lesson_id or ''}/{file.name}")
-            key = material_key(course_id, doc_id, file.name)
-            pipeline.storage.put(key, file.data, "application/octet-stream")
+        plan = plan_upload(course_id, [(f.name, len(f.data), f.lesson_id) for f in files], "cli")
+        for file, (doc_id, fields) in zip(files, plan.materials.items(), strict=True):
+            pipeline.storage.put(plan.keys[doc_id], file.data, "application/octet-stream")
             now = utcnow()
             db.materials.update_one(
                 {"_id": doc_id},
                 {
-                    "$set": {
-                        "course_id": course_id,
-                        "lesson_id": file.lesson_id,
-                        "filename": file.name,
-                        "size": len(file.data),
-                        "storage_key": key,
-                        "status": "queued",
-                        "job_id": job_id,
-                        "updated_at": now,
-                    },
+                    "$set": {**fields, "lesson_id": file.lesson_id, "updated_at": now},
                     "$setOnInsert": {"created_at": now},
                 },
                 upsert=True,
             )
-            entries.append({"document_id": doc_id, "filename": file.name, "status": "queued"})
-        db.ingest_jobs.insert_one(
-            {
-                "_id": job_id,
-                "course_id": course_id,
-                "created_by": "cli",
-                "state": "queued",
-                "files": entries,
-                "attempts": 0,
-                "created_at": utcnow(),
-            }
-        )
+        db.ingest_jobs.insert_one(plan.job)
+        job_id = plan.job["_id"]
         bar = tqdm(total=0, unit="chunk", desc=f"ingesting into {course_id}", disable=not progress)
 
         def show(summary: dict[str, Any]) -> None:

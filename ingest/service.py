@@ -9,13 +9,12 @@ from typing import Any
 
 from ingest.detect import detect_kind
 from ingest.errors import EmptyFile, check_size
-from ingest.folder import stable_document_id
+from ingest.records import plan_upload
 from ingest.repository import JobRepository, MaterialRepository
-from ingest.storage import FileStorage, material_key, material_prefix
+from ingest.storage import FileStorage, material_prefix
 from retrieval.service import RetrievalService
 from tutor.db import Document
 from tutor.errors import Forbidden, InvalidInput, NotFound
-from tutor.models.common import new_id, utcnow
 from tutor.queue import TaskQueue
 from tutor.services.course_tree import find_lesson
 from tutor.services.courses import CourseService
@@ -79,51 +78,13 @@ class MaterialService:
             if not upload.data.strip():
                 raise EmptyFile(f"{upload.filename} is empty.", filename=upload.filename)
             detect_kind(upload.filename, upload.data)
-        job_id = new_id()
-        files = []
-        for upload in uploads:
-            doc_id = stable_document_id(course_id, f"{lesson_id or ''}/{upload.filename}")
-            key = material_key(course_id, doc_id, upload.filename)
-            await asyncio.to_thread(self.storage.put, key, upload.data, "application/octet-stream")
-            await self.materials.upsert(
-                doc_id,
-                {
-                    "course_id": course_id,
-                    "lesson_id": lesson_id,
-                    "filename": upload.filename,
-                    "size": len(upload.data),
-                    "storage_key": key,
-                    "status": "queued",
-                    "job_id": job_id,
-                    "uploaded_by": principal.user_id,
-                },
-            )
-            files.append(
-                {
-                    "document_id": doc_id,
-                    "filename": upload.filename,
-                    "status": "queued",
-                    "chunks": 0,
-                    "chunks_done": 0,
-                    "error": None,
-                    "error_code": None,
-                }
-            )
-        now = utcnow()
-        job = {
-            "_id": job_id,
-            "course_id": course_id,
-            "created_by": principal.user_id,
-            "state": "queued",
-            "files": files,
-            "chunks_done": 0,
-            "chunks_total": 0,
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-        }
+        plan = plan_upload(course_id, [(u.filename, len(u.data), lesson_id) for u in uploads], principal.user_id)
+        for upload, (doc_id, fields) in zip(uploads, plan.materials.items(), strict=True):
+            await asyncio.to_thread(self.storage.put, plan.keys[doc_id], upload.data, "application/octet-stream")
+            await self.materials.upsert(doc_id, fields)
+        job = plan.job
         await self.jobs.insert(job)
-        await self.queue.enqueue("ingest.run_job", [job_id])
+        await self.queue.enqueue("ingest.run_job", [job["_id"]])
         return job_view(job)
 
     async def job(self, principal: Principal, job_id: str) -> dict[str, Any]:
