@@ -23,22 +23,15 @@ from typing import Any
 
 import httpx
 
-from bench.load import run_load
+from bench.load import run_load, start_uvicorn
 from tutor.container import Services
 from tutor.db import Mongo
-from tutor.embedded.process import free_port, wait_for_port
+from tutor.embedded.process import free_port
 from tutor.embedded.services import start_mongo, start_redis
 from tutor.seed import seed_demo
 from tutor.settings import Settings
 
 LEVELS = (1, 16, 64)
-
-
-def _uvicorn(factory: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    argv = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_port(port, 60, proc)
-    return proc
 
 
 async def _prepare(base: str, mongo_url: str, settings: Settings) -> dict[str, str]:
@@ -106,8 +99,8 @@ def main() -> None:
                 mongodb_url=mongo_url, mongodb_db="bench_api", var_dir=Path(var), jwt_secret=env["JWT_SECRET"]
             )
             app_port, bare_port = free_port(), free_port()
-            procs.append(_uvicorn("api.app:app_factory", app_port, env))
-            procs.append(_uvicorn("bench.bare_app:app_factory", bare_port, env))
+            procs.append(start_uvicorn("api.app:app_factory", app_port, env))
+            procs.append(start_uvicorn("bench.bare_app:app_factory", bare_port, env))
             app_url, bare_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
             ctx = asyncio.run(_prepare(app_url, mongo_url, settings))
             endpoints = asyncio.run(_measure(app_url, bare_url, ctx, args.scale))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -18,28 +17,9 @@ from typing import Any
 
 import httpx
 
-from bench.load import percentile
-from tutor.embedded.process import free_port, wait_for_port
+from bench.load import percentile, start_uvicorn
+from tutor.embedded.process import free_port
 from tutor.embedded.services import start_mongo, start_redis
-
-
-def _uvicorn(factory: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    argv = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        factory,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_port(port, 120, proc)
-    return proc
 
 
 async def _turn(client: httpx.AsyncClient, headers: dict[str, str]) -> tuple[float, float]:
@@ -99,7 +79,7 @@ def measure(turns_1: int = 100, turns_64: int = 640) -> dict[str, Any]:
     try:
         with tempfile.TemporaryDirectory() as var:
             llm_port, api_port = free_port(), free_port()
-            procs.append(_uvicorn("bench.instant_llm:app_factory", llm_port, dict(os.environ)))
+            procs.append(start_uvicorn("bench.instant_llm:app_factory", llm_port, dict(os.environ)))
             env = {
                 **os.environ,
                 "MONGODB_URL": mongo_url,
@@ -114,7 +94,7 @@ def measure(turns_1: int = 100, turns_64: int = 640) -> dict[str, Any]:
                 "TUTOR_CHAT_RATE_PER_MIN": "1000000",
                 "HF_HUB_OFFLINE": "1",
             }
-            procs.append(_uvicorn("api.app:app_factory", api_port, env))
+            procs.append(start_uvicorn("api.app:app_factory", api_port, env))
             return asyncio.run(_measure(f"http://127.0.0.1:{api_port}", turns_1, turns_64))
     finally:
         for proc in procs:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+
+from tutor.embedded.process import wait_for_port
 
 RequestFn = Callable[[httpx.AsyncClient, int], Any]
 
@@ -47,3 +51,23 @@ async def run_load(base_url: str, make_request: RequestFn, concurrency: int, tot
         "p50_ms": round(statistics.median(latencies), 2),
         "p95_ms": round(percentile(latencies, 95), 2),
     }
+
+
+def start_uvicorn(factory: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Serve ``factory`` with uvicorn in its own process on loopback and wait until it listens."""
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        factory,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, 120, proc)
+    return proc

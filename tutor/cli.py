@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "seed-demo":
         with embedded_runtime(settings, with_redis=False) as runtime:
             live = runtime.settings()
-            asyncio.run(_seed_with(runtime.mongodb_url, live))
+            asyncio.run(_run_with_services(runtime.mongodb_url, live, _seed))
             return _ingest_sample(live)
     if args.command == "worker":
         return _worker()
@@ -72,17 +72,19 @@ async def _seed(services: Services) -> None:
 
 def _with_services(settings: Settings, action: Callable[[Services], Awaitable[Any]]) -> int:
     with embedded_runtime(settings, with_redis=False) as runtime:
-
-        async def run() -> None:
-            mongo = Mongo(runtime.mongodb_url, settings.mongodb_db)
-            try:
-                await mongo.ensure_indexes()
-                await action(Services.build(mongo, settings))
-            finally:
-                await mongo.close()
-
-        asyncio.run(run())
+        asyncio.run(_run_with_services(runtime.mongodb_url, settings, action))
     return 0
+
+
+async def _run_with_services(
+    mongodb_url: str, settings: Settings, action: Callable[[Services], Awaitable[Any]]
+) -> None:
+    mongo = Mongo(mongodb_url, settings.mongodb_db)
+    try:
+        await mongo.ensure_indexes()
+        await action(Services.build(mongo, settings))
+    finally:
+        await mongo.close()
 
 
 def _worker() -> int:
@@ -130,7 +132,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     port = args.port or settings.port
     with embedded_runtime(settings, with_worker=True) as runtime:
         if args.seed:
-            asyncio.run(_seed_with(runtime.mongodb_url, settings))
+            asyncio.run(_run_with_services(runtime.mongodb_url, settings, _seed))
             _ingest_sample(runtime.settings())
         base = f"http://{host}:{port}"
         print(
@@ -146,15 +148,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run("api.app:app_factory", factory=True, host=host, port=port, log_level="info")
     return 0
-
-
-async def _seed_with(mongodb_url: str, settings: Settings) -> None:
-    mongo = Mongo(mongodb_url, settings.mongodb_db)
-    try:
-        await mongo.ensure_indexes()
-        await _seed(Services.build(mongo, settings))
-    finally:
-        await mongo.close()
 
 
 if __name__ == "__main__":
