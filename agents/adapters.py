@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from dataclasses import replace
 from typing import Any
 
-from agents.deps import CatalogPort, EnrollmentPort, LearnerPort, MaterialPort, ProgressPort, TutorDeps, TutorUser
+from agents import learner_views
+from agents.deps import (
+    CatalogPort,
+    EnrollmentPort,
+    LearnerPort,
+    MaterialPort,
+    PortError,
+    ProgressPort,
+    TutorDeps,
+    TutorUser,
+)
+from agents.practice_adapter import PracticeAdapter
 from recommender.service import RecommendationService
+from retrieval.coverage import TermCoverage
 from retrieval.service import RetrievalService
 from retrieval.types import SearchHit
 from tutor.container import Services
 from tutor.errors import Forbidden
 from tutor.models.courses import CourseQuery
 from tutor.services.principal import Principal
+
+logger = logging.getLogger(__name__)
 
 
 class CatalogAdapter(CatalogPort):
@@ -50,36 +66,74 @@ class ProgressAdapter(ProgressPort):
         self.principal = principal
 
     async def get_progress(self, user_id: str, course_id: str | None) -> list[dict[str, Any]]:
-        """Progress documents (one course or all)."""
+        """Progress per course (one or all) with course and lesson titles; see ``learner_views.progress_record``."""
         _same_user(self.principal, user_id)
         if course_id:
-            return [await self.services.progress.mine_in(self.principal, course_id)]
-        return await self.services.progress.mine(self.principal)
+            views = [await self.services.progress.mine_in(self.principal, course_id)]
+        else:
+            views = await self.services.progress.mine(self.principal)
+        labels = await self.services.courses.labels(str(v["course_id"]) for v in views)
+        return [learner_views.progress_record(v, labels) for v in views]
 
 
 class MaterialAdapter(MaterialPort):
-    """Search restricted to courses the user is enrolled in or teaches."""
+    """Search restricted to courses the user is enrolled in or teaches, with truthful failure codes."""
 
     def __init__(self, services: Services, retrieval: RetrievalService, principal: Principal) -> None:
         self.services = services
         self.retrieval = retrieval
         self.principal = principal
 
+    async def _targets(self, course_id: str | None) -> list[str]:
+        readable = await self.services.enrollment.readable_course_ids(self.principal)
+        if course_id is None:
+            if not readable:
+                raise PortError("not_enrolled", "you are not enrolled in any course yet", {})
+            return readable
+        if course_id not in readable:
+            course = await self.services.courses.courses.get(course_id)
+            if course is None:
+                raise PortError("not_found", f"there is no course '{course_id}'")
+            details = {"course_id": course_id, "title": course.get("title", course_id),
+                       "price": float(course.get("price") or 0)}
+            raise PortError("not_enrolled", f"you are not enrolled in {details['title']} yet", details)
+        return [course_id]
+
     async def search(self, user_id: str, query: str, course_id: str | None, k: int) -> list[SearchHit]:
         """Top passages from one readable course, or from all readable courses merged by score."""
         _same_user(self.principal, user_id)
-        readable = await self.services.enrollment.readable_course_ids(self.principal)
-        if course_id is not None:
-            if course_id not in readable:
-                raise Forbidden("you are not enrolled in that course")
-            targets = [course_id]
-        else:
-            targets = readable
+        targets = await self._targets(course_id)
         hits: list[SearchHit] = []
-        for target in targets:
-            hits.extend(await asyncio.to_thread(self.retrieval.search, target, query, k))
+        counts: list[int] = []
+        try:
+            for target in targets:
+                hits.extend(await asyncio.to_thread(self.retrieval.search, target, query, k))
+            if not hits:
+                counts = [await asyncio.to_thread(self.retrieval.count, t) for t in targets]
+        except Exception as exc:  # the vector store (or its server) is down: not the student's problem
+            logger.warning("course material search failed: %r", exc)
+            raise PortError("material_unavailable", "the course material can't be reached right now") from exc
+        if not hits and not any(counts):
+            raise PortError("no_material", "no material has been uploaded for this course yet")
         hits.sort(key=lambda hit: hit.score, reverse=True)
         return hits[:k]
+
+    async def coverage(self, user_id: str, query: str, course_id: str | None) -> list[TermCoverage]:
+        """Per-word passage counts over the searched course(s), summed across courses."""
+        _same_user(self.principal, user_id)
+        targets = await self._targets(course_id)
+        merged: dict[str, TermCoverage] = {}
+        try:
+            for target in targets:
+                for item in await asyncio.to_thread(self.retrieval.term_coverage, target, query):
+                    prev = merged.get(item.word)
+                    merged[item.word] = item if prev is None else replace(
+                        prev, df=prev.df + item.df, n_passages=prev.n_passages + item.n_passages,
+                        corrected=prev.corrected or item.corrected)
+        except Exception as exc:
+            logger.warning("course vocabulary lookup failed: %r", exc)
+            raise PortError("material_unavailable", "the course material can't be reached right now") from exc
+        return list(merged.values())
 
 
 class LearnerAdapter(LearnerPort):
@@ -90,16 +144,25 @@ class LearnerAdapter(LearnerPort):
         self.principal = principal
 
     async def get_recommendations(self, user_id: str) -> dict[str, Any]:
-        """Recommended courses, next lessons and the learning path."""
+        """Next lessons, courses and the path, with titles and reasons (``learner_views.recommendations``)."""
         _same_user(self.principal, user_id)
         doc = await self.recommendations.get(self.principal, user_id)
-        keep = ("recommended_courses", "next_lessons", "learning_path", "generated_at")
-        return {k: doc.get(k) for k in keep}
+        path = doc.get("learning_path") or {}
+        course_ids = {
+            *(r.get("course_id") for r in doc.get("next_lessons") or []),
+            *(r.get("course_id") for r in doc.get("recommended_courses") or []),
+            *(w.get("course_id") for w in doc.get("weak_areas") or []),
+            *path.get("course_ids", []),
+        }
+        labels = await self.recommendations.courses.labels(str(c) for c in course_ids if c)
+        return learner_views.recommendations(doc, labels)
 
     async def get_weak_areas(self, user_id: str, course_id: str | None) -> list[dict[str, Any]]:
-        """Weakest skills first, with their evidence."""
+        """Weakest skills first (at most 10) with names and evidence; see ``learner_views.weak_area``."""
         _same_user(self.principal, user_id)
-        return await self.recommendations.weak_areas(self.principal, course_id)
+        areas = (await self.recommendations.weak_areas(self.principal, course_id))[:10]
+        labels = await self.recommendations.courses.labels({str(a["course_id"]) for a in areas if a.get("course_id")})
+        return [learner_views.weak_area(a, labels) for a in areas]
 
 
 def _same_user(principal: Principal, user_id: str) -> None:
@@ -124,4 +187,5 @@ def build_deps(
         progress=ProgressAdapter(services, principal),
         material=MaterialAdapter(services, retrieval, principal),
         learner=learner,
+        practice=PracticeAdapter(services, principal),
     )

@@ -62,7 +62,9 @@ class ChatService:
             await self.limiter.hit(principal.user_id)
         thread = await self.conversations.open(principal, request.thread_id, request.message, request.course_id)
         history = [
-            ChatTurn(m["role"], m["content"]) for m in thread.get("messages", []) if m["role"] in ("user", "assistant")
+            ChatTurn(m["role"], m["content"], m.get("pending"))
+            for m in thread.get("messages", [])
+            if m["role"] in ("user", "assistant")
         ]
         deps = await self.deps_factory(principal)
         await self.conversations.append(
@@ -87,8 +89,11 @@ class ChatService:
         tool_calls: list[dict[str, Any]] = []
         model = ""
         try:
+            # Only the turn right before this message can leave something waiting on it.
+            last = turn.history[-1] if turn.history else None
+            pending = last.pending if last is not None and last.role == "assistant" else None
             async for event in self.agent.stream(
-                turn.deps, turn.history, turn.request.message, turn.request.mode, course_id
+                turn.deps, turn.history, turn.request.message, turn.request.mode, course_id, pending
             ):
                 if event.type == "token":
                     tokens.append(str(event.data.get("text", "")))
@@ -134,6 +139,7 @@ def _assistant_message(
             "model": done.get("model"),
             "prompt_version": done.get("prompt_version"),
             "incomplete": bool(done.get("incomplete")),
+            "pending": done.get("pending"),
         }
     return {
         **base,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from retrieval.coverage import TermCoverage
 from retrieval.types import SearchHit
 
 
@@ -40,12 +41,14 @@ class PortError(Exception):
     Attributes:
         code: Short machine code, e.g. ``not_found``, ``conflict``, ``forbidden``, ``invalid_input``.
         message: Human-readable explanation that is safe to show to the model and the student.
+        details: Extra facts the tutor can act on (e.g. the course a student is not enrolled in).
     """
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details = details or {}
 
 
 class CatalogPort(Protocol):
@@ -73,10 +76,19 @@ class ProgressPort(Protocol):
 
 
 class MaterialPort(Protocol):
-    """Course-material search restricted (by the adapter) to courses the user may read."""
+    """Course-material search restricted (by the adapter) to courses the user may read.
+
+    Failures are reported as :class:`PortError` with a code the tutor explains truthfully:
+    ``not_enrolled`` (details: ``course_id``, ``title``, ``price``), ``no_material`` (nothing uploaded
+    yet) and ``material_unavailable`` (the search backend cannot be reached).
+    """
 
     async def search(self, user_id: str, query: str, course_id: str | None, k: int) -> list[SearchHit]:
         """Top ``k`` passages for ``query``, best first."""
+        ...
+
+    async def coverage(self, user_id: str, query: str, course_id: str | None) -> list[TermCoverage]:
+        """How many passages of the searched course(s) use each content word of ``query``."""
         ...
 
 
@@ -89,6 +101,27 @@ class LearnerPort(Protocol):
 
     async def get_weak_areas(self, user_id: str, course_id: str | None) -> list[dict[str, Any]]:
         """Skills or topics where the user is weakest, weakest first."""
+        ...
+
+
+class PracticePort(Protocol):
+    """Practice questions from the quiz bank of the current user's courses, graded on the server."""
+
+    async def next_question(self, user_id: str, course_id: str | None, topic: str | None) -> dict[str, Any]:
+        """One question (weakest matching skill, not recently seen) without its answer key.
+
+        Keys: ``course_id``, ``course_title``, ``lesson_id``, ``lesson_title``, ``question_id``,
+        ``prompt``, ``choices``, ``skills``, ``skill``, ``skill_label``, ``weak``, ``topic``,
+        ``topic_matched``, ``recently_seen``.
+        """
+        ...
+
+    async def check(self, user_id: str, pending: dict[str, Any], answer: str) -> dict[str, Any]:
+        """Grade ``answer`` to the ``pending`` practice question and record the attempt.
+
+        ``status`` is ``correct``, ``incorrect`` (then the answer, explanation and lesson are
+        included) or ``not_an_answer`` (nothing recorded or revealed; ask again).
+        """
         ...
 
 
@@ -105,6 +138,8 @@ class TutorDeps:
         learner: Learner-model port, ``None`` until learner modeling is wired in (its tools then
             report "not available" to the model).
         search_k: Passages fetched per search.
+        practice: Practice-question port, ``None`` when practice in chat is not wired in (its
+            tools are then not offered to the model).
     """
 
     user: TutorUser
@@ -114,3 +149,4 @@ class TutorDeps:
     material: MaterialPort
     learner: LearnerPort | None = None
     search_k: int = 5
+    practice: PracticePort | None = None

@@ -15,10 +15,13 @@ class ChatTurn:
     Attributes:
         role: ``user`` (the student) or ``assistant`` (the tutor).
         content: Message text as shown in the thread.
+        pending: For an assistant turn, what it left waiting on the student's next message (a paid
+            enrollment to confirm, a practice question to grade); ``None`` otherwise.
     """
 
     role: Literal["user", "assistant"]
     content: str
+    pending: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,7 @@ class AgentEvent:
         notice: ``{"message", "code", "model", "discard_partial"}`` (e.g. fallback to the local model;
             ``discard_partial`` tells the client to drop tokens shown so far for this answer).
         error: ``{"message", "code"}`` (safe to show; never an exception text).
-        done: ``{"answer", "citations", "model", "prompt_version", "tool_calls", "incomplete"}``.
+        done: ``{"answer", "citations", "model", "prompt_version", "tool_calls", "incomplete", "pending"}``.
     """
 
     type: EventType

@@ -14,20 +14,44 @@ from typing import Any
 
 from agents.catalog_match import MIN_SCORE, score_course
 
-_ENROLL_INTENT = re.compile(
-    r"\b(enrol+(ing|ment|ed)?|sign\s+(me\s+)?up|register|join|subscribe|take\s+(the|this|that)\s+course)\b",
+_VERB = r"(enrol+(ing)?|sign(ing)?\s*(me\s+)?up|register|join|subscribe|take|start|begin|do|add|put)"
+# Explicit requests only: the student asks for themselves ("enroll me", "sign me up", "I want to take
+# the course", "can I join ...", "enroll in <course>"). A content question that merely contains "join",
+# "register" or "subscribe" ("How do I join two tables?") is none of these.
+_ENROLL_REQUEST = re.compile(
+    r"\b(enrol+|sign|register|subscribe|add|put|get)\s+me\b"
+    r"|\bsign\s+me\s+up\b"
+    r"|\b(i|i'?d|i\s+would|i\s+really|i\s+also)\s+(want|wanna|would\s+like|'?d\s+like|like|wish|plan|need|am\s+ready)"
+    r"(\s+to)?\s+" + _VERB + r"\b"
+    r"|\b(can|could|may|should)\s+i\s+(please\s+)?" + _VERB + r"\b[^?]*\b(course|class|program)\b"
+    r"|\b(can|could|may)\s+i\s+(please\s+)?(enrol+|sign\s*up|register|subscribe)\b"
+    r"|\blet\s+me\s+(enrol+|join|take|sign\s*up|register)\b"
+    r"|\b(enrol+ment|registration)\s+(in|for|to)\b"
+    r"|^\W*(please\s+)?(enrol+|register|subscribe|sign\s*up)(\s+me)?\s+(in|into|for|on|to)\b"
+    r"|^\W*(please\s+)?(join|take|start)\s+(the|this|that)\s+(course|class)\b",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(
-    r"\b(don'?t|do\s+not|never|not|no\s+need\s+to|stop)\b[^.?!]{0,25}\b(enrol|sign|register|join|subscribe)",
+    r"\b(don'?t|do\s+not|never|not|no\s+need\s+to|stop|without)\b[^.?!]{0,25}\b(enrol|sign|register|join|subscribe)",
     re.IGNORECASE,
 )
 _ANAPHORA = re.compile(r"\b(this|that|the)\s+(course|class|one)\b|\bit\b", re.IGNORECASE)
+_AFFIRM = re.compile(
+    r"^\W*(yes|yeah|yep|yup|y|sure|ok|okay|confirm(ed)?|i\s+confirm|please\s+do|go\s+ahead|do\s+it|"
+    r"absolutely|definitely|of\s+course|sounds\s+good|let'?s\s+do\s+it|enrol+\s+me)\b",
+    re.IGNORECASE,
+)
+_DENY = re.compile(r"\b(no|nope|nah|don'?t|cancel|not\s+now|never\s*mind|stop|wait)\b", re.IGNORECASE)
 
 
 def has_enroll_intent(message: str) -> bool:
-    """Whether a student message asks to be enrolled (and does not say "don't enroll")."""
-    return bool(_ENROLL_INTENT.search(message)) and not _NEGATED.search(message)
+    """Whether a student message explicitly asks to be enrolled (and does not say "don't enroll")."""
+    return bool(_ENROLL_REQUEST.search(message)) and not _NEGATED.search(message)
+
+
+def is_affirmation(message: str) -> bool:
+    """Whether a message confirms what the tutor just asked ("yes", "confirm", "go ahead")."""
+    return bool(_AFFIRM.search(message)) and not _DENY.search(message) and len(message.split()) <= 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +62,32 @@ class ActionPolicy:
         student_message: The student's latest message (the only text that can authorise an action).
         earlier_student_messages: The student's previous messages in the thread, newest last.
         page_course_id: Course the chat is opened in, if any ("enroll me in this course").
+        pending: What the tutor's previous turn left waiting (from the server's thread record): a
+            paid enrollment to confirm or an enrollment offer, which a "yes" now accepts.
     """
 
     student_message: str
     earlier_student_messages: Sequence[str] = ()
     page_course_id: str | None = None
+    pending: dict[str, Any] | None = None
+
+    def confirmed(self, course: dict[str, Any]) -> bool:
+        """Whether this message says yes to the tutor's own offer or price question for ``course``."""
+        pending = self.pending or {}
+        return (
+            pending.get("kind") in ("enroll_confirm", "enroll_offer")
+            and pending.get("course_id") == course.get("id")
+            and is_affirmation(self.student_message)
+        )
+
+    def needs_confirmation(self, course: dict[str, Any]) -> bool:
+        """A paid course is enrolled only after the student confirmed its price in the next message."""
+        price = float(course.get("price") or 0)
+        if price <= 0:
+            return False
+        pending = self.pending or {}
+        # An offer that already named the price counts: its "yes" is the confirmation.
+        return not (self.confirmed(course) and pending.get("price") is not None)
 
     def check_enroll(self, course: dict[str, Any]) -> str | None:
         """Return None if enrolling in ``course`` was requested, else the reason it was refused."""
@@ -51,6 +96,8 @@ class ActionPolicy:
             f"not requested by the student: their latest message does not ask to enroll in '{title}'. "
             "Do not enroll anyone unless the student asks for it in their own words."
         )
+        if self.confirmed(course):
+            return None
         if not has_enroll_intent(self.student_message):
             return refusal
         if score_course(self.student_message, course) >= MIN_SCORE:

@@ -19,14 +19,17 @@ from agents.deps import TutorDeps
 from agents.events import AgentEvent, ChatTurn
 from agents.guardrails import ActionPolicy
 from agents.history import to_messages, trim_history
+from agents.learner_summary import learner_summary
 from agents.providers.base import ModelProvider
 from agents.step import ProviderDown, Sleep, StepResult, stream_step
 from agents.tools import ToolOutcome, TurnContext, TutorTool, build_tools
 from agents.turn import TurnRecord, citation_payload
+from agents.waiting import waiting_line
 from prompts.loader import PromptSet, load_prompts
 
 logger = logging.getLogger(__name__)
 Mode = Literal["answer", "socratic"]
+UNREACHABLE = "I can't reach the course material right now, so I can't answer from it. Please try again shortly."
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ class TutorAgent:
         message: str,
         mode: Mode = "answer",
         course_id: str | None = None,
+        pending: dict[str, Any] | None = None,
     ) -> AsyncIterator[AgentEvent]:
         """Run one turn and yield its events, ending with ``done``.
 
@@ -83,6 +87,8 @@ class TutorAgent:
             message: The student's new message.
             mode: ``answer`` or ``socratic``.
             course_id: Course the chat is opened in (default search scope), if any.
+            pending: What the thread's previous assistant turn left waiting on this message (a paid
+                enrollment to confirm, a practice question to grade), from the server's own records.
 
         Yields:
             ``AgentEvent`` items (see :class:`agents.events.AgentEvent` for payloads). Cancelling
@@ -91,10 +97,11 @@ class TutorAgent:
         """
         record = TurnRecord(model=self.providers[0].model_name, prompt_version=self.prompts.version)
         kept = trim_history(history, self.config.history_budget_tokens)
-        policy = ActionPolicy(message, [t.content for t in kept if t.role == "user"], course_id)
+        policy = ActionPolicy(message, [t.content for t in kept if t.role == "user"], course_id, pending)
         for index, provider in enumerate(self.providers):
             try:
-                async for event in self._run(provider, deps, kept, message, mode, course_id, policy, record):
+                ctx = TurnContext(deps=deps, policy=policy, course_id=course_id, pending=pending)
+                async for event in self._run(provider, ctx, kept, message, mode, record):
                     yield event
                 break
             except ProviderDown as down:
@@ -134,20 +141,18 @@ class TutorAgent:
             except Exception:  # a missing title must not fail the turn
                 logger.warning("could not load the catalogue for the course title", exc_info=True)
         name = ctx.deps.user.full_name or "the student"
-        return SystemMessage(self.prompts.system_prompt(mode, name, title))
+        summary = await learner_summary(ctx.deps, ctx.course_id)
+        return SystemMessage(self.prompts.system_prompt(mode, name, title, summary, waiting_line(ctx.pending)))
 
     async def _run(
         self,
         provider: ModelProvider,
-        deps: TutorDeps,
+        ctx: TurnContext,
         history: Sequence[ChatTurn],
         message: str,
         mode: Mode,
-        course_id: str | None,
-        policy: ActionPolicy,
         record: TurnRecord,
     ) -> AsyncIterator[AgentEvent]:
-        ctx = TurnContext(deps=deps, policy=policy, course_id=course_id)
         tools = build_tools(ctx)
         model = provider.chat_model()
         bound = model.bind_tools([t.tool for t in tools.values()])
@@ -165,6 +170,7 @@ class TutorAgent:
             ai = result.message
             assert ai is not None  # stream_step either fills it or raises
             if not ai.tool_calls and not ai.invalid_tool_calls:
+                record.pending = ctx.next_pending
                 return
             if last:
                 record.incomplete = True
@@ -202,6 +208,8 @@ class TutorAgent:
                 {"id": call_id, "name": name, "args": args, "ok": outcome.ok, "summary": outcome.summary}
             )
             yield AgentEvent("tool_result", {"id": call_id, "name": name, "ok": outcome.ok, "summary": outcome.summary})
+            if not outcome.ok and outcome.data.get("error", {}).get("code") == "material_unavailable":
+                yield AgentEvent("notice", {"message": UNREACHABLE, "code": "material_unavailable"})
             for number, hit in zip(outcome.data.get("numbers", []), outcome.data.get("hits", []), strict=False):
                 payload = citation_payload(number, hit)
                 record.citations.append(payload)

@@ -30,6 +30,7 @@ class TurnRecord:
     citations: list[dict[str, Any]] = field(default_factory=list)
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     incomplete: bool = False
+    pending: dict[str, Any] | None = None
 
     @property
     def answer(self) -> str:
@@ -40,6 +41,7 @@ class TurnRecord:
         """Start the answer over (fallback); executed tool calls stay recorded, they really ran."""
         self.tokens.clear()
         self.citations.clear()
+        self.pending = None
         self.model = model
 
     def done_payload(self) -> dict[str, Any]:
@@ -53,4 +55,5 @@ class TurnRecord:
             "prompt_version": self.prompt_version,
             "tool_calls": list(self.tool_calls),
             "incomplete": self.incomplete,
+            "pending": self.pending,
         }

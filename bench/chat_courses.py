@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ingest.pipeline import IngestPipeline, SourceFile
 from retrieval.embedder.base import Embedder
+from retrieval.coverage import TermCoverage
 from retrieval.service import RetrievalService
 from retrieval.types import SearchHit
 
@@ -23,6 +24,7 @@ def build_course(course_id: str, files: Sequence[SourceFile], embedder: Embedder
     digest = hashlib.sha256()
     for source in files:
         digest.update(source.document_id.encode() + b"\x1f" + hashlib.sha256(source.data).digest())
+        digest.update(repr((source.filename, source.lesson_id, source.heading_prefix)).encode())
     root = cache / f"chroma-{course_id}-{digest.hexdigest()[:16]}"
     service = RetrievalService.create(persist_dir=root, embedder=embedder)
     marker = root / "complete"
@@ -54,6 +56,33 @@ def python_docs_course(rst_dir: Path, embedder: Embedder, cache: Path) -> Retrie
     return build_course("pydocs", files, embedder, cache)
 
 
+def sample_courses(embedder: Embedder, cache: Path) -> RetrievalService:
+    """The sample catalogue's lesson files (and the welcome transcript), each course under its own id.
+
+    Heading paths are course › module › lesson › sections, exactly as the worker ingests them.
+    """
+    from ingest.worker import heading_prefix
+    from tutor.seed import load_catalog, material_files
+
+    courses = {c["id"]: c for c in load_catalog()}
+    files = [
+        SourceFile(course_id, f"{course_id}-{path.name}", path.name, path.read_bytes(), lesson_id,
+                   heading_prefix(courses[course_id], lesson_id))
+        for course_id, lesson_id, _, path in material_files()
+    ]
+    return build_course("sample", files, embedder, cache)
+
+
+def tutorial_course(rst_dir: Path, embedder: Embedder, cache: Path, course_id: str = "pytutorial") -> RetrievalService:
+    """The CPython tutorial as Sphinx publishes its sources (``*.rst.txt``), one course titled like the book."""
+    files = [
+        SourceFile(course_id, f"tutorial-{path.name}", path.name, path.read_bytes(),
+                   heading_prefix=("The Python Tutorial",))
+        for path in sorted((rst_dir / "tutorial").glob("*.rst.txt"))
+    ]
+    return build_course(course_id, files, embedder, cache)
+
+
 class ServiceMaterialPort:
     """``MaterialPort`` over one course of a :class:`RetrievalService` (every user may read it)."""
 
@@ -64,4 +93,8 @@ class ServiceMaterialPort:
     async def search(self, user_id: str, query: str, course_id: str | None, k: int) -> list[SearchHit]:
         """Hybrid search in the bench course."""
         return await asyncio.to_thread(self.service.search, self.course_id, query, k)
+
+    async def coverage(self, user_id: str, query: str, course_id: str | None) -> list[TermCoverage]:
+        """Per-word passage counts in the bench course."""
+        return await asyncio.to_thread(self.service.term_coverage, self.course_id, query)
 

@@ -1,4 +1,11 @@
-"""Decide a file's format from its extension, then check the content agrees (sniffing)."""
+"""Decide a file's format from its name and content: the one place that chooses a loader.
+
+The extension selects the format (case-insensitively); ``.txt``/``.text`` wrapping a structured
+extension (``guide.rst.txt``, as Sphinx publishes its sources, or ``notes.md.txt``) takes the inner
+format; any other plain-text file whose content is clearly reST or Markdown is loaded as that markup
+(see :mod:`ingest.markup_sniff`), so its headings reach the citations. The content must agree with
+the format: binary content under a text name, or a PDF/DOCX name on other bytes, is refused.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import codecs
 from pathlib import PurePath
 
 from ingest.errors import ContentMismatch, CorruptFile, EmptyFile, UndecodableText, UnsupportedType
+from ingest.markup_sniff import sniff_markup
 
 #: Extension (lower case, with dot) -> format kind.
 EXTENSIONS: dict[str, str] = {
@@ -25,6 +33,10 @@ EXTENSIONS: dict[str, str] = {
 }
 
 BINARY_KINDS = frozenset({"pdf", "docx"})
+#: Formats with headings that a ``.txt``/``.text`` name may wrap (``guide.rst.txt`` is reST).
+WRAPPABLE_KINDS = frozenset({"markdown", "rst", "html"})
+#: Bytes of a plain-text file read to recognise markup in it.
+SNIFF_BYTES = 256 * 1024
 
 # Leading bytes of common binary formats -> a description for error messages.
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -50,13 +62,22 @@ def supported_extensions() -> tuple[str, ...]:
 
 
 def kind_for_name(filename: str) -> str:
-    """Format kind from the file name alone.
+    """Format kind from the file name alone (case-insensitive; ``x.rst.txt`` is reST).
+
+    Args:
+        filename: Original file name, possibly with folders.
+
+    Returns:
+        One of the values of :data:`EXTENSIONS`.
 
     Raises:
         UnsupportedType: When the extension is missing or not supported.
     """
-    suffix = PurePath(filename).suffix.lower()
+    suffixes = [suffix.lower() for suffix in PurePath(filename).suffixes]
+    suffix = suffixes[-1] if suffixes else ""
     kind = EXTENSIONS.get(suffix)
+    if kind == "text" and len(suffixes) >= 2 and EXTENSIONS.get(suffixes[-2]) in WRAPPABLE_KINDS:
+        return EXTENSIONS[suffixes[-2]]
     if kind is None:
         what = f"'{suffix}' files are" if suffix else "files without an extension are"
         raise UnsupportedType(
@@ -81,7 +102,8 @@ def detect_kind(filename: str, data: bytes) -> str:
     """Format kind of a file, checked against its content.
 
     Args:
-        filename: Original file name (its extension selects the format).
+        filename: Original file name (its extension selects the format; a plain-text one may be
+            refined to reST or Markdown by its content).
         data: The file bytes.
 
     Returns:
@@ -112,7 +134,17 @@ def detect_kind(filename: str, data: bytes) -> str:
             f"{filename} should be a text file but its content looks like {sniffed[1]}.",
             filename=filename,
         )
+    if kind == "text":
+        return sniff_markup(_text_head(data)) or kind
     return kind
+
+
+def _text_head(data: bytes) -> str:
+    # Lenient on purpose: undecodable bytes are reported by the loader, with a clear message.
+    head = data[:SNIFF_BYTES]
+    if head.startswith(_UTF16_BOMS):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+    return head.decode("utf-8-sig", errors="replace")
 
 
 def decode_text(data: bytes, filename: str) -> str:

@@ -31,8 +31,25 @@ class PromptSet:
     templates: dict[str, str]
     version: str
 
-    def system_prompt(self, mode: Mode, student_name: str, course_title: str | None) -> str:
-        """The full system message for one turn."""
+    def system_prompt(
+        self,
+        mode: Mode,
+        student_name: str,
+        course_title: str | None,
+        learner_summary: str | None = None,
+        waiting: str | None = None,
+    ) -> str:
+        """The full system message for one turn.
+
+        Args:
+            mode: ``answer`` or ``socratic``.
+            student_name: How to address the student.
+            course_title: Title of the course the chat is about, if any.
+            learner_summary: One compact paragraph on the student (weakest skills, current and next
+                lesson), written by the server from its own records.
+            waiting: What the tutor's previous turn left waiting on this message, as a
+                ``Pending: ...`` line (a practice question to grade, an enrollment to confirm).
+        """
         course_line = (
             f"The student is studying the course '{course_title}'."
             if course_title
@@ -40,7 +57,13 @@ class PromptSet:
         )
         system = self.templates["system"].format(student_name=student_name or "the student",
                                                  course_line=course_line)
-        return "\n\n".join([system, self.templates["grounding"], self.templates[mode]])
+        parts = [system, self.templates["grounding"], self.templates[mode]]
+        if learner_summary:
+            parts.append(f"Learner summary (from the server's records; use it to personalise guidance):\n"
+                         f"{learner_summary}")
+        if waiting:
+            parts.append(waiting)
+        return "\n\n".join(parts)
 
 
 def _split_header(text: str, name: str) -> tuple[str, str]:

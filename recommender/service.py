@@ -11,6 +11,7 @@ from tutor.errors import NotFound, Unavailable
 from tutor.queue import TaskQueue
 from tutor.services.courses import CourseService
 from tutor.services.principal import Principal
+from tutor.services.skills import course_skill_names, skill_label
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,11 @@ class RecommendationService:
         raise NotFound("no recommendations for this user")
 
     async def get(self, principal: Principal, user_id: str) -> dict[str, Any]:
-        """The stored recommendations of ``user_id`` (computed now if there are none yet)."""
+        """The stored recommendations of ``user_id`` (computed now if there are none yet).
+
+        Weak areas carry ``skill_name`` and ``course_title``; ``skill_names`` maps every skill the
+        document mentions (mastery, weak areas, targets, path goals) to its display name.
+        """
         await self._authorize(principal, user_id)
         doc = await self.mongo.collection("ai_recommendations").find_one({"user_id": user_id}, {"_id": 0})
         if doc is None:
@@ -63,7 +68,29 @@ class RecommendationService:
             except LookupError as exc:
                 raise NotFound("no recommendations for this user") from exc
             doc.pop("_id", None)
-        return doc
+        return await self._named(doc, user_id)
+
+    async def _named(self, doc: dict[str, Any], user_id: str) -> dict[str, Any]:
+        enrolled = await self.mongo.collection("enrollments").distinct("course_id", {"user_id": user_id})
+        path = doc.get("learning_path") or {}
+        course_ids = {
+            *enrolled,
+            *(w.get("course_id") for w in doc.get("weak_areas", [])),
+            *(r.get("course_id") for r in doc.get("recommended_courses", [])),
+            *path.get("course_ids", []),
+        }
+        labels = await self.courses.labels(c for c in course_ids if c)
+        skills = [
+            *(doc.get("mastery") or {}),
+            *(w.get("skill", "") for w in doc.get("weak_areas", [])),
+            *doc.get("target_skills", []),
+            *path.get("goal_skills", []),
+        ]
+        return {
+            **doc,
+            "weak_areas": labels.name_weak_areas(doc.get("weak_areas", [])),
+            "skill_names": labels.names_of(s for s in skills if s),
+        }
 
     async def weak_areas(self, principal: Principal, course_id: str | None = None) -> list[dict[str, Any]]:
         """The caller's weak areas (one course or all), weakest first."""
@@ -72,7 +99,8 @@ class RecommendationService:
             query["course_id"] = course_id
         docs = await self.mongo.collection("user_progress").find(query, {"weak_areas": 1}).to_list(None)
         areas = [area for doc in docs for area in doc.get("weak_areas", [])]
-        return sorted(areas, key=lambda a: a.get("mastery", 1.0))
+        labels = await self.courses.labels({str(a["course_id"]) for a in areas if a.get("course_id")})
+        return labels.name_weak_areas(sorted(areas, key=lambda a: a.get("mastery", 1.0)))
 
     async def class_view(self, principal: Principal, course_id: str) -> dict[str, Any]:
         """Weak skills across a course's students (its instructor only): most students weak first."""
@@ -82,6 +110,7 @@ class RecommendationService:
             .find({"course_id": course_id}, {"mastery": 1, "weak_areas": 1})
             .to_list(None)
         )
+        names = course_skill_names([course])
         rows = {s: _ClassRow(s) for s in course.get("skills", [])}
         for doc in docs:
             weak = {area["skill"] for area in doc.get("weak_areas", [])}
@@ -89,7 +118,9 @@ class RecommendationService:
                 if info.get("attempts"):
                     rows.setdefault(skill, _ClassRow(skill)).add(float(info["p"]), int(info["attempts"]), skill in weak)
         ordered = sorted(rows.values(), key=lambda r: (-r.weak, r.mean if r.mean is not None else 2.0))
-        return {"course_id": course_id, "students": len(docs), "skills": [r.view() for r in ordered]}
+        skills = [{**r.view(), "skill_name": names.get(r.skill) or skill_label(r.skill)} for r in ordered]
+        title = course.get("title", "")
+        return {"course_id": course_id, "course_title": title, "students": len(docs), "skills": skills}
 
 
 class _ClassRow:

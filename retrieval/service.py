@@ -12,6 +12,7 @@ import numpy as np
 
 from retrieval.cache import IndexCache
 from retrieval.config import DEFAULT_CONFIG, RetrievalConfig
+from retrieval.coverage import TermCoverage, term_coverage
 from retrieval.embedder.base import Embedder
 from retrieval.embedder.parts import PartsSource
 from retrieval.hybrid import Mode, rank
@@ -121,3 +122,14 @@ class RetrievalService:
             return []
         vector = None if mode == "lexical" else self.embedder.embed_query(query)
         return rank(index, parse_query(query), vector, k, self.config, lesson_id, mode)
+
+    def term_coverage(self, course_id: str, text: str) -> list[TermCoverage]:
+        """How many passages of the course use each content word of ``text`` (typos tolerated).
+
+        Returns:
+            One entry per distinct content word, in order; empty when the course has no material.
+        """
+        index = self._cache.get(course_id)
+        if index is None:
+            return []
+        return term_coverage(index.bm25, text)

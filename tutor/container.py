@@ -16,6 +16,7 @@ from tutor.services.conversations import ConversationService
 from tutor.services.course_content import CourseContentService
 from tutor.services.courses import CourseService
 from tutor.services.enrollment import EnrollmentService
+from tutor.services.practice import PracticeService
 from tutor.services.progress import ProgressService, QuizHook
 from tutor.settings import Settings
 
@@ -33,6 +34,7 @@ class Services:
     enrollment: EnrollmentService
     progress: ProgressService
     conversations: ConversationService
+    practice: PracticeService
 
     @classmethod
     def build(cls, mongo: Mongo, settings: Settings, on_quiz_submitted: QuizHook | None = None) -> Services:
@@ -45,6 +47,7 @@ class Services:
         tokens = TokenService(settings.jwt)
         catalog = CourseService(course_repo)
         enrollment = EnrollmentService(enrollments, course_repo, progress)
+        grading = ProgressService(progress, attempts, course_repo, enrollment, on_quiz_submitted)
         return cls(
             mongo=mongo,
             settings=settings,
@@ -53,6 +56,8 @@ class Services:
             courses=catalog,
             content=CourseContentService(course_repo, catalog),
             enrollment=enrollment,
-            progress=ProgressService(progress, attempts, course_repo, enrollment, on_quiz_submitted),
+            progress=grading,
             conversations=ConversationService(ThreadRepository(mongo.collection("chat_threads"))),
+            # Shares ``grading``'s on_quiz_submitted hook, which the API sets after building.
+            practice=PracticeService(course_repo, progress, attempts, enrollment, grading),
         )

@@ -71,7 +71,11 @@ async def seed_demo(services: Services, sample_dir: Path = SAMPLE_DIR) -> dict[s
     created = []
     for course in load_catalog(sample_dir):
         course_id = course.pop("id")
-        if await services.courses.courses.get(course_id) is not None:
+        existing = await services.courses.courses.get(course_id)
+        if existing is not None:
+            if course.get("skill_names") and not existing.get("skill_names"):
+                # Courses seeded before skills had names get them, so students read "Strings", not ids.
+                await services.courses.courses.set_fields(course_id, {"skill_names": course["skill_names"]})
             continue
         try:
             await services.courses.create(CourseIn.model_validate(course), instructor, course_id=course_id)

@@ -28,6 +28,10 @@ class TurnContext:
         course_id: Course the chat is opened in (default scope for searches), if any.
         next_citation: Number the next retrieved source gets, so numbers stay unique within a turn.
         catalog: Catalogue fetched during this turn (cached for course-name resolution).
+        pending: What the previous assistant turn of the thread left waiting on this message (e.g.
+            ``{"kind": "enroll_confirm", "course_id": ...}`` or ``{"kind": "practice", ...}``); read-only.
+        next_pending: Set by a tool to leave something waiting on the student's next message; stored
+            on this turn's assistant message by the chat service (server-side state, never from the model).
     """
 
     deps: TutorDeps
@@ -35,6 +39,8 @@ class TurnContext:
     course_id: str | None = None
     next_citation: int = 1
     catalog: list[dict[str, Any]] | None = None
+    pending: dict[str, Any] | None = None
+    next_pending: dict[str, Any] | None = None
 
     async def courses(self) -> list[dict[str, Any]]:
         """The public catalogue, fetched at most once per turn."""
@@ -60,9 +66,12 @@ class ToolOutcome:
     data: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def failure(cls, code: str, message: str) -> ToolOutcome:
+    def failure(cls, code: str, message: str, details: dict[str, Any] | None = None) -> ToolOutcome:
         """An error result the model can read and recover from."""
-        payload = {"ok": False, "error": {"code": code, "message": message}}
+        error: dict[str, Any] = {"code": code, "message": message}
+        if details:
+            error["details"] = details
+        payload = {"ok": False, "error": error}
         return cls(ok=False, content=json.dumps(payload), summary=f"failed: {message}", data=payload)
 
     @classmethod
@@ -104,7 +113,9 @@ class TutorTool:
             return ToolOutcome.failure("invalid_input", _validation_message(exc))
         try:
             return await self.handler(**parsed.model_dump())
-        except (PortError, DomainError) as exc:
+        except PortError as exc:
+            return ToolOutcome.failure(exc.code, exc.message, exc.details)
+        except DomainError as exc:
             # Domain errors carry messages written for users; anything else is internal and hidden.
             return ToolOutcome.failure(exc.code, exc.message)
         except Exception:

@@ -11,7 +11,7 @@ from agents.tools.base import ToolOutcome, TurnContext, TutorTool, make_tool
 
 MAX_LISTED = 20
 _THIS_COURSE = frozenset({"this course", "this", "it", "this one", "the course", "current course"})
-SUMMARY_FIELDS = ("id", "title", "description", "category", "difficulty_level", "tags")
+SUMMARY_FIELDS = ("id", "title", "description", "category", "difficulty_level", "tags", "price")
 
 
 class CourseFilters(BaseModel):
@@ -83,6 +83,16 @@ def enroll_tool(ctx: TurnContext) -> TutorTool:
         refusal = ctx.policy.check_enroll(course)
         if refusal is not None:
             return ToolOutcome.failure("not_requested", refusal)
+        if ctx.policy.needs_confirmation(course):
+            price = float(course.get("price") or 0)
+            details = {"course_id": str(course["id"]), "title": course.get("title", course["id"]), "price": price}
+            ctx.next_pending = {"kind": "enroll_confirm", **details}
+            return ToolOutcome.failure(
+                "confirmation_required",
+                f"'{details['title']}' costs {price:.2f}: ask the student to confirm, and enroll only if their "
+                "next message says yes",
+                details,
+            )
         record = await ctx.deps.enrollment.enroll(ctx.deps.user.id, str(course["id"]))
         title = course.get("title", course["id"])
         return ToolOutcome.success(

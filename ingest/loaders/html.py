@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
+import warnings
+
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from ingest.document import DocumentBuilder, ParsedDocument
@@ -33,7 +35,10 @@ class HtmlLoader(TextLoader):
 
     def parse(self, text: str, filename: str) -> ParsedDocument:
         """Parse with lxml (lenient) and walk the body."""
-        soup = BeautifulSoup(text, "lxml")
+        with warnings.catch_warnings():
+            # XHTML is parsed as HTML on purpose: lenient with the broken markup real pages have.
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            soup = BeautifulSoup(text, "lxml")
         walker = _Walker(DocumentBuilder(kind=self.kind))
         walker.walk(soup.body or soup)
         walker.flush()

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tutor.services.skills import skill_label  # the one readable-name fallback (python.loop_control -> Loop control)
+
 MASTERED = 0.7  # estimated mastery at which a skill counts as mastered
 
 # Careers mentioned by learners, mapped to words that appear in skill names or tags.
@@ -44,12 +46,6 @@ class Recommendation:
     confidence_score: float
     reason: str
     source: str = "heuristic"  # "policy" or "heuristic"
-
-
-def skill_label(skill: str) -> str:
-    """``"python.loop_control"`` -> ``"Loop control"``."""
-    tail = skill.rsplit(".", 1)[-1].replace("_", " ").replace("-", " ").strip()
-    return tail[:1].upper() + tail[1:] if tail else skill
 
 
 def _words(text: str) -> set[str]:

@@ -55,6 +55,7 @@ class BM25Index:
         lengths = np.asarray(tf.sum(axis=1)).ravel()
         avg = float(lengths.mean()) if len(lengths) else 1.0
         df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float32)
+        self.df = df.astype(np.int64)
         # The "+1" form keeps idf positive for terms present in over half the documents.
         self.idf = np.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         norm = np.repeat(p.k1 * (1 - p.b + p.b * lengths / max(avg, 1e-9)), np.diff(tf.indptr))
@@ -69,6 +70,11 @@ class BM25Index:
             return np.zeros(self.n_docs, np.float32)
         qw = np.array([weights[t] for t in weights if t in self.vocab], np.float32)
         return np.asarray(self._matrix[:, ids] @ qw, dtype=np.float32).ravel()
+
+    def document_frequency(self, term: str) -> int:
+        """How many documents contain ``term`` (an analysed term), 0 when it occurs nowhere."""
+        col = self.vocab.get(term)
+        return int(self.df[col]) if col is not None and col < len(self.df) else 0
 
     def score(self, query: str) -> np.ndarray:
         """Scores of every document for a plain query (each term once, weight 1)."""

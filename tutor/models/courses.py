@@ -13,6 +13,7 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 Skill = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Url = Annotated[str, StringConstraints(max_length=1000)]
 Choice = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
 
 class QuizQuestionIn(StrictModel):
@@ -89,6 +90,12 @@ class CourseFields(StrictModel):
     video_url: Url | None = None
     tags: list[Tag] | None = Field(None, max_length=30)
     prerequisite_skills: list[Skill] | None = Field(None, max_length=50)
+    skill_names: dict[Skill, SkillName] | None = Field(
+        None,
+        max_length=200,
+        description="Display names of the course's skills ({skill_id: name}); unnamed skills get a name "
+        "derived from the id (python.loop_control -> Loop control).",
+    )
 
 
 class CourseIn(CourseFields):

@@ -110,6 +110,18 @@ class QuizAttemptRepository(Repository):
             query["course_id"] = course_id
         return await self.find(query, sort=[("answered_at", 1), ("position", 1)])
 
+    async def recent_question_ids(self, user_id: str, course_ids: list[str], limit: int = 20) -> list[str]:
+        """Ids of the questions ``user_id`` answered most recently in ``course_ids``, newest first, unique."""
+        if not course_ids:
+            return []
+        docs = await self.find(
+            {"user_id": user_id, "course_id": {"$in": course_ids}},
+            sort=[("answered_at", -1), ("position", -1)],
+            limit=limit,
+            projection={"question_id": 1},
+        )
+        return list(dict.fromkeys(str(doc["question_id"]) for doc in docs))
+
     async def of_course(self, course_id: str) -> list[Document]:
         """All attempts in a course, in time order (for model training)."""
         return await self.find({"course_id": course_id}, sort=[("answered_at", 1), ("position", 1)])

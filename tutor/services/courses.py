@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from tutor.db import Document
@@ -11,6 +12,7 @@ from tutor.models.common import new_id, utcnow
 from tutor.models.courses import CourseIn, CourseQuery, CourseUpdate
 from tutor.repositories.courses import CourseRepository
 from tutor.services.course_tree import build_modules, collect_skills
+from tutor.services.labels import CourseLabels, load_labels
 from tutor.services.principal import Principal
 from tutor.services.views import course_summary, course_view
 
@@ -68,6 +70,10 @@ class CourseService:
         if course is None:
             raise NotFound(f"course {course_id} not found")
         return course
+
+    async def labels(self, course_ids: Iterable[str] | None = None) -> CourseLabels:
+        """Course titles, lesson titles and skill names of some courses (all when ``course_ids`` is None)."""
+        return await load_labels(self.courses, course_ids)
 
     async def get(self, course_id: str, principal: Principal) -> dict[str, Any]:
         """A course as the caller may see it (answer keys only for its instructor)."""

@@ -13,6 +13,7 @@ from tutor.repositories.courses import CourseRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
 from tutor.services.course_tree import find_lesson
 from tutor.services.enrollment import EnrollmentService
+from tutor.services.labels import CourseLabels, load_labels
 from tutor.services.principal import Principal
 from tutor.services.views import iter_lessons, progress_view
 
@@ -64,21 +65,23 @@ class ProgressService:
         doc = await self._refresh_percentage(doc, course)
         if result is not None and self.on_quiz_submitted is not None:
             await self.on_quiz_submitted(principal.user_id, data.course_id)
-        out = progress_view(doc)
+        out = progress_view(doc, CourseLabels.from_courses([course]))
         if result is not None:
             out["quiz_result"] = result
         return out
 
     async def mine(self, principal: Principal) -> list[dict[str, Any]]:
-        """All of the caller's progress documents."""
-        return [progress_view(doc) for doc in await self.progress.of_user(principal.user_id)]
+        """All of the caller's progress documents, with course, lesson and skill names."""
+        docs = await self.progress.of_user(principal.user_id)
+        labels = await load_labels(self.courses, [doc["course_id"] for doc in docs])
+        return [progress_view(doc, labels) for doc in docs]
 
     async def mine_in(self, principal: Principal, course_id: str) -> dict[str, Any]:
         """The caller's progress in one course."""
         doc = await self.progress.find_one(principal.user_id, course_id)
         if doc is None:
             raise NotFound("no progress in this course; enroll first")
-        return progress_view(doc)
+        return progress_view(doc, await load_labels(self.courses, [course_id]))
 
     async def _refresh_percentage(self, doc: Document, course: Document) -> Document:
         lesson_ids = {lesson["id"] for lesson in iter_lessons(course)}

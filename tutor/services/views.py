@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.db import Document
+from tutor.services.labels import CourseLabels, LessonRef
+from tutor.services.skills import course_skill_names
 
 PUBLIC_QUESTION_FIELDS = ("id", "prompt", "choices", "skills")
 
@@ -22,9 +24,13 @@ def user_view(user: Document) -> dict[str, Any]:
 
 
 def course_view(course: Document, *, with_answers: bool) -> dict[str, Any]:
-    """A course; quiz answer keys and explanations only when ``with_answers`` (its instructor)."""
+    """A course; quiz answer keys and explanations only when ``with_answers`` (its instructor).
+
+    ``skill_names`` holds a display name for every skill of the course (the author's, else derived).
+    """
     out = {key: value for key, value in course.items() if key not in ("_id", "modules")}
     out["id"] = course["_id"]
+    out["skill_names"] = course_skill_names([course])
     out["modules"] = [
         {
             **{k: v for k, v in module.items() if k != "lessons"},
@@ -40,6 +46,7 @@ def course_summary(course: Document) -> dict[str, Any]:
     lessons = [lesson for module in course.get("modules", []) for lesson in module.get("lessons", [])]
     out = {key: value for key, value in course.items() if key not in ("_id", "modules")}
     out["id"] = course["_id"]
+    out["skill_names"] = course_skill_names([course])
     out["module_count"] = len(course.get("modules", []))
     out["lesson_count"] = len(lessons)
     return out
@@ -58,18 +65,28 @@ def _lesson_view(lesson: Document, with_answers: bool) -> dict[str, Any]:
     return out
 
 
-def progress_view(doc: Document) -> dict[str, Any]:
-    """A progress document in the schema's shape (``quiz_scores`` as a list)."""
+def progress_view(doc: Document, labels: CourseLabels | None = None) -> dict[str, Any]:
+    """A progress document in the schema's shape (``quiz_scores`` as a list).
+
+    Titles and names sit next to the ids: ``course_title``, ``quiz_scores[].lesson_title``,
+    ``weak_areas[].skill_name`` and ``skill_names`` (``{skill_id: display name}`` of every skill in
+    ``mastery`` and ``weak_areas``). Without ``labels`` titles are empty and skill names derived.
+    """
+    labels = labels or CourseLabels()
     scores = doc.get("quiz_scores", {})
+    mastery = doc.get("mastery", {})
+    weak_areas = labels.name_weak_areas(doc.get("weak_areas", []))
     return {
         "id": doc["_id"],
         "user_id": doc["user_id"],
         "course_id": doc["course_id"],
+        "course_title": labels.course_titles.get(doc["course_id"], ""),
         "progress_percentage": doc.get("progress_percentage", 0.0),
         "completed_lessons": doc.get("completed_lessons", []),
         "quiz_scores": [
             {
                 "lesson_id": lesson_id,
+                "lesson_title": _title(labels.lesson_ref(doc["course_id"], lesson_id)),
                 "score": entry.get("score"),
                 "best_score": entry.get("best_score"),
                 "attempts": entry.get("attempts", 0),
@@ -78,11 +95,16 @@ def progress_view(doc: Document) -> dict[str, Any]:
             for lesson_id, entry in sorted(scores.items())
         ],
         "time_spent": doc.get("time_spent", 0),
-        "weak_areas": doc.get("weak_areas", []),
-        "mastery": doc.get("mastery", {}),
+        "weak_areas": weak_areas,
+        "mastery": mastery,
+        "skill_names": labels.names_of([*mastery, *(area["skill"] for area in weak_areas)]),
         "last_accessed": doc.get("last_accessed"),
         "completion_date": doc.get("completion_date"),
     }
+
+
+def _title(ref: LessonRef | None) -> str:
+    return ref.title if ref is not None else ""
 
 
 def iter_lessons(course: Document) -> list[Document]:

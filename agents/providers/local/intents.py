@@ -1,4 +1,11 @@
-"""Intent routing of a student message by embedding similarity to example phrasings."""
+"""Intent routing of a student message: explicit rules for actions, embedding similarity for the rest.
+
+Enrollment has side effects, so it is recognised only by the explicit-request rule the server-side
+guard also applies. Every other tool is recognised in paraphrase: the message is compared with our
+own example phrasings of each request and of content questions that share their words ("How do I
+join two tables?", "what is a progress bar"), and an intent wins only when its closest examples are
+clearly closer than the closest content questions.
+"""
 
 from __future__ import annotations
 
@@ -10,71 +17,20 @@ from numpy.typing import NDArray
 
 from agents.guardrails import has_enroll_intent
 from agents.providers.local.embedding import QueryEmbedder, unit_vectors
+from agents.providers.local.intent_examples import INTENT_EXAMPLES, QUESTION
 
-QUESTION = "question"
-# Examples are our own phrasings of each request. "question" examples anchor generic content
-# questions so that a content question about, say, "progress bars" is not routed to get_progress.
-INTENT_EXAMPLES: dict[str, tuple[str, ...]] = {
-    "list_courses": (
-        "what courses are available",
-        "show me the course catalogue",
-        "which courses can I take",
-        "list all courses",
-        "do you have any beginner courses",
-        "what classes do you offer",
-        "are there courses about data science",
-        "show me the catalog",
-    ),
-    "progress": (
-        "how am I doing",
-        "show my progress",
-        "how far am I in my courses",
-        "what is my progress",
-        "which lessons have I completed",
-        "what are my quiz scores",
-        "how much of the course have I finished",
-    ),
-    "recommendations": (
-        "what should I study next",
-        "recommend something for me",
-        "what do you suggest I learn next",
-        "give me recommendations",
-        "what is the next lesson I should take",
-    ),
-    "weak_areas": (
-        "what are my weak areas",
-        "where am I struggling",
-        "which topics do I need to practice",
-        "what am I bad at",
-        "which skills should I improve",
-    ),
-    "smalltalk": (
-        "hello",
-        "hi there",
-        "thanks",
-        "thank you very much",
-        "good morning",
-        "what can you do",
-        "who are you",
-        "bye",
-    ),
-    QUESTION: (
-        "what is a variable",
-        "how does a for loop work",
-        "explain recursion",
-        "who invented the telephone",
-        "when did the war end",
-        "why does this code raise an error",
-        "what is the difference between a list and a tuple",
-        "where was the treaty signed",
-        "how do I define a function",
-        "what does the term mean",
-    ),
-}
-MIN_ROUTE_SCORE = 0.62  # below this, a non-question intent is not trusted; the message is searched
+__all__ = ["QUESTION", "IntentRouter", "Route"]
+
+MIN_ROUTE_SCORE = 0.55  # a tool intent needs its closest examples at least this similar
+MIN_MARGIN = 0.03  # ... and this much closer than the closest content questions
+TOP_K = 2  # an intent's score is the mean of its TOP_K closest examples
 _GREETING = re.compile(
-    r"^\s*(hi|hello|hey|thanks|thank you|bye|good (morning|evening|afternoon))\b[\s!.]*$", re.IGNORECASE
+    r"^\s*(hi|hello|hey|hiya|yo|thanks|thank you|thx|ty|cheers|bye|goodbye|good (morning|evening|afternoon))"
+    r"\b[\s!.,]*(there|tutor|so much|a lot)?[\s!.]*$",
+    re.IGNORECASE,
 )
+_SELF = re.compile(r"\b(i|i'm|im|i've|me|my|mine|myself)\b", re.IGNORECASE)
+_PERSONAL = frozenset({"progress", "recommendations", "weak_areas", "practice"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +42,7 @@ class Route:
 
 
 class IntentRouter:
-    """Nearest-example intent classifier; deterministic for a deterministic embedder."""
+    """Nearest-examples intent classifier; deterministic for a deterministic embedder."""
 
     def __init__(self, embedder: QueryEmbedder) -> None:
         """Create the router (example embeddings are computed on first use).
@@ -95,31 +51,38 @@ class IntentRouter:
             embedder: Query embedder (the retrieval embedder, or a fake in tests).
         """
         self._embedder = embedder
-        self._labels: list[str] = []
+        self._labels: NDArray[np.str_] | None = None
         self._matrix: NDArray[np.float32] | None = None
 
-    def _examples(self) -> NDArray[np.float32]:
-        if self._matrix is None:
-            texts = [t for intent, examples in INTENT_EXAMPLES.items() for t in examples]
-            self._labels = [intent for intent, examples in INTENT_EXAMPLES.items() for _ in examples]
+    def _examples(self) -> tuple[NDArray[np.float32], NDArray[np.str_]]:
+        if self._matrix is None or self._labels is None:
+            texts = [t for examples in INTENT_EXAMPLES.values() for t in examples]
+            self._labels = np.array([i for i, examples in INTENT_EXAMPLES.items() for _ in examples])
             self._matrix = unit_vectors(self._embedder, texts)
-        return self._matrix
+        return self._matrix, self._labels
+
+    def scores(self, message: str) -> dict[str, float]:
+        """Each intent's similarity to ``message`` (mean of its closest examples)."""
+        matrix, labels = self._examples()
+        sims = matrix @ unit_vectors(self._embedder, [message])[0]
+        out = {}
+        for intent in INTENT_EXAMPLES:
+            mine = np.sort(sims[labels == intent])[::-1][:TOP_K]
+            out[intent] = float(mine.mean()) if mine.size else 0.0
+        return out
 
     def route(self, message: str) -> Route:
-        """Pick the intent of ``message``.
-
-        Enrollment is decided by the explicit-intent pattern the server-side guard also uses (a
-        precise rule beats a similarity for an action with side effects); everything else by the
-        nearest example, with content questions as the default.
-        """
+        """Pick the intent of ``message``; content questions are the default."""
         if has_enroll_intent(message):
             return Route("enroll", 1.0)
         if _GREETING.match(message):
             return Route("smalltalk", 1.0)
-        matrix = self._examples()
-        sims = matrix @ unit_vectors(self._embedder, [message])[0]
-        best = int(np.argmax(sims))
-        intent, score = self._labels[best], float(sims[best])
-        if intent != QUESTION and score < MIN_ROUTE_SCORE:
-            return Route(QUESTION, score)
-        return Route(intent, score)
+        scores = self.scores(message)
+        question = scores.pop(QUESTION)
+        intent, score = max(scores.items(), key=lambda kv: kv[1])
+        if intent in _PERSONAL and not _SELF.search(message) and score < MIN_ROUTE_SCORE + 0.15:
+            # "what is progress" is a question; "how is my progress" is a request.
+            return Route(QUESTION, question)
+        if score >= MIN_ROUTE_SCORE and score >= question + MIN_MARGIN:
+            return Route(intent, score)
+        return Route(QUESTION, question)

@@ -12,6 +12,7 @@ import json
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -24,12 +25,18 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, PrivateAttr
 
 from agents.catalog_match import match_course
-from agents.providers.local import replies
+from agents.events import ChatTurn
+from agents.followup import resolve, wants_example
+from agents.guardrails import is_affirmation
+from agents.providers.local import practice_replies, replies
 from agents.providers.local.compose import NOT_COVERED, ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.intents import IntentRouter, Route
+from agents.providers.local.status_replies import enroll_reply, material_failure_reply
+from agents.providers.local.turn_state import looks_like_answer
+from agents.waiting import parse_waiting
 
-LOCAL_MODEL_NAME = "local-tutor-v1"
+LOCAL_MODEL_NAME = "local-tutor-v2"
 _ANAPHORA = re.compile(r"\b(this|that|the)\s+(course|class|one)\b|\bit\b", re.IGNORECASE)
 _LEVEL = re.compile(r"\b(beginner|intermediate|advanced)\b", re.IGNORECASE)
 _FIRST_STEP_TOOL = {
@@ -39,7 +46,28 @@ _FIRST_STEP_TOOL = {
     "progress": "get_progress",
     "recommendations": "get_recommendations",
     "weak_areas": "get_weak_areas",
+    "practice": "practice_question",
 }
+_DECLINE = re.compile(r"^\W*(no|nope|nah|not now|cancel|never ?mind|don'?t)\b", re.IGNORECASE)
+_TOOL_REPLIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "list_courses": replies.courses_reply,
+    "enroll": enroll_reply,
+    "get_progress": replies.progress_reply,
+    "practice_question": practice_replies.question_reply,
+    "check_practice_answer": practice_replies.result_reply,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    """What the local model knows about the turn it is deciding."""
+
+    student: str
+    route: Route
+    earlier: list[ChatTurn]
+    waiting: tuple[str, str | None] | None
+    socratic: bool
+    tools: set[str]
 
 
 def _text(message: BaseMessage) -> str:
@@ -98,64 +126,91 @@ class LocalTutorModel(BaseChatModel):
         """The next assistant message: a tool call or the final answer."""
         last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
         student = _text(messages[last_human]) if last_human >= 0 else ""
-        route = self._router.route(student)
+        system = "\n".join(_text(m) for m in messages if m.type == "system")
+        earlier = [
+            ChatTurn("user" if isinstance(m, HumanMessage) else "assistant", _text(m))
+            for m in messages[:max(last_human, 0)]
+            if isinstance(m, HumanMessage | AIMessage)
+        ]
+        turn = _Turn(student, self._router.route(student), earlier, parse_waiting(system),
+                     "Mode: Socratic" in system, tool_names)
         results = [m for m in messages[last_human + 1 :] if isinstance(m, ToolMessage)]
         if not results:
-            return self._first_step(route, student, tool_names)
-        socratic = any("Mode: Socratic" in _text(m) for m in messages if m.type == "system")
-        return self._after_tool(route, student, results[-1], tool_names, socratic)
+            return self._first_step(turn)
+        return self._after_tool(turn, results[-1])
 
     def _call(self, name: str, args: dict[str, Any]) -> AIMessage:
         call_id = f"call_{uuid.uuid5(uuid.NAMESPACE_URL, name + json.dumps(args, sort_keys=True)).hex[:12]}"
         return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": call_id, "type": "tool_call"}])
 
-    def _first_step(self, route: Route, student: str, tools: set[str]) -> AIMessage:
-        if route.intent == "smalltalk" or not student.strip():
+    def _waiting_step(self, turn: _Turn) -> AIMessage | None:
+        """Act on what the previous turn left waiting: grade a practice answer, or a "yes" to enroll."""
+        if turn.waiting is None:
+            return None
+        kind, course_id = turn.waiting
+        answering = turn.route.intent in ("question", "smalltalk") and looks_like_answer(turn.student)
+        if kind == "practice" and answering and "check_practice_answer" in turn.tools:
+            return self._call("check_practice_answer", {"answer": turn.student})
+        if kind == "enroll" and course_id and "enroll" in turn.tools:
+            if is_affirmation(turn.student):
+                return self._call("enroll", {"course_id": course_id})
+            if _DECLINE.match(turn.student):
+                return AIMessage(content="No problem, I won't enroll you. Ask me anything about the course.")
+        return None
+
+    def _first_step(self, turn: _Turn) -> AIMessage:
+        waiting = self._waiting_step(turn)
+        if waiting is not None:
+            return waiting
+        intent, student, tools = turn.route.intent, turn.student, turn.tools
+        if intent == "smalltalk" or not student.strip():
             thanks = re.search(r"\bthank", student, re.IGNORECASE)
             return AIMessage(content="You're welcome!" if thanks else replies.CAPABILITIES)
-        tool = _FIRST_STEP_TOOL.get(route.intent, "search_course_material")
+        tool = _FIRST_STEP_TOOL.get(intent, "search_course_material")
         if tool not in tools:
-            if route.intent == "question":
+            if intent == "question":
                 return AIMessage(content=NOT_COVERED)
             return AIMessage(content="I can't do that right now: that feature is not available yet.")
         if tool == "search_course_material":
-            return self._call(tool, {"query": student})
+            return self._call(tool, {"query": resolve(student, turn.earlier)})
+        if tool == "practice_question":
+            return self._call(tool, {"topic": student})
         if tool == "list_courses":
-            level = _LEVEL.search(student) if route.intent == "list_courses" else None
+            level = _LEVEL.search(student) if intent == "list_courses" else None
             filters = {"difficulty_level": level.group(1).lower()} if level else {}
             return self._call(tool, {"filters": filters})
         return self._call(tool, {})
 
-    def _after_tool(
-        self, route: Route, student: str, result: ToolMessage, tools: set[str], socratic: bool
-    ) -> AIMessage:
+    def _after_tool(self, turn: _Turn, result: ToolMessage) -> AIMessage:
         data = _tool_data(result)
         name = result.name or ""
         if name == "search_course_material":
-            hits = data.get("hits") or []
-            answer = compose(
-                student,
-                hits,
-                data.get("numbers") or list(range(1, len(hits) + 1)),
-                self.embedder,
-                self.composer,
-                socratic=socratic,
-            )
-            return AIMessage(content=answer.text)
-        if name == "list_courses" and route.intent == "enroll" and "enroll" in tools and data.get("ok"):
-            match = match_course(student, data.get("courses") or [])
+            return AIMessage(content=self._answer(turn, data))
+        if name == "list_courses" and turn.route.intent == "enroll" and "enroll" in turn.tools and data.get("ok"):
+            match = match_course(turn.student, data.get("courses") or [])
             if match is not None:
                 return self._call("enroll", {"course_id": str(match.course["id"])})
-            if _ANAPHORA.search(student):
+            if _ANAPHORA.search(turn.student):
                 return self._call("enroll", {"course_id": "this course"})
             return AIMessage(content=replies.which_course_reply(data))
-        if name == "list_courses":
-            return AIMessage(content=replies.courses_reply(data))
-        if name == "enroll":
-            return AIMessage(content=replies.enroll_reply(data))
-        if name == "get_progress":
-            return AIMessage(content=replies.progress_reply(data))
-        return AIMessage(content=replies.learner_reply(name, data))
+        render = _TOOL_REPLIES.get(name)
+        return AIMessage(content=render(data) if render else replies.learner_reply(name, data))
+
+    def _answer(self, turn: _Turn, data: dict[str, Any]) -> str:
+        if not data.get("ok"):
+            return material_failure_reply(data)
+        hits = data.get("hits") or []
+        answer = compose(
+            str(data.get("query") or turn.student),
+            hits,
+            data.get("numbers") or list(range(1, len(hits) + 1)),
+            self.embedder,
+            self.composer,
+            socratic=turn.socratic,
+            coverage=data.get("coverage") or (),
+            want_example=wants_example(turn.student),
+        )
+        return answer.text
 
     # -- LangChain plumbing ---------------------------------------------------------------------
 

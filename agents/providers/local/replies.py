@@ -1,8 +1,23 @@
-"""Plain-language replies of the local model for non-search tool results."""
+"""Plain-language replies of the local model for non-search tool results.
+
+The progress, recommendations and weak-areas replies live in ``learner_replies`` and are re-exported
+here, so callers keep using ``replies.progress_reply`` and ``replies.learner_reply``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from agents.providers.local.learner_replies import learner_reply, progress_reply
+
+__all__ = [
+    "CAPABILITIES",
+    "courses_reply",
+    "enroll_reply",
+    "learner_reply",
+    "progress_reply",
+    "which_course_reply",
+]
 
 CAPABILITIES = (
     "Hi! I'm your course tutor. Ask me a question about the course material and I'll answer with "
@@ -23,7 +38,8 @@ def courses_reply(data: dict[str, Any]) -> str:
     if not courses:
         return "There are no published courses matching that yet."
     lines = [
-        f"- {c.get('title', c.get('id'))}" + (f" ({c['difficulty_level']})" if c.get("difficulty_level") else "")
+        f"- {c.get('title') or 'Untitled course'}"
+        + (f" ({c['difficulty_level']})" if c.get("difficulty_level") else "")
         for c in courses
     ]
     return "Here are the available courses:\n" + "\n".join(lines)
@@ -31,7 +47,7 @@ def courses_reply(data: dict[str, Any]) -> str:
 
 def which_course_reply(data: dict[str, Any]) -> str:
     """Ask the student to name a course when none could be matched."""
-    titles = ", ".join(str(c.get("title", c.get("id"))) for c in (data.get("courses") or [])[:10])
+    titles = ", ".join(str(c.get("title") or "Untitled course") for c in (data.get("courses") or [])[:10])
     suffix = f" Available courses: {titles}." if titles else ""
     return "Which course would you like to enroll in? I couldn't tell from your message." + suffix
 
@@ -42,43 +58,3 @@ def enroll_reply(data: dict[str, Any]) -> str:
         title = (data.get("course") or {}).get("title", "the course")
         return f"Done: you are now enrolled in {title}."
     return f"I couldn't enroll you: {_error(data)}."
-
-
-def progress_reply(data: dict[str, Any]) -> str:
-    """Progress per course."""
-    if not data.get("ok"):
-        return f"I couldn't read your progress: {_error(data)}."
-    records = data.get("progress") or []
-    if not records:
-        return "You have no recorded progress yet. Enroll in a course and start a lesson!"
-    lines = []
-    for r in records:
-        name = r.get("course_title") or r.get("course_id", "a course")
-        pct = r.get("progress_percent", r.get("percent"))
-        done = r.get("completed_lessons")
-        detail = f"{pct:.0f}% complete" if isinstance(pct, int | float) else "in progress"
-        if isinstance(done, list):
-            detail += f", {len(done)} lesson(s) done"
-        lines.append(f"- {name}: {detail}")
-    return "Your progress:\n" + "\n".join(lines)
-
-
-def learner_reply(name: str, data: dict[str, Any]) -> str:
-    """Recommendations or weak areas."""
-    if not data.get("ok"):
-        return f"I can't look that up right now: {_error(data)}."
-    if name == "get_weak_areas":
-        areas = data.get("weak_areas") or []
-        if not areas:
-            return "I don't see any weak areas yet. Keep practising!"
-        labels = [str(a.get("name") or a.get("skill") or a.get("topic") or a) for a in areas[:5]]
-        return "Topics to practise: " + ", ".join(labels) + "."
-    recs = data.get("recommendations") or {}
-    items = recs.get("items", recs) if isinstance(recs, dict) else recs
-    if not items:
-        return "I have no recommendations for you yet."
-    labels = [
-        str(i.get("title") or i.get("name") or i.get("id") or i) if isinstance(i, dict) else str(i)
-        for i in list(items)[:5]
-    ]
-    return "I suggest next: " + ", ".join(labels) + "."

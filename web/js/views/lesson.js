@@ -43,7 +43,8 @@ export async function lessonView(main, { id, lessonId }, query) {
   const { lesson } = found;
   const owner = currentUser().id === course.instructor_id;
   main.append(pageTitle(h("h1", null, lesson.title), lesson.title),
-    h("p.meta", null, `${lesson.duration_minutes} min`, (lesson.skills || []).length ? ` · skills: ${lesson.skills.join(", ")}` : ""));
+    h("p.meta", null, `${lesson.duration_minutes} min`, (lesson.skills || []).length
+      ? ` · skills: ${lesson.skills.map((s) => (course.skill_names || {})[s] || s).join(", ")}` : ""));
   const content = renderMarkdown(lesson.content, { headingOffset: 1 });
   // The lesson's own "# Title" repeats the page heading.
   const first = content.firstElementChild;

@@ -22,12 +22,13 @@ function level(p) {
  * Mastery per skill as an accessible bar chart: a two-column table (skill, bar with its value in text).
  * @param {object} mastery {skill: p} or {skill: {p, ci, attempts, correct}}
  * @param {object} evidence {skill: "text"} extra evidence (e.g. from weak areas) when `mastery` has none
+ * @param {object} names {skill: display name} as the API sends it (`skill_names`); the id shows only if a name is missing
  */
-export function masteryChart(mastery, evidence = {}) {
+export function masteryChart(mastery, evidence = {}, names = {}) {
   const rows = Object.entries(mastery).map(([skill, info]) => {
     const m = typeof info === "number" ? { p: info } : info;
-    return { skill, ...m };
-  }).sort((a, b) => a.p - b.p || a.skill.localeCompare(b.skill));
+    return { skill, name: names[skill] || skill, ...m };
+  }).sort((a, b) => a.p - b.p || a.name.localeCompare(b.name));
   if (!rows.length) return h("p", null, "No quiz answers yet: take a quiz to see your mastery per skill.");
   return h("table.mastery", null,
     h("caption", null, "Estimated mastery per skill (chance of answering the next question right)"),
@@ -39,7 +40,7 @@ export function masteryChart(mastery, evidence = {}) {
       if (r.attempts !== undefined) parts.push(r.attempts ? `${r.correct ?? "?"} of ${r.attempts} answers right` : "no answers yet");
       else if (evidence[r.skill]) parts.push(evidence[r.skill]);
       return h("tr", null,
-        h("th", { scope: "row" }, r.skill),
+        h("th", { scope: "row" }, r.name),
         h("td", null, h(`div.mastery-cell.${cls}`, null,
           h("div.bar", { "aria-hidden": "true" },
             Array.isArray(r.ci) ? h("span.bar-ci", { style: `left:${r.ci[0] * 100}%;width:${(r.ci[1] - r.ci[0]) * 100}%` }) : null,
@@ -48,15 +49,19 @@ export function masteryChart(mastery, evidence = {}) {
     })));
 }
 
-/** Weak areas with their evidence. */
+/** Weak areas with their evidence, each named by its skill's display name (`skill_name`) and course title. */
 export function weakList(areas, titles = {}) {
   if (!areas.length) return h("p", null, "No weak areas found. Keep going!");
-  return h("ul.weak-list", null, areas.map((w) => h("li.card", null,
-    h("h3", null, w.skill, w.course_id ? h("span.meta", null, ` · ${titles[w.course_id] || w.course_id}`) : null),
-    h(`div.mastery-cell.${level(w.mastery)[0]}`, null, bar(`Mastery of ${w.skill}`, w.mastery, `${pct(w.mastery)} mastery`)),
-    h("p", null, `Mastery ${pct(w.mastery)} after ${w.attempts} attempt(s); ${w.recent_errors} recent error(s).`),
-    w.reason ? h("p.meta", null, "Why: ", w.reason) : null,
-    w.last_seen ? h("p.meta", null, `Last practised ${new Date(w.last_seen).toLocaleString()}`) : null)));
+  return h("ul.weak-list", null, areas.map((w) => {
+    const name = w.skill_name || w.skill;
+    const course = w.course_title || titles[w.course_id];
+    return h("li.card", null,
+      h("h3", null, name, course ? h("span.meta", null, ` · ${course}`) : null),
+      h(`div.mastery-cell.${level(w.mastery)[0]}`, null, bar(`Mastery of ${name}`, w.mastery, `${pct(w.mastery)} mastery`)),
+      h("p", null, `Mastery ${pct(w.mastery)} after ${w.attempts} attempt(s); ${w.recent_errors} recent error(s).`),
+      w.reason ? h("p.meta", null, "Why: ", w.reason) : null,
+      w.last_seen ? h("p.meta", null, `Last practised ${new Date(w.last_seen).toLocaleString()}`) : null);
+  }));
 }
 
 function recommendations(recs) {
@@ -115,8 +120,11 @@ export async function progressView(main) {
   const weak = progress.flatMap((p) => (p.weak_areas || []).map((w) => ({ course_id: p.course_id, ...w })));
   const weakAreas = weak.length ? weak.sort((a, b) => a.mastery - b.mastery) : (recs && recs.weak_areas) || [];
   const evidence = Object.fromEntries(weakAreas.map((w) => [w.skill, `${w.attempts} answer(s), ${w.recent_errors} recent error(s)`]));
+  // Display names of skills, as the API sends them next to the ids.
+  const names = Object.assign({}, (recs && !(recs instanceof Error) && recs.skill_names) || {},
+    ...progress.map((p) => p.skill_names || {}));
   main.append(h("section", { "aria-labelledby": "mastery-heading" }, h("h2", { id: "mastery-heading" }, "Skills"),
-    masteryChart(mastery, evidence)));
+    masteryChart(mastery, evidence, names)));
 
   main.append(h("section", { "aria-labelledby": "weak-heading" }, h("h2", { id: "weak-heading" }, "Weak areas"), weakList(weakAreas, titles)));
 

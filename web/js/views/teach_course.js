@@ -103,9 +103,9 @@ async function classSection(course) {
     h("table.mastery", null,
       h("thead", null, h("tr", null, ["Skill", "Students weak", "Mean mastery", "Attempts"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", null, skills.map((s) => h("tr", null,
-        h("th", { scope: "row" }, s.skill),
+        h("th", { scope: "row" }, s.skill_name || s.skill),
         h("td", null, `${s.students_weak}${data.students ? ` of ${data.students}` : ""}`),
-        h("td", null, h("div.mastery-cell", null, bar(`Mean mastery of ${s.skill}`, s.mean_mastery), h("span.value", null, pct(s.mean_mastery)))),
+        h("td", null, h("div.mastery-cell", null, bar(`Mean mastery of ${s.skill_name || s.skill}`, s.mean_mastery), h("span.value", null, pct(s.mean_mastery)))),
         h("td", null, String(s.attempts ?? "—")))))));
   return section;
 }

@@ -1,0 +1,69 @@
+"""Short follow-ups ("and tuples?", "why?", "show me an example") resolved against the thread.
+
+A follow-up is read as a correction of the previous question: its own words are what the student
+means now, the previous question the context it relies on. The retriever already weighs such text
+that way ("X, I mean Y": the part after the editing phrase counts fully, the part before half), so
+the resolved query hands it exactly that shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agents.events import ChatTurn
+from agents.text import content_words
+
+_CONTINUES = re.compile(
+    r"^\s*(and|but|so|also|or|what about|how about|what if|why|how come|same|does (that|it|this)|"
+    r"is (that|it|this)|are (they|those)|can (it|i|you)|do (they|those)|show me|another|more|explain|"
+    r"tell me more|go on|example|for example|an example|e\.?g\.?|really|wait|then|which one|like what|"
+    r"how so|in what way|could you (elaborate|explain|show)|can you (elaborate|explain|show))\b",
+    re.IGNORECASE,
+)
+_REFERS = re.compile(r"\b(it|that|this|those|these|they|them|one|ones|too|also|instead|example)\b", re.IGNORECASE)
+_EXAMPLE = re.compile(r"\b(example|examples|e\.?g|show me|demo|sample code|snippet|in code)\b", re.IGNORECASE)
+MAX_WORDS = 8
+MAX_CONTENT_WORDS = 2
+
+
+def is_followup(message: str) -> bool:
+    """Whether a message only makes sense with the previous question (short and leaning back)."""
+    words = message.split()
+    if not words or len(words) > MAX_WORDS:
+        return False
+    if len(content_words(message)) > MAX_CONTENT_WORDS:
+        return False
+    return bool(_CONTINUES.search(message) or _REFERS.search(message))
+
+
+def wants_example(message: str) -> bool:
+    """Whether the student asks to see an example."""
+    return bool(_EXAMPLE.search(message))
+
+
+def resolve(message: str, history: Sequence[ChatTurn]) -> str:
+    """The question to search for: ``message`` itself, or the previous question it follows up on.
+
+    Args:
+        message: The student's new message.
+        history: Earlier turns of the thread, oldest first.
+
+    Returns:
+        ``message`` unchanged when it stands alone (or nothing precedes it); otherwise the previous
+        standalone question, then the follow-up as its correction.
+    """
+    if not is_followup(message):
+        return message
+    context: list[str] = []
+    for turn in reversed(history):
+        if turn.role != "user":
+            continue
+        context.insert(0, turn.content)
+        if not is_followup(turn.content) or len(context) >= 3:
+            break
+    if not context:
+        return message
+    base = " ".join(context)
+    new_words = set(content_words(message)) - set(content_words(base))
+    return f"{base} I mean {message}" if new_words else f"{base} {message}"

@@ -1,0 +1,204 @@
+"""Candidate sentences of the retrieved passages, their scores, and contiguous excerpts around the best.
+
+An excerpt starts at the answering sentence and grows only within its paragraph: back over sentences
+it leans on ("This ...", "It ...") and forward over sentences that score nearly as well or that it
+introduces ("... like this:"), then takes the code block the paragraph introduces, whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from agents.providers.local.embedding import QueryEmbedder, unit_vectors
+from agents.providers.local.passages import Block, blocks
+from agents.text import content_words
+from retrieval.query import parse_query
+from retrieval.types import SearchHit
+
+if TYPE_CHECKING:
+    from agents.providers.local.compose import ComposerConfig
+
+_LEANS_BACK = re.compile(
+    r"^(this|that|these|those|it|its|they|their|them|such|so|then|thus|hence|however|but|also|otherwise|"
+    r"instead|here|both|each|the (former|latter|same|result|difference|other)|in (that|this) case|"
+    r"for (example|instance)|as a result|likewise|similarly|again|still|and|or|too)\b",
+    re.IGNORECASE,
+)
+_MIN_WORDS = 4
+_MAX_CODE_CANDIDATE_LINES = 12
+_MAX_CODE_BLOCKS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A prose sentence of a retrieved passage.
+
+    Attributes:
+        hit: Index of its passage in the hits.
+        block: Index of its paragraph in the passage's blocks.
+        sentence: Index of the sentence in the paragraph; -1 for a whole code block.
+        text: The sentence.
+        score: Evidence plus the passage-rank bonus (0 before scoring).
+    """
+
+    hit: int
+    block: int
+    sentence: int
+    text: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A contiguous quote: consecutive blocks of one passage, as ``(kind, text)`` with kind prose or code."""
+
+    segments: tuple[tuple[str, str], ...]
+
+    @property
+    def prose(self) -> str:
+        """The quoted prose, joined."""
+        return " ".join(text for kind, text in self.segments if kind == "prose")
+
+    @property
+    def text(self) -> str:
+        """Everything quoted (prose and code)."""
+        return "\n".join(text for _, text in self.segments)
+
+
+def candidates(hits: Sequence[SearchHit], max_chars: int) -> tuple[list[list[Block]], list[Candidate]]:
+    """Every readable prose sentence of the hits, and each hit's blocks."""
+    parsed = [blocks(h.chunk.text, h.chunk.heading_path) for h in hits]
+    out = []
+    for h, items in enumerate(parsed):
+        for b, block in enumerate(items):
+            if block.kind == "code" and block.text.count("\n") < _MAX_CODE_CANDIDATE_LINES:
+                out.append(Candidate(h, b, -1, block.text))  # code answers "what does x = x + 5 do"
+            for s, text in enumerate(block.sentences):
+                if len(text.split()) >= _MIN_WORDS and len(text) <= max_chars:
+                    out.append(Candidate(h, b, s, text))
+    return parsed, out
+
+
+def query_weights(question: str) -> dict[str, float]:
+    """Content words of a question; words the speaker corrected away ("X no sorry Y") count half."""
+    parsed = parse_query(question)
+    weights = dict.fromkeys(content_words(" ".join(parsed.before)), 0.5)
+    weights.update(dict.fromkeys(content_words(" ".join(parsed.after)), 1.0))
+    return weights
+
+
+def lexical_overlap(weights: dict[str, float], text: str) -> float:
+    """Weighted share of the question's content words that ``text`` contains, in [0, 1]."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    present = set(content_words(text))
+    return sum(w for word, w in weights.items() if word in present) / total
+
+
+def score_candidates(
+    question: str,
+    cands: list[Candidate],
+    hits: Sequence[SearchHit],
+    embedder: QueryEmbedder,
+    lexical_weight: float,
+    rank_weight: float,
+    max_candidates: int,
+) -> tuple[list[Candidate], float]:
+    """Candidates best first, and the evidence strength (best dense + lexical score, no rank bonus)."""
+    if not cands:
+        return [], 0.0
+    weights = query_weights(question)
+    # A sentence is read with its section heading: "It raises an error" means little alone.
+    overlaps = [lexical_overlap(weights, c.text + " " + " ".join(hits[c.hit].chunk.heading_path[-1:]))
+                for c in cands]
+    if len(cands) > max_candidates:
+        keep = sorted(range(len(cands)), key=lambda i: (-overlaps[i], cands[i].hit, cands[i].block))[:max_candidates]
+        cands, overlaps = [cands[i] for i in keep], [overlaps[i] for i in keep]
+    vectors = unit_vectors(embedder, [question] + [c.text for c in cands])
+    dense = vectors[1:] @ vectors[0]
+    scored, strength = [], 0.0
+    for cand, sim, overlap in zip(cands, dense, overlaps, strict=True):
+        evidence = float(sim) + lexical_weight * overlap
+        strength = max(strength, evidence)
+        scored.append(Candidate(cand.hit, cand.block, cand.sentence, cand.text,
+                                evidence + rank_weight / (1 + cand.hit)))
+    scored.sort(key=lambda c: (-c.score, c.hit, c.block, c.sentence))
+    return scored, strength
+
+
+def _window(sentences: tuple[str, ...], best: int, max_chars: int) -> tuple[int, int]:
+    """Sentences around ``best`` that it leans on and that fit: the whole paragraph when it fits."""
+    start = end = best
+
+    def length() -> int:
+        return sum(len(s) + 1 for s in sentences[start : end + 1])
+
+    while start > 0 and length() + len(sentences[start - 1]) <= max_chars and (
+        best - start < 2 or _LEANS_BACK.match(sentences[start])
+    ):
+        start -= 1
+    while end + 1 < len(sentences) and length() + len(sentences[end + 1]) <= max_chars:
+        end += 1
+    return start, end
+
+
+def build_excerpt(items: list[Block], best: Candidate, cfg: ComposerConfig, want_code: bool) -> Excerpt:
+    """The contiguous excerpt around ``best``, never crossing a heading and never cutting a code block.
+
+    A sentence brings its paragraph (or the window of it that fits); a code block brings the
+    paragraph introducing it. The excerpt then runs on through the next blocks while the prose
+    budget and the code-line budget last (at most two code blocks), and takes the code block just
+    before the answering paragraph when that paragraph explains it ("finally is the place for ...").
+    """
+    fits = lambda block: block.text.count("\n") < cfg.max_code_lines  # noqa: E731
+    budget = cfg.max_excerpt_chars
+    segments: list[tuple[str, str]] = []
+    last = best.block
+    if best.sentence >= 0:
+        sentences = items[best.block].sentences
+        start, end = _window(sentences, best.sentence, budget)
+        text = " ".join(sentences[start : end + 1])
+        segments.append(("prose", text))
+        budget -= len(text)
+        whole = start == 0 and end + 1 == len(sentences)
+        before = items[best.block - 1] if best.block > 0 else None
+        if whole and before is not None and before.kind == "code" and fits(before) and (
+            want_code or _LEANS_BACK.match(sentences[0]) or best.block >= 2 and items[best.block - 2].kind == "heading"
+        ):
+            segments.insert(0, ("code", before.text))
+        if end + 1 < len(sentences):
+            return Excerpt(tuple(segments))
+    else:
+        before = items[best.block - 1] if best.block > 0 else None
+        if before is not None and before.kind == "prose" and len(before.text) <= budget:
+            segments.append(("prose", before.text))
+            budget -= len(before.text)
+        segments.append(("code", items[best.block].text))
+    codes = sum(kind == "code" for kind, _ in segments)
+    for block in items[last + 1 :]:
+        if block.kind == "heading":
+            break
+        if block.kind == "code":
+            if not fits(block) or codes >= _MAX_CODE_BLOCKS:
+                break
+            segments.append(("code", block.text))
+            codes += 1
+            continue
+        if len(block.text) > budget:
+            break
+        segments.append(("prose", block.text))
+        budget -= len(block.text)
+    while segments and segments[-1][0] == "prose" and segments[-1][1].endswith(":") and len(segments) > 1:
+        segments.pop()
+    return Excerpt(tuple(_tidy(segments)))
+
+
+def _tidy(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A trailing "... like this:" with nothing after it ends with a full stop instead."""
+    if segments and segments[-1][0] == "prose" and segments[-1][1].endswith(":"):
+        segments[-1] = ("prose", segments[-1][1][:-1] + ".")
+    return segments

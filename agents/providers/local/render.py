@@ -1,0 +1,104 @@
+"""The local model's wording: where a quote comes from, the quote itself, and helpful refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from retrieval.types import Chunk, SearchHit
+
+if TYPE_CHECKING:
+    from agents.providers.local.excerpt import Excerpt
+    from agents.providers.local.salience import Salience
+
+NOT_COVERED = "This isn't covered by this course's material."
+
+
+def place(chunk: Chunk) -> tuple[str, str | None]:
+    """(lesson or document title, section title or None) of a passage, from its heading path.
+
+    Lesson material is headed course › module › lesson › sections; other documents course ›
+    document title › sections.
+    """
+    path = [p for p in chunk.heading_path if p.strip()]
+    if chunk.lesson_id and len(path) >= 3:
+        lesson, rest = path[2], path[3:]
+    elif len(path) >= 2:
+        lesson, rest = path[1], path[2:]
+    else:
+        return (path[0] if path else chunk.source_name or "the course material"), None
+    section = rest[-1] if rest and rest[-1] != lesson else None
+    return lesson, section
+
+
+def where(chunk: Chunk) -> str:
+    """A short phrase naming a passage's place: 'the section “X” of “Lesson”'."""
+    lesson, section = place(chunk)
+    if chunk.start_seconds is not None:
+        minute, second = divmod(int(chunk.start_seconds), 60)
+        return f"“{lesson}” (at {minute}:{second:02d})"
+    if section:
+        return f"the section “{section}” of “{lesson}”"
+    return f"“{lesson}”"
+
+
+def closest_lessons(chunks: Sequence[Chunk], limit: int = 2) -> list[str]:
+    """Titles of the lessons the retrieved passages come from, best first, without repeats."""
+    return list(dict.fromkeys(place(c)[0] for c in chunks))[:limit]
+
+
+def decline_text(chunks: Sequence[Chunk], absent: Sequence[str]) -> str:
+    """A refusal that says why, and points at the closest lessons the course does have."""
+    if absent:
+        quoted = " or ".join(f"“{w}”" for w in absent[:2])
+        reason = f" Nothing in the lessons mentions {quoted}."
+    else:
+        reason = " I couldn't find a passage in the lessons that answers it."
+    lessons = closest_lessons(chunks)
+    if len(lessons) == 2:
+        nearby = f" The closest lessons are “{lessons[0]}” and “{lessons[1]}”, if that helps."
+    elif lessons:
+        nearby = f" The closest lesson is “{lessons[0]}”, if that helps."
+    else:
+        nearby = ""
+    return f"{NOT_COVERED}{reason}{nearby} You could rephrase, or ask me about a topic from the course."
+
+
+def _topic(sal: Salience, excerpt_terms: set[str]) -> str:
+    words = [w for w in sorted(sal.weights, key=lambda w: -sal.weights[w]) if sal.terms[w] in excerpt_terms]
+    return words[0] if words else ""
+
+
+def render_answer(parts: Sequence[tuple[Excerpt, SearchHit, int]], sal: Salience) -> str:
+    """Intro sentence, quoted excerpt with its ``[n]``, code block; a second source likewise."""
+    from agents.providers.local.salience import text_terms
+
+    out: list[str] = []
+    for index, (excerpt, hit, number) in enumerate(parts):
+        if index == 0:
+            out.append(f"Here is how {where(hit.chunk)} explains it:")
+        else:
+            topic = _topic(sal, text_terms(excerpt.prose))
+            lead = f"On {topic}, " if topic else "Also, "
+            out.append(f"{lead}{where(hit.chunk)} adds:")
+        out.extend(_quote(excerpt, number))
+    return "\n\n".join(out)
+
+
+def _quote(excerpt: Excerpt, number: int) -> list[str]:
+    """Prose as block quotes, code fenced; the source number after the last prose (or at the end)."""
+    blocks = [f"> {text}" if kind == "prose" else f"```\n{text}\n```" for kind, text in excerpt.segments]
+    prose_at = [i for i, (kind, _) in enumerate(excerpt.segments) if kind == "prose"]
+    if prose_at:
+        blocks[prose_at[-1]] += f" [{number}]"
+    else:
+        blocks.append(f"[{number}]")
+    return blocks
+
+
+def render_hint(chunk: Chunk, sentence: str, number: int) -> str:
+    """Socratic mode: one sentence as a hint and a question back, never the whole answer."""
+    return (
+        f"Let's work it out together. Here is a hint from {where(chunk)} [{number}]: “{sentence}” "
+        "What does that suggest about your question? Try to put the answer in your own words and I will check it."
+    )

@@ -1,0 +1,88 @@
+"""Which words of a question matter, and whether the course and a passage cover them.
+
+A word's salience is measured by ablation: how far the question's embedding moves when the word is
+taken out ("what is a decorator in python" loses its meaning without "decorator"; "hey so loops
+confuse me lol" hardly changes without "lol"). A salient word the course never uses is the
+strongest sign that the course does not cover the question; a passage that leaves the salient
+words out does not answer it, however similar it sounds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agents.providers.local.embedding import QueryEmbedder, unit_vectors
+from agents.text import stem
+from retrieval.coverage import TermCoverage
+from retrieval.lexical.tokenize import stem as index_stem
+from retrieval.lexical.tokenize import words as index_words
+
+# Words that frame a question rather than name its subject.
+_FRAMING_TEXT = """difference differences differ different example examples explain explanation mean means meaning work
+works working use used using python code way ways thing things something anything happen happens
+help show give tell understand learn learning question quick simple basic basically good best right
+correct exactly really actually just kind sort lol hey hi hello guys pls plz thanks thank okay ok
+also confused confusing stuck trying try idea ideas better simply again still even much many lot
+lots write writing"""
+_FRAMING = frozenset(stem(w) for w in _FRAMING_TEXT.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Salience:
+    """Salient words of a question with their weights and course coverage.
+
+    Attributes:
+        weights: Salience weight per word (as typed, lower-cased); framing words are left out.
+        terms: The word's index term per word (its typo correction when it had one).
+        absent: Salient words the course never uses (no typo match either), most salient first.
+    """
+
+    weights: dict[str, float]
+    terms: dict[str, str]
+    absent: list[str]
+
+    @property
+    def total(self) -> float:
+        """Sum of the weights."""
+        return sum(self.weights.values())
+
+    def share(self, word: str) -> float:
+        """A word's share of the total weight."""
+        return self.weights.get(word, 0.0) / self.total if self.total > 0 else 0.0
+
+    def covered_by(self, text_terms: set[str]) -> float:
+        """Weighted share of salient words whose term occurs in ``text_terms`` (stems), in [0, 1]."""
+        if self.total <= 0:
+            return 1.0
+        hit = sum(w for word, w in self.weights.items() if self.terms[word] in text_terms)
+        return hit / self.total
+
+
+def _without(question: str, word: str) -> str:
+    return re.sub(rf"\b{re.escape(word)}\b", " ", question, flags=re.IGNORECASE)
+
+
+def salience(question: str, coverage: Sequence[TermCoverage], embedder: QueryEmbedder) -> Salience:
+    """Weigh the question's content words by ablation and note those the course never uses.
+
+    Args:
+        question: The question as the retriever saw it.
+        coverage: Per-word passage counts of the course (``MaterialPort.coverage``).
+        embedder: Query embedder.
+    """
+    items = [c for c in coverage if stem(c.word) not in _FRAMING and not c.word.isdigit()]
+    if not items:
+        return Salience({}, {}, [])
+    vectors = unit_vectors(embedder, [question] + [_without(question, c.word) for c in items])
+    moves = 1.0 - vectors[1:] @ vectors[0]
+    weights = {c.word: float(max(m, 0.0)) + 1e-3 for c, m in zip(items, moves, strict=True)}
+    terms = {c.word: (c.corrected or c.term) for c in items}
+    absent = sorted((c.word for c in items if c.df == 0), key=lambda w: -weights[w])
+    return Salience(weights, terms, absent)
+
+
+def text_terms(text: str) -> set[str]:
+    """Index terms of a text, as the course index analyses it (so they compare with ``Salience.terms``)."""
+    return {index_stem(w) for w in index_words(text)}
