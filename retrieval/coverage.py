@@ -41,9 +41,12 @@ def _close_term(term: str, index: BM25Index) -> str | None:
     if len(term) < MIN_TYPO_LENGTH or term.isdigit():
         return None
     best, best_ratio = None, TYPO_CUTOFF
+    letters = sorted(term)
     for candidate in index.vocab:
         if candidate[:1] != term[:1] or abs(len(candidate) - len(term)) > 2 or candidate.isdigit():
             continue
+        if len(candidate) == len(term) and sorted(candidate) == letters:  # swapped letters: "tupel"
+            return candidate
         matcher = SequenceMatcher(None, term, candidate)
         if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
             continue

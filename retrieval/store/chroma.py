@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -18,6 +19,7 @@ from urllib.parse import urlparse
 import chromadb
 import numpy as np
 from chromadb.config import Settings
+from chromadb.errors import NotFoundError
 
 from retrieval.store.base import CourseSnapshot
 from retrieval.store.codec import (
@@ -44,14 +46,45 @@ def collection_name(course_id: str) -> str:
     return f"course-{slug}-{digest}" if slug else f"course-{digest}"
 
 
+class StoreUnavailable(ConnectionError):
+    """The vector store server can't be reached."""
+
+
+class LazyClient:
+    """A chroma HTTP client created on first use, and created again after a failed attempt.
+
+    ``chromadb.HttpClient`` contacts the server when it is constructed; building it lazily lets the
+    API start (and answer everything else) while the vector store is down, and reconnect once it is
+    back. Each search then fails on its own, and the tutor says it can't reach the material.
+    """
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        """Wrap a client factory."""
+        self._factory = factory
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    try:
+                        self._client = self._factory()
+                    except Exception as exc:  # chroma reports "could not connect" as a ValueError
+                        raise StoreUnavailable(f"the vector store can't be reached: {exc}") from exc
+        return getattr(self._client, name)
+
+
 def make_client(persist_dir: Path | None = None, chroma_url: str | None = None) -> Any:
     """A chroma client: HTTP when a URL is given, else persistent in ``persist_dir``."""
     settings = Settings(anonymized_telemetry=False)
     if chroma_url:
         url = urlparse(chroma_url)
         port = url.port or (443 if url.scheme == "https" else 8000)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1", port=port, ssl=url.scheme == "https", settings=settings
+        return LazyClient(
+            lambda: chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1", port=port, ssl=url.scheme == "https", settings=settings
+            )
         )
     if persist_dir is None:
         raise ValueError("either persist_dir or chroma_url is required")
@@ -79,8 +112,12 @@ class ChromaChunkStore:
             )
         try:
             return self._client.get_collection(name, embedding_function=None)
-        except Exception:  # chroma raises NotFoundError/ValueError depending on the client
+        except NotFoundError:  # a missing collection; an unreachable server raises on
             return None
+        except ValueError as exc:  # older clients report a missing collection this way
+            if "does not exist" in str(exc):
+                return None
+            raise
 
     def _bump(self, collection: Any, course_id: str) -> None:
         collection.modify(metadata={"course_id": course_id, "version": uuid.uuid4().hex})

@@ -11,6 +11,8 @@ import numpy as np
 
 from agents.deps import PortError, TutorDeps, TutorUser
 from agents.text import content_words
+from retrieval.coverage import TermCoverage, term_coverage
+from retrieval.lexical import BM25Index, analyze
 from retrieval.types import Chunk, SearchHit
 
 
@@ -145,6 +147,11 @@ class MemoryMaterial:
         sims = vectors[1:] @ vectors[0]
         order = np.argsort(-sims, kind="stable")[:k]
         return [SearchHit(chunk=pool[i], score=float(sims[i]), rank=r) for r, i in enumerate(order)]
+
+    async def coverage(self, user_id: str, query: str, course_id: str | None) -> list[TermCoverage]:
+        pool = [c for c in self.chunks if course_id in (None, c.course_id)]
+        index = BM25Index([analyze(" ".join(c.heading_path) + "\n" + c.text) for c in pool])
+        return term_coverage(index, query)
 
 
 class MemoryLearner:

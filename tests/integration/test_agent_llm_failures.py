@@ -41,9 +41,9 @@ async def test_persistent_failure_falls_back_to_the_local_model_with_a_notice(
     _, events = await run_turn(llm_config, QUESTION)
     assert len(openai_server.requests) == 3  # first try + max_retries=2
     notice = of_type(events, "notice")
-    assert len(notice) == 1 and notice[0]["code"] == "fallback" and "local-tutor-v1" in notice[0]["message"]
+    assert len(notice) == 1 and notice[0]["code"] == "fallback" and "local-tutor-v2" in notice[0]["message"]
     done = events[-1].data
-    assert done["model"] == "local-tutor-v1" and "[1]" in done["answer"] and not done["incomplete"]
+    assert done["model"] == "local-tutor-v2" and "[1]" in done["answer"] and not done["incomplete"]
     kinds = [e.type for e in events]
     assert kinds.index("notice") < kinds.index("token")
 
@@ -55,14 +55,14 @@ async def test_timeouts_are_retried_then_fall_back(openai_server: ScriptedOpenAI
     _, events = await run_turn(config, QUESTION)
     assert len(openai_server.requests) == 2
     assert of_type(events, "notice")[0]["code"] == "fallback"
-    assert events[-1].data["model"] == "local-tutor-v1"
+    assert events[-1].data["model"] == "local-tutor-v2"
 
 
 async def test_a_client_error_is_not_retried(openai_server: ScriptedOpenAIServer, llm_config: LLMConfig) -> None:
     openai_server.reply_error(401)
     _, events = await run_turn(llm_config, QUESTION)
     assert len(openai_server.requests) == 1
-    assert events[-1].data["model"] == "local-tutor-v1"
+    assert events[-1].data["model"] == "local-tutor-v2"
 
 
 async def test_backoff_doubles_between_retries(openai_server: ScriptedOpenAIServer, llm_config: LLMConfig) -> None:

@@ -77,7 +77,7 @@ async def test_off_course_question_is_declined(client, course_with_material):
 async def test_enroll_through_chat(client, factory, course_with_material):
     student = course_with_material["student"]
     teacher = await factory.instructor()
-    target = await factory.course(teacher, title="Quantum Basket Weaving")
+    target = await factory.course(teacher, title="Quantum Basket Weaving", price=0)  # paid: see test_chat_conversation
     events = await collect(client, {"message": "Please enroll me in Quantum Basket Weaving"}, student["headers"])
     calls = [data for kind, data in events if kind == "tool_call"]
     results = [data for kind, data in events if kind == "tool_result"]

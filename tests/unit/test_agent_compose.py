@@ -1,37 +1,97 @@
-"""Extractive answering: complete sentences only, cited by source, declined when evidence is weak."""
+"""Extractive answering: one contiguous excerpt with code kept whole, honest refusals, a second source only when needed."""
 
 from __future__ import annotations
 
-from agents.providers.local.compose import ComposerConfig, compose, lexical_overlap, query_weights, split_sentences
+from agents.providers.local.compose import ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
+from agents.providers.local.excerpt import lexical_overlap, query_weights
+from agents.providers.local.passages import blocks
+from retrieval.coverage import term_coverage
+from retrieval.lexical import BM25Index, analyze
 from retrieval.types import Chunk, SearchHit
 from tests.fakes.agent_ports import HashEmbedder
 
 CFG = ComposerConfig(min_strength=0.35)
+LISTS = (
+    "Lists are mutable\n\nUnlike strings, lists can be changed in place. You add an item with append, which "
+    "puts it at the end:\n\nfruits = ['apple']\nfruits.append('date')  # add to the end\n\nprint(fruits)\n\n"
+    "Sorting works in place too."
+)
+TUPLES = (
+    "Tuples\n\nA tuple is like a list that cannot be changed after it is created. Tuples are immutable, so "
+    "they can be used as dictionary keys."
+)
+SCOPE = "Local scope\n\nA variable assigned inside a function is local to that function call."
 
 
-def hit(text: str, rank: int) -> SearchHit:
-    return SearchHit(Chunk(id=f"c{rank}", course_id="c", document_id=f"d{rank}", text=text), 1.0 - rank, rank)
+def hit(text: str, rank: int, heading: str, lesson: str = "l-x") -> SearchHit:
+    chunk = Chunk(id=f"c{rank}", course_id="c", document_id=f"d{rank}", text=text, lesson_id=lesson,
+                  heading_path=("Intro to Python", "Data", heading.split(" › ")[0], heading.split(" › ")[-1]))
+    return SearchHit(chunk, 1.0 - rank / 10, rank)
 
 
-def test_headings_and_code_lines_are_not_quoted_as_sentences() -> None:
-    text = "Creating a list\n\nWrite items between brackets:\n\nfruits = [1, 2]\n\nA list keeps its items in order."
-    assert split_sentences(text) == ["A list keeps its items in order."]
+def course_coverage(question: str, texts: list[str]) -> list:  # type: ignore[type-arg]
+    return term_coverage(BM25Index([analyze(t) for t in texts]), question)
 
 
-def test_answer_quotes_the_best_sentences_and_cites_their_sources() -> None:
-    hits = [hit("Tuples cannot be changed after creation. Lists can grow with append.", 0),
-            hit("The append method adds one item to the end of a list.", 1)]
-    answer = compose("How do I add an item to a list with append?", hits, [1, 2], HashEmbedder(), CFG)
-    assert answer.covered and set(answer.cited) <= {1, 2} and 2 in answer.cited
-    assert "The append method adds one item to the end of a list. [2]" in answer.text
-    assert "Tuples cannot be changed" not in answer.text
+def test_passages_split_into_headings_prose_and_whole_code_blocks() -> None:
+    parsed = blocks(LISTS, ("Lists are mutable",))
+    assert [b.kind for b in parsed] == ["heading", "prose", "code", "prose"]
+    assert parsed[2].text == "fruits = ['apple']\nfruits.append('date')  # add to the end\n\nprint(fruits)"
+    assert parsed[1].sentences[0] == "Unlike strings, lists can be changed in place."
+
+
+def test_answer_is_one_contiguous_excerpt_with_its_code_block_whole_and_cited() -> None:
+    hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(SCOPE, 1, "Scope › Local scope")]
+    question = "how do I add an item to the end of a list with append"
+    answer = compose(question, hits, [1, 2], HashEmbedder(), CFG, coverage=course_coverage(question, [LISTS, SCOPE]))
+    assert answer.covered and answer.cited == [1]
+    assert answer.text.startswith("Here is how the section “Lists are mutable” of “Lists” explains it:")
+    assert "> Unlike strings, lists can be changed in place. You add an item with append, which puts it at the end." \
+        not in answer.text  # the colon introducing the code stays with its code
+    assert "fruits.append('date')  # add to the end\n\nprint(fruits)\n```" in answer.text
+    assert "local to that function" not in answer.text  # nothing spliced in from an unrelated section
+
+
+def test_a_second_source_is_added_only_for_a_part_the_first_lacks() -> None:
+    tuples = "Tuples\n\nA tuple cannot be changed after it is created. Tuples are immutable, so they can be keys."
+    hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(tuples, 1, "Tuples › Tuples")]
+    question = "can I append to a list, and are tuples immutable"
+    cov = course_coverage(question, [LISTS, tuples])
+    answer = compose(question, hits, [1, 2], HashEmbedder(), CFG, coverage=cov)
+    assert answer.covered and sorted(answer.cited) == [1, 2], answer.text
+    assert "[1]" in answer.text and "[2]" in answer.text and "adds:" in answer.text
+    single = compose("can a list be changed in place", hits, [1, 2], HashEmbedder(), CFG,
+                     coverage=course_coverage("can a list be changed in place", [LISTS, TUPLES]))
+    assert single.cited == [1]
+
+
+def test_a_key_word_the_course_never_uses_is_declined_with_the_closest_lessons() -> None:
+    hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(SCOPE, 1, "Scope › Local scope")]
+    question = "what is a decorator on a function"
+    answer = compose(question, hits, [1, 2], HashEmbedder(), CFG, coverage=course_coverage(question, [LISTS, SCOPE]))
+    assert not answer.covered and answer.reason == "absent_term" and "decorator" in answer.absent
+    assert answer.text.startswith("This isn't covered by this course's material.")
+    assert "“decorator”" in answer.text and "“Lists”" in answer.text and "“Scope”" in answer.text
+
+
+def test_a_misspelt_word_counts_as_the_word_it_was_meant_to_be() -> None:
+    hits = [hit(TUPLES, 0, "Tuples › Tuples")]
+    question = "are tupels immutable"
+    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [TUPLES]))
+    assert answer.reason != "absent_term"
 
 
 def test_weak_evidence_is_declined() -> None:
-    hits = [hit("The append method adds one item to the end of a list.", 0)]
+    hits = [hit(LISTS, 0, "Lists › Lists are mutable")]
     answer = compose("Who painted the ceiling of the Sistine Chapel?", hits, [1], HashEmbedder(), CFG)
     assert not answer.covered and answer.text.startswith("This isn't covered by this course's material.")
+
+
+def test_socratic_mode_gives_a_hint_not_the_excerpt() -> None:
+    hits = [hit(TUPLES, 0, "Tuples › Tuples")]
+    answer = compose("are tuples immutable", hits, [1], HashEmbedder(), CFG, socratic=True)
+    assert answer.text.startswith("Let's work it out together.") and answer.text.count("[1]") == 1
 
 
 def test_corrected_words_count_less_than_the_repair() -> None:

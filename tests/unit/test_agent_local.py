@@ -31,7 +31,7 @@ async def test_question_is_answered_from_material_with_citations() -> None:
     events, done = await run("How does a for loop repeat code?")
     assert "[1]" in done["answer"] and "for loop repeats" in done["answer"]
     assert "".join(e.data["text"] for e in events if e.type == "token") == done["answer"]
-    assert done["model"] == "local-tutor-v1"
+    assert done["model"] == "local-tutor-v2"
     assert done["prompt_version"] == load_prompts().version
     first = next(e for e in events if e.type == "citation")
     assert first.data["n"] == 1 and first.data["citation"]["lesson_id"] == "l-loops"

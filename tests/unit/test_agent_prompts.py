@@ -25,7 +25,7 @@ def test_version_changes_when_a_template_changes(tmp_path: Path) -> None:
     (tmp_path / "answer.md").write_text((tmp_path / "answer.md").read_text() + "\nBe brief.\n")
     load_prompts.cache_clear()
     assert load_prompts(str(tmp_path)).version != before
-    assert load_prompts().version.startswith("p1.")
+    assert load_prompts().version.startswith("p2.")
 
 
 def test_template_without_header_is_rejected(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ class ComposerConfig:
     max_sentence_chars: int = 500
     max_excerpt_chars: int = 700
     max_code_lines: int = 24
-    second_margin: float = 0.25
+    second_margin: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ _CODE_START = re.compile(
     r"print\(|with |raise |[A-Za-z_][\w.\[\]'\"]*\s*(=|\+=|-=)\s*\S)"
 )
 _CODE_CHARS = re.compile(r"[=(){}\[\]<>#_]")
+_TRAILING_COMMENT = re.compile(r"[\w)\]'\"]\s+#\s")
+_CALL = re.compile(r"\w[(\[]")
 _DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w-]+::")
 
 
@@ -50,7 +52,9 @@ def _is_code_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if line.startswith(("    ", "\t")) or _CODE_START.match(line):
+    if line.startswith(("    ", "\t")) or _CODE_START.match(line) or _TRAILING_COMMENT.search(line):
+        return True
+    if _CALL.search(stripped) and not _PROSE_END.search(stripped):
         return True
     words = stripped.split()
     symbols = len(_CODE_CHARS.findall(stripped))
@@ -66,7 +70,7 @@ def _kind(paragraph: str, headings: frozenset[str]) -> str:
     ):
         return "heading"
     code_lines = sum(_is_code_line(line) for line in lines)
-    if lines[0].lstrip().startswith(">>>") or code_lines * 2 > len(lines):
+    if lines[0].lstrip().startswith(">>>") or code_lines * 2 >= len(lines):
         return "code"
     return "prose"
 

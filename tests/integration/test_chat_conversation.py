@@ -1,0 +1,236 @@
+"""The conversation a student has with the offline tutor, over real HTTP: answers, refusals, follow-ups, enrollment."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.test_materials import upload, wait_job
+from tests.servers import serve
+from tests.sse import collect
+from tutor.embedded.process import free_port
+
+pytestmark = pytest.mark.asyncio
+
+LESSONS = {
+    "lists.md": b"""# Lists
+
+A list holds many values in a fixed order under one name.
+
+## Lists are mutable
+
+Unlike strings, lists can be changed in place. You add to the end with append:
+
+```python
+fruits = ["apple", "banana"]
+fruits.append("cherry")  # now three items
+```
+
+Removing works too: remove deletes the first matching value.
+""",
+    "tuples.md": b"""# Tuples
+
+## Tuples are immutable
+
+A tuple is written with parentheses and can never be changed after it is created. Because it cannot
+change, a tuple can be used as a dictionary key, which a list cannot.
+
+```python
+point = (3, 4)
+```
+""",
+    "loops.md": b"""# Loops
+
+## For loops
+
+A for loop runs its body once for every item of a sequence such as a list or a range.
+Use range(5) to repeat a block five times.
+
+## While loops
+
+A while loop keeps running while its condition is true, so the body must eventually make it false.
+""",
+}
+
+
+async def ask(client: httpx.AsyncClient, student: dict[str, Any], message: str, **body: Any) -> dict[str, Any]:
+    res = await client.post("/api/chat/", json={"message": message, **body}, headers=student["headers"])
+    assert res.status_code == 200, res.text
+    return dict(res.json())
+
+
+async def enrolled_ids(client: httpx.AsyncClient, student: dict[str, Any]) -> set[str]:
+    res = await client.get("/api/enrollments/", headers=student["headers"])
+    return {e["course_id"] for e in res.json()}
+
+
+@pytest.fixture
+async def world(client, factory, worker):
+    teacher = await factory.instructor()
+    tag = uuid.uuid4().hex[:4]  # titles unique per test: the catalogue is shared by the whole session
+    free = await factory.course(teacher, title=f"Python Starter Course {tag}", price=0)
+    paid = await factory.course(teacher, title=f"Advanced Data Wrangling {tag}", price=49)
+    res = await upload(client, free["id"], teacher["headers"], list(LESSONS.items()))
+    assert (await wait_job(client, res.json()["id"], teacher["headers"]))["state"] == "succeeded"
+    return {"teacher": teacher, "free": free, "paid": paid}
+
+
+def quoted_passages(answer: str) -> list[str]:
+    return [re.sub(r"\s*\[\d+\]$", "", line[2:]) for line in answer.splitlines() if line.startswith("> ")]
+
+
+async def test_answers_quote_one_contiguous_passage_and_cite_it(client, factory, world):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    await client.post("/api/courses/enroll/", json={"course_id": cid}, headers=student["headers"])
+    done = await ask(client, student, "how do i add something at the end of a list", course_id=cid)
+    assert done["answer"].split("\n")[0].startswith("Here is how “Lists"), done["answer"]
+    assert 'fruits.append("cherry")  # now three items' in done["answer"]  # the code block, whole
+    cited = [c for c in done["citations"] if c["cited"]]
+    assert [c["citation"]["source_name"] for c in cited] == ["lists.md"]
+    flat = " ".join(LESSONS["lists.md"].decode().split())
+    for quote in quoted_passages(done["answer"]):
+        assert " ".join(quote.split()) in flat  # copied as one piece, never stitched
+
+
+async def test_difference_question_adds_a_second_source_only_for_the_other_part(client, factory, world):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    await client.post("/api/courses/enroll/", json={"course_id": cid}, headers=student["headers"])
+    done = await ask(client, student, "What is the difference between a list and a tuple?", course_id=cid)
+    sources = {c["citation"]["source_name"] for c in done["citations"] if c["cited"]}
+    assert "tuples.md" in sources and len(sources) <= 2, done["answer"]
+    assert "isn't covered" not in done["answer"]
+
+
+@pytest.mark.parametrize(
+    "question", ["What is a decorator in Python?", "How do I declare an interface in Java?", "how does asyncio work"]
+)
+async def test_near_topic_questions_are_declined_with_the_closest_lessons(client, factory, world, question):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    await client.post("/api/courses/enroll/", json={"course_id": cid}, headers=student["headers"])
+    answer = (await ask(client, student, question, course_id=cid))["answer"]
+    assert answer.startswith("This isn't covered by this course's material."), answer
+    assert "closest lesson" in answer
+
+
+async def test_short_followup_is_resolved_against_the_previous_question(client, factory, world):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    await client.post("/api/courses/enroll/", json={"course_id": cid}, headers=student["headers"])
+    first = await ask(client, student, "can lists be changed after i make them?", course_id=cid)
+    assert "lists.md" in {c["citation"]["source_name"] for c in first["citations"] if c["cited"]}
+    follow = await ask(client, student, "and tuples?", thread_id=first["thread_id"])
+    cited = [c["citation"]["source_name"] for c in follow["citations"] if c["cited"]]
+    assert cited and cited[0] == "tuples.md", follow["answer"]
+
+
+async def test_not_enrolled_is_told_so_and_offered_enrollment(client, factory, world):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    done = await ask(client, student, "how do for loops work?", course_id=cid)
+    assert f"not enrolled in {world['free']['title']}" in done["answer"] and "isn't covered" not in done["answer"]
+    assert "It's free" in done["answer"]
+    yes = await ask(client, student, "yes please", thread_id=done["thread_id"])
+    assert "enrolled" in yes["answer"].lower() and cid in await enrolled_ids(client, student)
+
+
+async def test_content_question_with_join_never_enrolls_but_an_explicit_request_does(client, factory, world):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    for question in ("How do I join two tables?", "What's the difference between an INNER JOIN and a LEFT JOIN in SQL?"):
+        done = await ask(client, student, question, course_id=cid)
+        assert not [t for t in done["tool_calls"] if t["name"] == "enroll"]
+    assert cid not in await enrolled_ids(client, student)
+    done = await ask(client, student, f"Please enroll me in the {world['free']['title']}")
+    assert f"now enrolled in {world['free']['title']}" in done["answer"]  # free: no confirmation needed
+    assert cid in await enrolled_ids(client, student)
+
+
+async def test_paid_course_is_enrolled_only_after_confirmation_in_the_next_message(client, factory, world):
+    student = await factory.student()
+    pid = world["paid"]["id"]
+    asked = await ask(client, student, f"sign me up for {world['paid']['title']}")
+    assert "49.00" in asked["answer"] and "confirm" in asked["answer"]
+    assert pid not in await enrolled_ids(client, student)
+    done = await ask(client, student, "yes", thread_id=asked["thread_id"])
+    assert f"now enrolled in {world['paid']['title']}" in done["answer"]
+    assert pid in await enrolled_ids(client, student)
+
+
+async def test_a_late_or_missing_yes_enrolls_nobody(client, factory, world):
+    student = await factory.student()
+    pid = world["paid"]["id"]
+    asked = await ask(client, student, f"I want to take the course {world['paid']['title']}")
+    await ask(client, student, "what does it cover?", thread_id=asked["thread_id"])
+    await ask(client, student, "yes", thread_id=asked["thread_id"])  # no longer the next message
+    await ask(client, student, "yes")  # a new thread: nothing was asked there
+    assert pid not in await enrolled_ids(client, student)
+
+
+@pytest.fixture(scope="module")
+def no_vector_store_app(settings):
+    from api.app import create_app
+
+    broken = settings.model_copy(update={"chroma_url": f"http://127.0.0.1:{free_port()}"})
+    with serve(create_app(broken)) as server:
+        yield server.url
+
+
+async def test_vector_store_down_says_cant_reach_with_a_notice(no_vector_store_app, factory, world):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    async with httpx.AsyncClient(base_url=no_vector_store_app, timeout=60) as broken:
+        await broken.post("/api/courses/enroll/", json={"course_id": cid}, headers=student["headers"])
+        events = await collect(broken, {"message": "how do for loops work?", "course_id": cid}, student["headers"])
+    notices = [data for kind, data in events if kind == "notice"]
+    assert notices, events
+    assert notices[0]["code"] == "material_unavailable"
+    answer = events[-1][1]["answer"]
+    assert "can't reach the course material" in answer and "isn't covered" not in answer
+
+
+async def test_a_course_without_material_says_so(client, factory, world):
+    student = await factory.student()
+    course = await factory.course(world["teacher"], title="Empty For Now", price=0)
+    await client.post("/api/courses/enroll/", json={"course_id": course["id"]}, headers=student["headers"])
+    answer = (await ask(client, student, "what is a loop?", course_id=course["id"]))["answer"]
+    assert "No material has been uploaded for this course yet" in answer
+
+
+async def wait_for_mastery(client: httpx.AsyncClient, student: dict[str, Any], cid: str, skill: str) -> dict[str, Any]:
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        progress = (await client.get(f"/api/progress/{cid}/", headers=student["headers"])).json()
+        if (progress.get("mastery") or {}).get(skill, {}).get("attempts"):  # refreshed by the worker
+            return dict(progress["mastery"])
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"mastery of {skill} never appeared")
+
+
+@pytest.mark.parametrize("mode", ["answer", "socratic"])
+async def test_practice_question_graded_recorded_and_feeding_mastery(client, factory, world, mode):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    await client.post("/api/courses/enroll/", json={"course_id": cid}, headers=student["headers"])
+    asked = await ask(client, student, "quiz me on loops", course_id=cid, mode=mode)
+    assert "What repeats?" in asked["answer"] and "A) if" in asked["answer"] and "B) for" in asked["answer"]
+    assert "for loops repeat." not in asked["answer"] and "correct" not in asked["answer"].lower()  # no key, no hint
+    thread = (await client.get(f"/api/chat/threads/{asked['thread_id']}/", headers=student["headers"])).json()
+    assert "answer" not in (thread["messages"][-1].get("pending") or {})  # the stored state holds no key either
+    graded = await ask(client, student, "b", thread_id=asked["thread_id"], mode=mode)
+    assert graded["answer"].startswith("Correct"), graded["answer"]
+    assert "for loops repeat." in graded["answer"] and "Loops" in graded["answer"]
+    mastery = await wait_for_mastery(client, student, cid, "python.loops")
+    loops = mastery["python.loops"]
+    assert loops["attempts"] >= 1 and loops["correct"] >= 1 and 0 < loops["p"] <= 1
+    again = await ask(client, student, "b", thread_id=graded["thread_id"])  # nothing waiting any more
+    assert not [t for t in again["tool_calls"] if t["name"] == "check_practice_answer" and t["ok"]]

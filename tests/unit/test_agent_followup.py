@@ -1,0 +1,97 @@
+"""Follow-ups are resolved against the thread; enrollment needs an explicit request, paid ones a confirmation."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.events import ChatTurn
+from agents.followup import is_followup, resolve, wants_example
+from agents.guardrails import ActionPolicy, has_enroll_intent, is_affirmation
+from agents.providers.local.turn_state import looks_like_answer
+from retrieval.query import parse_query
+
+HISTORY = [ChatTurn("user", "are lists mutable?"), ChatTurn("assistant", "Yes, lists can be changed in place. [1]")]
+
+
+@pytest.mark.parametrize("message", ["and tuples?", "why?", "show me an example", "what about dicts", "does that work for strings too?"])
+def test_short_followups_lean_on_the_previous_question(message: str) -> None:
+    assert is_followup(message)
+    resolved = resolve(message, HISTORY)
+    assert resolved.startswith("are lists mutable?") and message in resolved
+
+
+def test_a_followup_with_new_words_is_read_as_a_correction_of_the_previous_question() -> None:
+    parsed = parse_query(resolve("and tuples?", HISTORY))
+    assert "tuples" in parsed.after and "lists" in parsed.before
+
+
+@pytest.mark.parametrize("message", ["How do I define a function with default arguments?", "what is a set"])
+def test_standalone_questions_are_left_alone(message: str) -> None:
+    assert resolve(message, HISTORY) == message
+
+
+def test_a_followup_without_history_is_searched_as_typed() -> None:
+    assert resolve("and tuples?", []) == "and tuples?"
+
+
+def test_example_requests_are_recognised() -> None:
+    assert wants_example("show me an example") and wants_example("e.g.?") and not wants_example("why?")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["enroll me in Data Analysis with Python", "sign me up for the web APIs course", "I want to take the course",
+     "can I join the python course?", "please register me for python intro", "enrol in intro to python",
+     "I'd like to enroll in Building Web APIs in Python"],
+)
+def test_explicit_enroll_requests(message: str) -> None:
+    assert has_enroll_intent(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["How do I join two tables?", "What's the difference between an INNER JOIN and a LEFT JOIN in SQL?",
+     "how do I join a list of strings", "what does register mean in a CPU", "how do I subscribe to an event",
+     "don't enroll me, just explain loops", "what is the enrollment limit of a set"],
+)
+def test_content_questions_that_share_words_never_enroll(message: str) -> None:
+    assert not has_enroll_intent(message)
+
+
+PAID = {"id": "data-analysis-python", "title": "Data Analysis with Python", "price": 49.0}
+FREE = {"id": "python-intro", "title": "Introduction to Python Programming", "price": 0}
+
+
+def test_a_paid_course_needs_a_yes_in_the_next_message() -> None:
+    asked = ActionPolicy("enroll me in Data Analysis with Python")
+    assert asked.check_enroll(PAID) is None and asked.needs_confirmation(PAID)
+    pending = {"kind": "enroll_confirm", "course_id": PAID["id"], "title": PAID["title"], "price": 49.0}
+    confirmed = ActionPolicy("yes please", pending=pending)
+    assert confirmed.check_enroll(PAID) is None and not confirmed.needs_confirmation(PAID)
+    assert ActionPolicy("no thanks", pending=pending).check_enroll(PAID) is not None
+    assert ActionPolicy("yes", pending=None).check_enroll(PAID) is not None  # a yes to nothing enrolls nobody
+    assert ActionPolicy("yes", pending=pending).check_enroll(FREE) is not None  # only the course that was asked about
+
+
+def test_a_free_course_needs_no_confirmation() -> None:
+    assert not ActionPolicy("enroll me in Introduction to Python Programming").needs_confirmation(FREE)
+
+
+@pytest.mark.parametrize("message", ["yes", "Yes please!", "sure, go ahead", "confirm", "ok do it", "yep"])
+def test_affirmations(message: str) -> None:
+    assert is_affirmation(message)
+
+
+@pytest.mark.parametrize("message", ["no", "yes but not now", "what does it cost?", "nope, cancel"])
+def test_non_affirmations(message: str) -> None:
+    assert not is_affirmation(message)
+
+
+@pytest.mark.parametrize("message", ["b", "B)", "(c)", "option 2", "it's a", "I think d", "the for loop"])
+def test_practice_answers_look_like_answers(message: str) -> None:
+    assert looks_like_answer(message)
+
+
+@pytest.mark.parametrize("message", ["what is a for loop?", "how do I sort a list"])
+def test_new_questions_are_not_practice_answers(message: str) -> None:
+    assert not looks_like_answer(message)
