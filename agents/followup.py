@@ -18,7 +18,8 @@ _CONTINUES = re.compile(
     r"^\s*(and|but|so|also|or|what about|how about|what if|why|how come|same|does (that|it|this)|"
     r"is (that|it|this)|are (they|those)|can (it|i|you)|do (they|those)|show me|another|more|explain|"
     r"tell me more|go on|example|for example|an example|e\.?g\.?|really|wait|then|which one|like what|"
-    r"how so|in what way|could you (elaborate|explain|show)|can you (elaborate|explain|show))\b",
+    r"how so|in what way|could you (elaborate|explain|show)|can you (elaborate|explain|show)|is there|are there|"
+    r"can i|could i|any|plus|now)\b",
     re.IGNORECASE,
 )
 _REFERS = re.compile(r"\b(it|that|this|those|these|they|them|one|ones|too|also|instead|example)\b", re.IGNORECASE)
@@ -28,13 +29,17 @@ MAX_CONTENT_WORDS = 2
 
 
 def is_followup(message: str) -> bool:
-    """Whether a message only makes sense with the previous question (short and leaning back)."""
+    """Whether a message only makes sense with the previous question (short and leaning back).
+
+    Either it opens like a continuation ("and ...", "what about ...", "is there ...") and is short,
+    or it is very short and points back ("does that work for strings too?").
+    """
     words = message.split()
     if not words or len(words) > MAX_WORDS:
         return False
-    if len(content_words(message)) > MAX_CONTENT_WORDS:
-        return False
-    return bool(_CONTINUES.search(message) or _REFERS.search(message))
+    if _CONTINUES.search(message):
+        return True
+    return len(content_words(message)) <= MAX_CONTENT_WORDS and bool(_REFERS.search(message))
 
 
 def wants_example(message: str) -> bool:

@@ -23,7 +23,7 @@ _ENROLL_REQUEST = re.compile(
     r"|\bsign\s+me\s+up\b"
     r"|\b(i|i'?d|i\s+would|i\s+really|i\s+also)\s+(want|wanna|would\s+like|'?d\s+like|like|wish|plan|need|am\s+ready)"
     r"(\s+to)?\s+" + _VERB + r"\b"
-    r"|\b(can|could|may|should)\s+i\s+(please\s+)?" + _VERB + r"\b[^?]*\b(course|class|program)\b"
+    r"|\b(can|could|may)\s+i\s+(please\s+)?(enrol+|join|sign\s*up|register|subscribe)\b[^?]*\b(course|class)\b"
     r"|\b(can|could|may)\s+i\s+(please\s+)?(enrol+|sign\s*up|register|subscribe)\b"
     r"|\blet\s+me\s+(enrol+|join|take|sign\s*up|register)\b"
     r"|\b(enrol+ment|registration)\s+(in|for|to)\b"

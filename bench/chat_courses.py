@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ingest.pipeline import IngestPipeline, SourceFile
-from retrieval.embedder.base import Embedder
 from retrieval.coverage import TermCoverage
+from retrieval.embedder.base import Embedder
 from retrieval.service import RetrievalService
 from retrieval.types import SearchHit
 

@@ -69,7 +69,8 @@ class Courses:
 
 def build_courses(data_dir: Path, embedder: Any, cache: Path) -> Courses:
     """Index both courses with the real ingestion pipeline (cached between runs)."""
-    return Courses(sample_courses(embedder, cache), tutorial_course(data_dir / "python-docs-3.11" / "rst", embedder, cache))
+    tutorial = tutorial_course(data_dir / "python-docs-3.11" / "rst", embedder, cache)
+    return Courses(sample_courses(embedder, cache), tutorial)
 
 
 async def turn(agent: TutorAgent, deps: TutorDeps, message: str, course_id: str,
@@ -83,8 +84,10 @@ async def turn(agent: TutorAgent, deps: TutorDeps, message: str, course_id: str,
 
 
 def first_source(done: dict[str, Any]) -> str | None:
-    """File name of the first source the reply cites."""
+    """File name of the source the reply cites first (by where its ``[n]`` first appears)."""
+    answer = str(done.get("answer", ""))
     cited = [c for c in done.get("citations", []) if c.get("cited")]
+    cited.sort(key=lambda c: answer.find(f"[{c['n']}]"))
     return str(cited[0]["citation"]["source_name"]) if cited else None
 
 
@@ -146,3 +149,18 @@ async def followups(agent: TutorAgent, courses: Courses, split: str) -> dict[str
         if not hit:
             misses.append({"id": row["id"], "cited": first_source(done)})
     return {"followup_gold_citation": gold / max(1, len(rows)), "_n": len(rows), "_misses": misses}
+
+
+def routing(router: Any, split: str) -> dict[str, Any]:
+    """Intent routing precision and recall per intent on the paraphrase set (enroll by rule, others by example)."""
+    rows = split_rows("intent_paraphrases.jsonl", split)
+    got = [(row["intent"], router.route(row["text"]).intent) for row in rows]
+    out: dict[str, Any] = {}
+    for intent in sorted({want for want, _ in got}):
+        tp = sum(w == intent and g == intent for w, g in got)
+        fp = sum(w != intent and g == intent for w, g in got)
+        fn = sum(w == intent and g != intent for w, g in got)
+        out[intent] = {"precision": round(tp / max(1, tp + fp), 3), "recall": round(tp / max(1, tp + fn), 3),
+                       "n": tp + fn}
+    out["accuracy"] = round(sum(w == g for w, g in got) / max(1, len(got)), 3)
+    return out

@@ -154,7 +154,10 @@ def build_excerpt(items: list[Block], best: Candidate, cfg: ComposerConfig, want
     budget and the code-line budget last (at most two code blocks), and takes the code block just
     before the answering paragraph when that paragraph explains it ("finally is the place for ...").
     """
-    fits = lambda block: block.text.count("\n") < cfg.max_code_lines  # noqa: E731
+
+    def fits(block: Block) -> bool:
+        return block.text.count("\n") < cfg.max_code_lines
+
     budget = cfg.max_excerpt_chars
     segments: list[tuple[str, str]] = []
     last = best.block
@@ -166,8 +169,9 @@ def build_excerpt(items: list[Block], best: Candidate, cfg: ComposerConfig, want
         budget -= len(text)
         whole = start == 0 and end + 1 == len(sentences)
         before = items[best.block - 1] if best.block > 0 else None
+        after_heading = best.block >= 2 and items[best.block - 2].kind == "heading"
         if whole and before is not None and before.kind == "code" and fits(before) and (
-            want_code or _LEANS_BACK.match(sentences[0]) or best.block >= 2 and items[best.block - 2].kind == "heading"
+            want_code or _LEANS_BACK.match(sentences[0]) or after_heading
         ):
             segments.insert(0, ("code", before.text))
         if end + 1 < len(sentences):

@@ -32,6 +32,13 @@ _GREETING = re.compile(
     r"(there|tutor|so much|a lot)?[\s!.]*$",
     re.IGNORECASE,
 )
+# Explicit practice requests ("quiz me on loops", "give me a practice question") need no similarity.
+_PRACTICE = re.compile(
+    r"\b(quiz|test|drill|examine|challenge)\s+me\b|\bpractice\s+(question|quiz|exercise|problem)s?\b"
+    r"|\b(give|ask|send|get)\s+(me\s+)?(a|an|another|one\s+more|some)\s+(\w+\s+){0,2}"
+    r"(quiz|exercise|problem|practice|question\s+to\s+practi[cs]e)\b|^\W*(quiz|practi[cs]e)\b",
+    re.IGNORECASE,
+)
 _SELF = re.compile(r"\b(i|i'm|im|i've|me|my|mine|myself)\b", re.IGNORECASE)
 _PERSONAL = frozenset({"progress", "recommendations", "weak_areas", "practice"})
 
@@ -80,6 +87,8 @@ class IntentRouter:
             return Route("enroll", 1.0)
         if _GREETING.match(message):
             return Route("smalltalk", 1.0)
+        if _PRACTICE.search(message):
+            return Route("practice", 1.0)
         scores = self.scores(message)
         question = scores.pop(QUESTION)
         intent, score = max(scores.items(), key=lambda kv: kv[1])

@@ -33,7 +33,7 @@ from agents.providers.local.compose import NOT_COVERED, ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.intents import IntentRouter, Route
 from agents.providers.local.status_replies import enroll_reply, material_failure_reply
-from agents.providers.local.turn_state import looks_like_answer
+from agents.providers.local.turn_state import looks_like_answer, practice_topic
 from agents.waiting import parse_waiting
 
 LOCAL_MODEL_NAME = "local-tutor-v2"
@@ -174,7 +174,7 @@ class LocalTutorModel(BaseChatModel):
         if tool == "search_course_material":
             return self._call(tool, {"query": resolve(student, turn.earlier)})
         if tool == "practice_question":
-            return self._call(tool, {"topic": student})
+            return self._call(tool, {"topic": practice_topic(student)})
         if tool == "list_courses":
             level = _LEVEL.search(student) if intent == "list_courses" else None
             filters = {"difficulty_level": level.group(1).lower()} if level else {}

@@ -20,12 +20,12 @@ from retrieval.lexical.tokenize import stem as index_stem
 from retrieval.lexical.tokenize import words as index_words
 
 # Words that frame a question rather than name its subject.
-_FRAMING_TEXT = """difference differences differ different example examples explain explanation mean means meaning work
-works working use used using python code way ways thing things something anything happen happens
-help show give tell understand learn learning question quick simple basic basically good best right
-correct exactly really actually just kind sort lol hey hi hello guys pls plz thanks thank okay ok
-also confused confusing stuck trying try idea ideas better simply again still even much many lot
-lots write writing"""
+_FRAMING_TEXT = """one ones someone anyone thing difference differences differ different example examples explain
+explanation mean means meaning work works working use used using python code way ways thing things
+something anything happen happens help show give tell understand learn learning question quick
+simple basic basically good best right correct exactly really actually just kind sort lol hey hi
+hello guys pls plz thanks thank okay ok also confused confusing stuck trying try idea ideas better
+simply again still even much many lot lots write writing"""
 _FRAMING = frozenset(stem(w) for w in _FRAMING_TEXT.split())
 
 
