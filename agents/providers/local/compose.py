@@ -42,6 +42,7 @@ class ComposerConfig:
             question's salience, makes the question "not covered".
         rank_weight: Bonus of sentences from higher-ranked passages (``w / (1 + rank)``), used to
             pick the answering sentence but not in the evidence strength.
+        heading_weight: Bonus of sentences whose lesson/section headings contain the question's words.
         keep_within: A neighbouring sentence joins the excerpt if it scores within this of the best.
         max_candidates: Sentences embedded per answer (those sharing most words with the question).
         max_sentence_chars: Longer sentences are skipped as unreadable (tables, dumps).
@@ -51,10 +52,11 @@ class ComposerConfig:
     """
 
     lexical_weight: float = 0.5
-    min_strength: float = 0.5
-    min_coverage: float = 0.4
+    min_strength: float = 0.45
+    min_coverage: float = 0.3
     absent_share: float = 0.3
-    rank_weight: float = 0.2
+    rank_weight: float = 0.4
+    heading_weight: float = 0.3
     keep_within: float = 0.12
     max_candidates: int = 40
     max_sentence_chars: int = 500
@@ -138,7 +140,7 @@ def compose(
     """
     parsed, cands = candidates(hits, cfg.max_sentence_chars)
     scored, strength = score_candidates(question, cands, hits, embedder, cfg.lexical_weight, cfg.rank_weight,
-                                        cfg.max_candidates)
+                                        cfg.max_candidates, cfg.heading_weight)
     places = [h.chunk for h in hits]
     if not scored:
         return Composed(decline_text(places, ()), [], False, 0.0, "no_passages")
@@ -161,13 +163,13 @@ def compose(
         return declined("weak_evidence")
     if share < cfg.min_coverage:
         return declined("low_coverage")
-    first = build_excerpt(parsed[best.hit], best, cfg, want_example)
+    first = build_excerpt(parsed[best.hit], best, cfg, want_example, question)
     if socratic:
         return Composed(render_hint(hits[best.hit].chunk, best.text, numbers[best.hit]), [numbers[best.hit]],
                         True, strength, coverage=share, absent_share=absent_share)
     parts: list[tuple[Excerpt, SearchHit, int]] = [(first, hits[best.hit], numbers[best.hit])]
     if extra is not None:
-        second = build_excerpt(parsed[extra.hit], extra, cfg, False)
+        second = build_excerpt(parsed[extra.hit], extra, cfg, False, question)
         parts.append((second, hits[extra.hit], numbers[extra.hit]))
     cited = list(dict.fromkeys(n for _, _, n in parts))
     return Composed(render_answer(parts, sal), cited, True, strength, coverage=share, absent_share=absent_share)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from agents.providers.local.compose import ComposerConfig
 
 _LEANS_BACK = re.compile(
-    r"^(this|that|these|those|it|its|they|their|them|such|so|then|thus|hence|however|but|also|otherwise|"
+    r"^(this|that|these|those|it|its|they|their|them|such|so|then|thus|hence|however|but|also|otherwise|there|"
     r"instead|here|both|each|the (former|latter|same|result|difference|other)|in (that|this) case|"
     r"for (example|instance)|as a result|likewise|similarly|again|still|and|or|too)\b",
     re.IGNORECASE,
@@ -30,6 +30,7 @@ _LEANS_BACK = re.compile(
 _MIN_WORDS = 4
 _MAX_CODE_CANDIDATE_LINES = 12
 _MAX_CODE_BLOCKS = 2
+LIST_PENALTY = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,8 @@ class Candidate:
         sentence: Index of the sentence in the paragraph; -1 for a whole code block.
         text: The sentence.
         score: Evidence plus the passage-rank bonus (0 before scoring).
+        listed: The sentence is an item of a list of short points (a recap or "common mistakes" list):
+            it reads poorly out of its list, so it ranks a little lower than explanatory prose.
     """
 
     hit: int
@@ -49,6 +52,7 @@ class Candidate:
     sentence: int
     text: str
     score: float = 0.0
+    listed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +80,20 @@ def candidates(hits: Sequence[SearchHit], max_chars: int) -> tuple[list[list[Blo
         for b, block in enumerate(items):
             if block.kind == "code" and block.text.count("\n") < _MAX_CODE_CANDIDATE_LINES:
                 out.append(Candidate(h, b, -1, block.text))  # code answers "what does x = x + 5 do"
+            listed = _in_list(items, b)
             for s, text in enumerate(block.sentences):
                 if len(text.split()) >= _MIN_WORDS and len(text) <= max_chars:
-                    out.append(Candidate(h, b, s, text))
+                    out.append(Candidate(h, b, s, text, listed=listed))
     return parsed, out
+
+
+def _in_list(items: list[Block], b: int) -> bool:
+    """Whether paragraph ``b`` is one of three or more consecutive short (at most two-sentence) paragraphs."""
+
+    def short(i: int) -> bool:
+        return 0 <= i < len(items) and items[i].kind == "prose" and len(items[i].sentences) <= 2
+
+    return short(b) and any(short(i) and short(i + 1) and short(i + 2) for i in range(b - 2, b + 1))
 
 
 def query_weights(question: str) -> dict[str, float]:
@@ -107,6 +121,7 @@ def score_candidates(
     lexical_weight: float,
     rank_weight: float,
     max_candidates: int,
+    heading_weight: float = 0.0,
 ) -> tuple[list[Candidate], float]:
     """Candidates best first, and the evidence strength (best dense + lexical score, no rank bonus)."""
     if not cands:
@@ -115,17 +130,19 @@ def score_candidates(
     # A sentence is read with its section heading: "It raises an error" means little alone.
     overlaps = [lexical_overlap(weights, c.text + " " + " ".join(hits[c.hit].chunk.heading_path[-1:]))
                 for c in cands]
+    # A passage under a heading that names what was asked ("Tuples and Sets") is where a tutor looks first.
+    headed = [lexical_overlap(weights, " ".join(hits[c.hit].chunk.heading_path[-1:])) for c in cands]
     if len(cands) > max_candidates:
         keep = sorted(range(len(cands)), key=lambda i: (-overlaps[i], cands[i].hit, cands[i].block))[:max_candidates]
-        cands, overlaps = [cands[i] for i in keep], [overlaps[i] for i in keep]
+        cands, overlaps, headed = [cands[i] for i in keep], [overlaps[i] for i in keep], [headed[i] for i in keep]
     vectors = unit_vectors(embedder, [question] + [c.text for c in cands])
     dense = vectors[1:] @ vectors[0]
     scored, strength = [], 0.0
-    for cand, sim, overlap in zip(cands, dense, overlaps, strict=True):
+    for cand, sim, overlap, heading in zip(cands, dense, overlaps, headed, strict=True):
         evidence = float(sim) + lexical_weight * overlap
         strength = max(strength, evidence)
-        scored.append(Candidate(cand.hit, cand.block, cand.sentence, cand.text,
-                                evidence + rank_weight / (1 + cand.hit)))
+        bonus = rank_weight / (1 + cand.hit) + heading_weight * heading - (LIST_PENALTY if cand.listed else 0.0)
+        scored.append(Candidate(cand.hit, cand.block, cand.sentence, cand.text, evidence + bonus, cand.listed))
     scored.sort(key=lambda c: (-c.score, c.hit, c.block, c.sentence))
     return scored, strength
 
@@ -146,7 +163,9 @@ def _window(sentences: tuple[str, ...], best: int, max_chars: int) -> tuple[int,
     return start, end
 
 
-def build_excerpt(items: list[Block], best: Candidate, cfg: ComposerConfig, want_code: bool) -> Excerpt:
+def build_excerpt(
+    items: list[Block], best: Candidate, cfg: ComposerConfig, want_code: bool, question: str = ""
+) -> Excerpt:
     """The contiguous excerpt around ``best``, never crossing a heading and never cutting a code block.
 
     A sentence brings its paragraph (or the window of it that fits); a code block brings the
@@ -159,6 +178,7 @@ def build_excerpt(items: list[Block], best: Candidate, cfg: ComposerConfig, want
         return block.text.count("\n") < cfg.max_code_lines
 
     budget = cfg.max_excerpt_chars
+    topic = set(query_weights(question)) if question else set()
     segments: list[tuple[str, str]] = []
     last = best.block
     if best.sentence >= 0:
@@ -192,7 +212,13 @@ def build_excerpt(items: list[Block], best: Candidate, cfg: ComposerConfig, want
             segments.append(("code", block.text))
             codes += 1
             continue
-        if len(block.text) > budget:
+        # Another paragraph joins only when it continues this one (the previous one introduced it, or
+        # it leans back); "Common mistakes"-style lists put unrelated points in consecutive paragraphs.
+        continues = (
+            segments[-1][0] == "code" or segments[-1][1].endswith(":") or bool(_LEANS_BACK.match(block.text))
+            or bool(topic & set(content_words(block.text)))
+        )
+        if len(block.text) > budget or not continues:
             break
         segments.append(("prose", block.text))
         budget -= len(block.text)
