@@ -14,10 +14,11 @@ uses, and the answering passages must contain most of the question's salient wor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from agents.providers.local.embedding import QueryEmbedder
 from agents.providers.local.excerpt import Candidate, Excerpt, build_excerpt, candidates, score_candidates
+from agents.providers.local.passages import Block
 from agents.providers.local.render import NOT_COVERED, decline_text, render_answer, render_hint
 from agents.providers.local.salience import Salience, salience, text_terms
 from retrieval.coverage import TermCoverage
@@ -113,6 +114,24 @@ def _second(
     return None
 
 
+REPEAT_PENALTY = 0.15
+EXAMPLE_BONUS = 0.2
+
+
+def _refocus(scored: list[Candidate], parsed: list[list[Block]], said: str, example: bool) -> list[Candidate]:
+    """Re-rank for a follow-up: what was just quoted goes down; with an example asked for, code goes up."""
+    flat = " ".join(said.split())
+
+    def adjusted(c: Candidate) -> float:
+        score = c.score - (REPEAT_PENALTY if " ".join(c.text.split()) in flat else 0.0)
+        if example and (c.sentence < 0 or any(b.kind == "code" for b in parsed[c.hit][c.block + 1 : c.block + 3])):
+            score += EXAMPLE_BONUS
+        return score
+
+    rescored = [replace(c, score=adjusted(c)) for c in scored]
+    return sorted(rescored, key=lambda c: (-c.score, c.hit, c.block, c.sentence))
+
+
 def compose(
     question: str,
     hits: Sequence[SearchHit],
@@ -122,6 +141,7 @@ def compose(
     socratic: bool = False,
     coverage: Sequence[TermCoverage] = (),
     want_example: bool = False,
+    already_said: str = "",
 ) -> Composed:
     """Answer ``question`` from ``hits`` or decline when the evidence does not cover it.
 
@@ -134,6 +154,8 @@ def compose(
         socratic: Give a hint and a guiding question instead of the answer.
         coverage: Per-word passage counts of the course (empty: the word test is skipped).
         want_example: The student asked for an example: quote a code block when the passage has one.
+        already_said: The tutor's previous reply in the thread, for a follow-up: what it quoted there
+            ranks lower, so "and sets?" or "show me an example" brings something new.
 
     Returns:
         The reply with ``[n]`` markers (or the refusal), the cited numbers and the evidence facts.
@@ -141,6 +163,8 @@ def compose(
     parsed, cands = candidates(hits, cfg.max_sentence_chars)
     scored, strength = score_candidates(question, cands, hits, embedder, cfg.lexical_weight, cfg.rank_weight,
                                         cfg.max_candidates, cfg.heading_weight)
+    if already_said or want_example:
+        scored = _refocus(scored, parsed, already_said, want_example)
     places = [h.chunk for h in hits]
     if not scored:
         return Composed(decline_text(places, ()), [], False, 0.0, "no_passages")

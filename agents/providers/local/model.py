@@ -26,8 +26,9 @@ from pydantic import ConfigDict, PrivateAttr
 
 from agents.catalog_match import match_course
 from agents.events import ChatTurn
-from agents.followup import resolve, wants_example
+from agents.followup import is_followup, resolve, wants_example
 from agents.guardrails import is_affirmation
+from agents.text import content_words
 from agents.providers.local import practice_replies, replies
 from agents.providers.local.compose import NOT_COVERED, ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
@@ -82,6 +83,18 @@ def _tool_data(message: ToolMessage) -> dict[str, Any]:
     except ValueError:
         return {"ok": False}
     return data if isinstance(data, dict) else {"ok": False}
+
+
+def _asks_for_more(turn: _Turn) -> bool:
+    """A follow-up that names something new ("and sets?"): the previous quote is not the answer to it."""
+    if not is_followup(turn.student):
+        return False
+    before = {w for t in turn.earlier if t.role == "user" for w in content_words(t.content)}
+    return bool(set(content_words(turn.student)) - before)
+
+
+def _previous_answer(turn: _Turn) -> str:
+    return next((t.content for t in reversed(turn.earlier) if t.role == "assistant"), "")
 
 
 class LocalTutorModel(BaseChatModel):
@@ -209,6 +222,7 @@ class LocalTutorModel(BaseChatModel):
             socratic=turn.socratic,
             coverage=data.get("coverage") or (),
             want_example=wants_example(turn.student),
+            already_said=_previous_answer(turn) if _asks_for_more(turn) else "",
         )
         return answer.text
 
