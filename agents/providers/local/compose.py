@@ -132,6 +132,30 @@ def _refocus(scored: list[Candidate], parsed: list[list[Block]], said: str, exam
     return sorted(rescored, key=lambda c: (-c.score, c.hit, c.block, c.sentence))
 
 
+def _fresh(
+    scored: list[Candidate], best: Candidate, first: Excerpt, parsed: list[list[Block]], cfg: ComposerConfig,
+    want_example: bool, question: str, said: str,
+) -> tuple[Candidate, Excerpt]:
+    """The best candidate whose excerpt says something the previous reply did not."""
+    flat = " ".join(said.split())
+
+    def has_code(excerpt: Excerpt) -> bool:
+        return any(kind == "code" and text not in said for kind, text in excerpt.segments)
+
+    def fresh(excerpt: Excerpt) -> bool:
+        if want_example:
+            return has_code(excerpt)
+        return " ".join(excerpt.prose.split()) not in flat or has_code(excerpt)
+
+    if fresh(first):
+        return best, first
+    for cand in scored[1:8]:
+        excerpt = build_excerpt(parsed[cand.hit], cand, cfg, want_example, question)
+        if fresh(excerpt):
+            return cand, excerpt
+    return best, first
+
+
 def compose(
     question: str,
     hits: Sequence[SearchHit],
@@ -188,6 +212,8 @@ def compose(
     if share < cfg.min_coverage:
         return declined("low_coverage")
     first = build_excerpt(parsed[best.hit], best, cfg, want_example, question)
+    if already_said or want_example:  # a follow-up gets something new; an example request gets code
+        best, first = _fresh(scored, best, first, parsed, cfg, want_example, question, already_said)
     if socratic:
         return Composed(render_hint(hits[best.hit].chunk, best.text, numbers[best.hit]), [numbers[best.hit]],
                         True, strength, coverage=share, absent_share=absent_share)
@@ -196,4 +222,6 @@ def compose(
         second = build_excerpt(parsed[extra.hit], extra, cfg, False, question)
         parts.append((second, hits[extra.hit], numbers[extra.hit]))
     cited = list(dict.fromkeys(n for _, _, n in parts))
-    return Composed(render_answer(parts, sal), cited, True, strength, coverage=share, absent_share=absent_share)
+    no_example = want_example and not any(kind == "code" for e, _, _ in parts for kind, _ in e.segments)
+    text = render_answer(parts, sal, no_example)
+    return Composed(text, cited, True, strength, coverage=share, absent_share=absent_share)

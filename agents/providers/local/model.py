@@ -94,7 +94,8 @@ def _asks_for_more(turn: _Turn) -> bool:
 
 
 def _previous_answer(turn: _Turn) -> str:
-    return next((t.content for t in reversed(turn.earlier) if t.role == "assistant"), "")
+    """The tutor's last few replies in the thread (what a follow-up should not be told again)."""
+    return "\n".join([t.content for t in turn.earlier if t.role == "assistant"][-3:])
 
 
 class LocalTutorModel(BaseChatModel):

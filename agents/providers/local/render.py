@@ -69,13 +69,19 @@ def _topic(sal: Salience, excerpt_terms: set[str]) -> str:
     return words[0] if words else ""
 
 
-def render_answer(parts: Sequence[tuple[Excerpt, SearchHit, int]], sal: Salience) -> str:
-    """Intro sentence, quoted excerpt with its ``[n]``, code block; a second source likewise."""
+def render_answer(parts: Sequence[tuple[Excerpt, SearchHit, int]], sal: Salience, no_example: bool = False) -> str:
+    """Intro sentence, quoted excerpt with its ``[n]``, code block; a second source likewise.
+
+    ``no_example``: an example was asked for and none of the passages has code; the intro says so.
+    """
     from agents.providers.local.salience import text_terms
 
     out: list[str] = []
     for index, (excerpt, hit, number) in enumerate(parts):
-        if index == 0:
+        if index == 0 and no_example:
+            out.append(f"I couldn't find a code example for this in the lessons. Here is how {where(hit.chunk)} "
+                       "explains it:")
+        elif index == 0:
             out.append(f"Here is how {where(hit.chunk)} explains it:")
         else:
             topic = _topic(sal, text_terms(excerpt.prose))
