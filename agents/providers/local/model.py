@@ -28,13 +28,13 @@ from agents.catalog_match import match_course
 from agents.events import ChatTurn
 from agents.followup import is_followup, resolve, wants_example
 from agents.guardrails import is_affirmation
-from agents.text import content_words
 from agents.providers.local import practice_replies, replies
 from agents.providers.local.compose import NOT_COVERED, ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.intents import IntentRouter, Route
 from agents.providers.local.status_replies import enroll_reply, material_failure_reply
 from agents.providers.local.turn_state import looks_like_answer, practice_topic
+from agents.text import content_words
 from agents.waiting import parse_waiting
 
 LOCAL_MODEL_NAME = "local-tutor-v2"
