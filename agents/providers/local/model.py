@@ -49,7 +49,7 @@ _FIRST_STEP_TOOL = {
     "weak_areas": "get_weak_areas",
     "practice": "practice_question",
 }
-_DECLINE = re.compile(r"^\W*(no|nope|nah|not now|cancel|never ?mind|don'?t)\b", re.IGNORECASE)
+_DECLINE = re.compile(r"\b(no|nope|nah|not now|not yet|cancel|never ?mind|don'?t|later)\b", re.IGNORECASE)
 _TOOL_REPLIES: dict[str, Callable[[dict[str, Any]], str]] = {
     "list_courses": replies.courses_reply,
     "enroll": enroll_reply,
@@ -168,7 +168,7 @@ class LocalTutorModel(BaseChatModel):
         if kind == "enroll" and course_id and "enroll" in turn.tools:
             if is_affirmation(turn.student):
                 return self._call("enroll", {"course_id": course_id})
-            if _DECLINE.match(turn.student):
+            if _DECLINE.search(turn.student) and len(turn.student.split()) <= 6:
                 return AIMessage(content="No problem, I won't enroll you. Ask me anything about the course.")
         return None
 

@@ -95,8 +95,10 @@ def _quote(excerpt: Excerpt, number: int) -> list[str]:
     """Prose as block quotes, code fenced; the source number after the last prose (or at the end)."""
     blocks = [f"> {text}" if kind == "prose" else f"```\n{text}\n```" for kind, text in excerpt.segments]
     prose_at = [i for i, (kind, _) in enumerate(excerpt.segments) if kind == "prose"]
-    if prose_at:
-        blocks[prose_at[-1]] += f" [{number}]"
+    # The marker goes after a sentence that ends the thought, not after "... like this:".
+    complete = [i for i in prose_at if not excerpt.segments[i][1].endswith(":")]
+    if complete or prose_at:
+        blocks[(complete or prose_at)[-1]] += f" [{number}]"
     else:
         blocks.append(f"[{number}]")
     return blocks
