@@ -30,14 +30,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agents.deps import TutorDeps, TutorUser
+from agents.deps import TutorDeps
 from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.intents import IntentRouter
 from agents.providers.local.provider import LocalProvider
 from agents.runner import TutorAgent
 from bench import chat_eval
 from bench.chat_courses import ServiceMaterialPort, disfl_course, python_docs_course
-from bench.chat_eval import Courses
+from bench.chat_eval import Courses, bench_deps
 from bench.common import read_jsonl
 
 DECLINE = re.compile(r"isn't covered by this course", re.IGNORECASE)
@@ -54,29 +54,6 @@ def measure_overhead(args: argparse.Namespace) -> dict[str, Any] | None:
     from bench.chat_overhead import measure
 
     return measure(args.overhead_turns, args.overhead_turns * 4)
-
-
-class _Catalog:
-    def __init__(self, course_id: str, title: str) -> None:
-        self.courses = [{"id": course_id, "title": title, "description": "", "category": "bench"}]
-
-    async def list_courses(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.courses
-
-
-class _Nothing:
-    async def enroll(self, user_id: str, course_id: str) -> dict[str, Any]:
-        return {"user_id": user_id, "course_id": course_id}
-
-    async def get_progress(self, user_id: str, course_id: str | None) -> list[dict[str, Any]]:
-        return []
-
-
-def bench_deps(material: ServiceMaterialPort, course_id: str, title: str) -> TutorDeps:
-    """Deps for a bench student over one indexed course."""
-    nothing = _Nothing()
-    return TutorDeps(user=TutorUser(id="bench-student", role="student"), catalog=_Catalog(course_id, title),
-                     enrollment=nothing, progress=nothing, material=material)
 
 
 async def ask(agent: TutorAgent, deps: TutorDeps, question: str, course_id: str) -> dict[str, Any]:

@@ -31,8 +31,8 @@ def norm(text: str) -> str:
 
 
 class _Catalog:
-    def __init__(self, course_id: str) -> None:
-        self.courses = [{"id": course_id, "title": course_id, "description": "", "category": "bench", "price": 0}]
+    def __init__(self, course_id: str, title: str) -> None:
+        self.courses = [{"id": course_id, "title": title, "description": "", "category": "bench", "price": 0}]
 
     async def list_courses(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
         return self.courses
@@ -46,6 +46,13 @@ class _NoActions:
         return []
 
 
+def bench_deps(material: ServiceMaterialPort, course_id: str, title: str) -> TutorDeps:
+    """Deps for a bench student over one indexed course (no other side effects)."""
+    nothing = _NoActions()
+    return TutorDeps(user=TutorUser(id="bench-student", role="student"), catalog=_Catalog(course_id, title),
+                     enrollment=nothing, progress=nothing, material=material)
+
+
 @dataclass
 class Courses:
     """The indexed bench courses: the sample catalogue and the Python tutorial."""
@@ -56,9 +63,7 @@ class Courses:
     def deps(self, course_id: str) -> TutorDeps:
         """Deps of a bench student enrolled in ``course_id``."""
         service = self.tutorial if course_id == "pytutorial" else self.sample
-        nothing = _NoActions()
-        return TutorDeps(user=TutorUser(id="bench-student", role="student"), catalog=_Catalog(course_id),
-                         enrollment=nothing, progress=nothing, material=ServiceMaterialPort(service, course_id))
+        return bench_deps(ServiceMaterialPort(service, course_id), course_id, course_id)
 
     def top(self, course_id: str, question: str) -> str:
         """Text of the top retrieved passage (the baseline reply)."""

@@ -14,7 +14,6 @@ import contextlib
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 
 from bench.common import log
 from tutor.embedded.process import ChildService, free_port
-from tutor.embedded.services import start_mongo, start_redis, start_worker
+from tutor.embedded.services import start_mongo, start_redis, start_worker, wait_for_worker
 from tutor.settings import Settings
 
 DB_NAME = "bench_chat_conversation"
@@ -114,19 +113,14 @@ def start_api(env: dict[str, str], var: Path) -> tuple[ChildService, str]:
 
 def start_ready_worker(settings: Settings, env: dict[str, str], var: Path, timeout_s: float = 120) -> ChildService:
     """A Celery worker (``tutor worker``), returned once it answers a ping."""
-    from tutor.celery_app import make_celery
-
     log_path = var / "logs" / "worker.log"
     service = start_worker(log_path=log_path, extra_env=env)
-    app = make_celery(settings)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if service.proc is not None and service.proc.poll() is not None:
-            raise RuntimeError(f"worker exited:\n{log_path.read_text()[-2000:]}")
-        if app.control.ping(timeout=1.0):
-            return service
-    service.stop()
-    raise RuntimeError(f"worker did not answer:\n{log_path.read_text()[-2000:]}")
+    try:
+        wait_for_worker(settings.redis_url or "", service, log_path, timeout_s)
+    except RuntimeError:
+        service.stop()
+        raise
+    return service
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from tests.servers import serve
 from tutor.container import Services
 from tutor.db import Mongo
 from tutor.embedded.process import ChildService
-from tutor.embedded.services import start_chroma, start_mongo, start_redis, start_worker
+from tutor.embedded.services import start_chroma, start_mongo, start_redis, start_worker, wait_for_worker
 from tutor.settings import Settings
 
 block_non_loopback()
@@ -87,28 +87,12 @@ def service_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def wait_for_worker(settings: Settings, service: ChildService, log: Path, timeout_s: float = 120) -> None:
-    """Block until the worker answers a ping; fail with its log if it dies."""
-    import time
-
-    from tutor.celery_app import make_celery
-
-    app = make_celery(settings)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if service.proc is not None and service.proc.poll() is not None:
-            raise RuntimeError(f"worker exited:\n{log.read_text()[-3000:]}")
-        if app.control.ping(timeout=1.0):
-            return
-    raise RuntimeError(f"worker did not answer:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def worker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChildService]:
     """A real Celery worker process (``tutor worker``)."""
     log = tmp_path_factory.mktemp("logs") / "worker.log"
     service = start_worker(log_path=log, extra_env=service_env(settings))
-    wait_for_worker(settings, service, log)
+    wait_for_worker(settings.redis_url or "", service, log)
     try:
         yield service
     finally:

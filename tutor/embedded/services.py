@@ -81,3 +81,19 @@ def start_worker(log_path: Path | None = None, extra_env: dict[str, str] | None 
     service = ChildService("worker", argv, None, log_path)
     service.env = env
     return service.start()
+
+
+def wait_for_worker(broker_url: str, service: ChildService, log: Path, timeout_s: float = 120) -> None:
+    """Block until the worker answers a ping on ``broker_url``; raise with its log if it dies or stays silent."""
+    import time
+
+    from celery import Celery
+
+    app = Celery("tutor-ping", broker=broker_url, backend=broker_url)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if service.proc is not None and service.proc.poll() is not None:
+            raise RuntimeError(f"worker exited:\n{log.read_text()[-3000:] if log.exists() else ''}")
+        if app.control.ping(timeout=1.0):
+            return
+    raise RuntimeError(f"worker did not answer:\n{log.read_text()[-3000:] if log.exists() else ''}")

@@ -24,6 +24,7 @@ __all__ = ["QUESTION", "IntentRouter", "Route"]
 
 MIN_ROUTE_SCORE = 0.5  # a tool intent needs its closest examples at least this similar
 MIN_MARGIN = 0.05  # ... and this much closer than the closest content questions
+SECOND_CHANCE = 0.45  # a declined question whose closest request scores this (and beats it) is that request
 PERSONAL_BONUS = 0.1  # a request about the student's own data without "I/my/me" must be this much surer
 TOP_K = 2  # an intent's score is the mean of its TOP_K closest examples
 _GREETING = re.compile(
@@ -49,6 +50,18 @@ class Route:
 
     intent: str
     score: float
+    runner_up: str | None = None
+    runner_score: float = 0.0
+
+    def second_choice(self) -> str | None:
+        """The request a content question might have been after all, if the material cannot answer it.
+
+        Used when the search declined: a message close enough to a request ("progress report pls")
+        is then treated as that request rather than answered with "not covered".
+        """
+        if self.intent == QUESTION and self.runner_up and self.runner_score >= SECOND_CHANCE > 0:
+            return self.runner_up if self.runner_score > self.score else None
+        return None
 
 
 class IntentRouter:
@@ -94,7 +107,7 @@ class IntentRouter:
         intent, score = max(scores.items(), key=lambda kv: kv[1])
         if intent in _PERSONAL and not _SELF.search(message) and score < MIN_ROUTE_SCORE + PERSONAL_BONUS:
             # "what is progress" is a question; "how is my progress" is a request.
-            return Route(QUESTION, question)
+            return Route(QUESTION, question, intent, score)
         if score >= MIN_ROUTE_SCORE and score >= question + MIN_MARGIN:
             return Route(intent, score)
-        return Route(QUESTION, question)
+        return Route(QUESTION, question, intent, score)

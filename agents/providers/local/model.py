@@ -12,7 +12,7 @@ import json
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -199,7 +199,13 @@ class LocalTutorModel(BaseChatModel):
         data = _tool_data(result)
         name = result.name or ""
         if name == "search_course_material":
-            return AIMessage(content=self._answer(turn, data))
+            answer = self._answer(turn, data)
+            second = turn.route.second_choice() if answer.startswith(NOT_COVERED) else None
+            if second is not None:
+                retry = self._first_step(replace(turn, route=Route(second, turn.route.runner_score)))
+                if retry.tool_calls:
+                    return retry
+            return AIMessage(content=answer)
         if name == "list_courses" and turn.route.intent == "enroll" and "enroll" in turn.tools and data.get("ok"):
             match = match_course(turn.student, data.get("courses") or [])
             if match is not None:

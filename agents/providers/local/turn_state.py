@@ -18,16 +18,18 @@ _FILLER = re.compile(
     r"time|check|understanding|knowledge|of|if|understood|now|again|something)\b",
     re.IGNORECASE,
 )
-MAX_ANSWER_WORDS = 12
 
 
 def looks_like_answer(message: str) -> bool:
-    """Whether a message reads as an answer (a letter, a number, or a short phrase), not a new question."""
+    """Whether a message reads as an answer (a letter, a number, a choice's text), not a new question.
+
+    Choice texts can be long ("Adds 5 to the current value of score and ..."), so length alone says
+    nothing; a question mark or a question's opening does. The server decides the rest: a reply it
+    cannot match to a choice is "not an answer" and the question stays open.
+    """
     if _CHOICE.match(message):
         return True
-    if message.rstrip().endswith("?") or (_QUESTION_START.match(message) and len(message.split()) >= 4):
-        return False
-    return len(message.split()) <= MAX_ANSWER_WORDS
+    return not (message.rstrip().endswith("?") or (_QUESTION_START.match(message) and len(message.split()) >= 4))
 
 
 def practice_topic(message: str) -> str | None:
