@@ -25,6 +25,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]])|(?<=[.!?][\"')\]]{2}))\s+(?=[\"'(\[]?[A-Z0-9])")
 _LINE_BREAK = re.compile(r"\n\s*")
 _WORD = re.compile(r"\S+")
+_CHARS_PER_TOKEN = 4  # rough size of a WordPiece token in English prose
 
 
 def chunk_id(document_id: str, ordinal: int) -> str:
@@ -89,6 +90,12 @@ class Chunker:
         sections = document.sections
         for ordinal, (first, last) in enumerate(self.windows(document)):
             head, tail = sections[first.section], sections[last.section]
+            path = head.heading_path
+            # A title with a line of text merged into its first subsection: cite the subsection (its
+            # path still names the title), since nearly all the text is the subsection's.
+            nested = len(tail.heading_path) > len(path) and tail.heading_path[: len(path)] == path
+            if nested and head.char_end - head.char_start < _CHARS_PER_TOKEN * self.merge_below:
+                path = tail.heading_path
             chunks.append(
                 Chunk(
                     id=chunk_id(document_id, ordinal),
@@ -96,7 +103,7 @@ class Chunker:
                     document_id=document_id,
                     text=document.text[first.start : last.end],
                     ordinal=ordinal,
-                    heading_path=join_headings(heading_prefix, head.heading_path),
+                    heading_path=join_headings(heading_prefix, path),
                     lesson_id=lesson_id,
                     source_name=source_name,
                     page=head.page,

@@ -234,3 +234,17 @@ async def test_practice_question_graded_recorded_and_feeding_mastery(client, fac
     assert loops["attempts"] >= 1 and loops["correct"] >= 1 and 0 < loops["p"] <= 1
     again = await ask(client, student, "b", thread_id=graded["thread_id"])  # nothing waiting any more
     assert not [t for t in again["tool_calls"] if t["name"] == "check_practice_answer" and t["ok"]]
+
+
+async def test_sphinx_published_rst_txt_keeps_its_headings_in_citations(client, factory, world):
+    teacher, cid = world["teacher"], world["free"]["id"]
+    rst = (
+        b"Data Structures\n===============\n\nAn overview.\n\n"
+        b"Tuples and Sequences\n--------------------\n\nA tuple consists of a number of values separated by "
+        b"commas; tuples are immutable, and usually contain a heterogeneous sequence of elements.\n"
+    )
+    res = await upload(client, cid, teacher["headers"], [("datastructures.rst.txt", rst)])
+    assert (await wait_job(client, res.json()["id"], teacher["headers"]))["state"] == "succeeded"
+    found = await client.get(f"/api/courses/{cid}/search/", params={"q": "are tuples immutable"}, headers=teacher["headers"])
+    top = next(r for r in found.json()["results"] if r["citation"]["source_name"] == "datastructures.rst.txt")
+    assert top["citation"]["heading_path"][-2:] == ["Data Structures", "Tuples and Sequences"]

@@ -57,11 +57,11 @@ def test_chunks_do_not_cross_substantial_sections() -> None:
     assert all(c.char_end <= boundary or c.char_start >= boundary for c in chunks)
 
 
-def test_tiny_sections_merge_and_keep_first_location() -> None:
+def test_a_tiny_title_section_merges_into_its_subsection_which_the_chunk_cites() -> None:
     doc = two_sections(["Title only."], SENTENCES[:3])
     chunks = chunk(doc)
     assert len(chunks) == 1
-    assert chunks[0].heading_path == ("A",)
+    assert chunks[0].heading_path == ("A", "B")  # nearly all of the text is B's; the path still names A
     assert chunks[0].text.startswith("Title only.") and chunks[0].text.endswith(SENTENCES[2])
 
 
