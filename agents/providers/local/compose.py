@@ -44,7 +44,6 @@ class ComposerConfig:
         rank_weight: Bonus of sentences from higher-ranked passages (``w / (1 + rank)``), used to
             pick the answering sentence but not in the evidence strength.
         heading_weight: Bonus of sentences whose lesson/section headings contain the question's words.
-        keep_within: A neighbouring sentence joins the excerpt if it scores within this of the best.
         max_candidates: Sentences embedded per answer (those sharing most words with the question).
         max_sentence_chars: Longer sentences are skipped as unreadable (tables, dumps).
         max_excerpt_chars: Prose budget of one excerpt.
@@ -58,7 +57,6 @@ class ComposerConfig:
     absent_share: float = 0.3
     rank_weight: float = 0.4
     heading_weight: float = 0.3
-    keep_within: float = 0.12
     max_candidates: int = 40
     max_sentence_chars: int = 500
     max_excerpt_chars: int = 700

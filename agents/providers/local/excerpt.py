@@ -66,11 +66,6 @@ class Excerpt:
         """The quoted prose, joined."""
         return " ".join(text for kind, text in self.segments if kind == "prose")
 
-    @property
-    def text(self) -> str:
-        """Everything quoted (prose and code)."""
-        return "\n".join(text for _, text in self.segments)
-
 
 def candidates(hits: Sequence[SearchHit], max_chars: int) -> tuple[list[list[Block]], list[Candidate]]:
     """Every readable prose sentence of the hits, and each hit's blocks."""
