@@ -83,8 +83,18 @@ class MaterialAdapter(MaterialPort):
         self.services = services
         self.retrieval = retrieval
         self.principal = principal
+        # Readable courses found during this request; a search and its word coverage ask the same.
+        # Only granted access is remembered: an enrollment later in the same turn must still count.
+        self._granted: dict[str | None, list[str]] = {}
 
     async def _targets(self, course_id: str | None) -> list[str]:
+        if course_id in self._granted:
+            return self._granted[course_id]
+        targets = await self._resolve_targets(course_id)
+        self._granted[course_id] = targets
+        return targets
+
+    async def _resolve_targets(self, course_id: str | None) -> list[str]:
         readable = await self.services.enrollment.readable_course_ids(self.principal)
         if course_id is None:
             if not readable:

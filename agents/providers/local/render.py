@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from agents.providers.local.salience import text_terms
 from retrieval.types import Chunk, SearchHit
 
 if TYPE_CHECKING:
@@ -74,8 +75,6 @@ def render_answer(parts: Sequence[tuple[Excerpt, SearchHit, int]], sal: Salience
 
     ``no_example``: an example was asked for and none of the passages has code; the intro says so.
     """
-    from agents.providers.local.salience import text_terms
-
     out: list[str] = []
     for index, (excerpt, hit, number) in enumerate(parts):
         if index == 0 and no_example:
