@@ -5,18 +5,14 @@ from __future__ import annotations
 import math
 import re
 
+from retrieval.lexical.tokenize import QUESTION_STOPWORDS
+
 _WORD = re.compile(r"[a-z0-9_+#]+")
 _PIECE = re.compile(r"\w+|[^\w\s]")
 
 # Function words carry no topic; dropping them makes lexical overlap measure content, not grammar.
-_STOP_TEXT = """a about above after again all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers him his how i if in into is it its itself just me more most my no nor not now
-    of off on once only or other our ours out over own same she should so some such than that the their
-    theirs them then there these they this those through to too under until up very was we were what
-    when where which while who whom why will with would you your yours um uh oh oops wait sorry mean
-    actually rather like well yeah er ah no scratch make tell please know want need get one"""
-STOPWORDS = frozenset(_STOP_TEXT.split())
+_CONVERSATIONAL = """wait mean rather like well scratch make tell know want need get one"""
+STOPWORDS = QUESTION_STOPWORDS | frozenset(_CONVERSATIONAL.split())
 
 
 def words(text: str) -> list[str]:

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from retrieval.lexical.bm25 import BM25Index
-from retrieval.lexical.tokenize import STOPWORDS, stem, words
+from retrieval.lexical.tokenize import QUESTION_STOPWORDS, stem, words
 
 TYPO_CUTOFF = 0.84
+# Words students use for what course material calls by its proper name ("it crashes" = it raises an error).
+_EVERYDAY = {"crash": ("error", "exception"), "blowup": ("error",), "bug": ("error",)}
 MIN_TYPO_LENGTH = 5
 
 
@@ -72,19 +74,31 @@ def _relative_term(term: str, index: BM25Index) -> str | None:
     return best
 
 
+def _everyday_term(term: str, index: BM25Index) -> str | None:
+    """The course's own word for an everyday one ("crash" -> "error"), when the course uses it."""
+    for candidate in _EVERYDAY.get(term, ()):
+        analysed = stem(candidate)
+        if index.document_frequency(analysed):
+            return analysed
+    return None
+
+
 def term_coverage(index: BM25Index, text: str) -> list[TermCoverage]:
     """Coverage of every content word of ``text`` (stopwords dropped, each word once, in order)."""
     out: list[TermCoverage] = []
     seen: set[str] = set()
     for word in words(text):
-        if word in STOPWORDS or word in seen or len(word) < 2:
+        if word in QUESTION_STOPWORDS or word in seen or len(word) < 2:
             continue
         seen.add(word)
         term = stem(word)
         df = index.document_frequency(term)
         corrected = None
         if df == 0:
-            corrected = _close_term(term, index) or _relative_term(term, index) or _relative_term(word, index)
+            corrected = (
+                _close_term(term, index) or _relative_term(term, index) or _relative_term(word, index)
+                or _everyday_term(term, index)
+            )
             df = index.document_frequency(corrected) if corrected else 0
         out.append(TermCoverage(word, term, df, corrected, index.n_docs))
     return out

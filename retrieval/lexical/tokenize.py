@@ -22,6 +22,12 @@ _STOPWORD_TEXT = """a about above after again against all am an and any are as a
     with would you your yours yourself s t"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
+# How students type around a question: never its topic, so never evidence that the course lacks it.
+_CHAT_FILLER_TEXT = """vs versus pls plz please thanks thank thx hey hi hello ok okay u ur im ive id dont doesnt
+    cant isnt wont didnt arent whats hows wheres wanna gonna kinda sorta btw lol eli5 tldr bro guys um uh
+    oh oops yeah er ah sorry actually basically really anyway also not no now"""
+QUESTION_STOPWORDS = STOPWORDS | frozenset(_CHAT_FILLER_TEXT.split())
+
 
 def normalize(text: str) -> str:
     """Lower-case and strip accents so "Café" and "cafe" meet."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agents.providers.local.compose import ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
-from agents.providers.local.excerpt import lexical_overlap, query_weights
+from agents.providers.local.excerpt import Candidate, build_excerpt, lexical_overlap, query_weights
 from agents.providers.local.passages import blocks
 from retrieval.coverage import term_coverage
 from retrieval.lexical import BM25Index, analyze
@@ -108,3 +108,59 @@ def test_query_cache_embeds_each_text_once() -> None:
     assert inner.calls == 1 and (first[::-1] == again).all()
     cached.embed_queries(["a dict"])
     assert inner.calls == 2 and len(cached._cache) == 2
+
+
+VENV = (
+    "Creating environments\n\nThe venv module creates environments.\n\nTo create one, pick a directory and run "
+    "the module as a script:\n\npython3 -m venv tutorial-env\n\nThis will create the tutorial-env directory. "
+    "It also copies the interpreter.\n\nA common location is .venv."
+)
+CHARTS = (
+    "Choosing a chart\n\nLine chart: a value changing over time.\n\nHistogram: the distribution of one numeric "
+    "variable.\n\nScatter plot: the relationship between two numeric variables.\n\nStart from the question."
+)
+
+
+def test_a_shell_command_on_its_own_line_is_code_not_a_heading() -> None:
+    kinds = [(b.kind, b.text) for b in blocks(VENV, ("Creating environments",))]
+    assert ("code", "python3 -m venv tutorial-env") in kinds
+    assert ("prose", "pip is a tool.") in [(b.kind, b.text) for b in blocks("pip is a tool.")]
+
+
+def test_a_paragraph_that_leans_on_the_command_above_brings_the_command_and_its_introduction() -> None:
+    items = blocks(VENV, ("Creating environments",))
+    b = next(i for i, blk in enumerate(items) if blk.text.startswith("This will create"))
+    excerpt = build_excerpt(items, Candidate(0, b, 0, items[b].sentences[0]), CFG, False, "make a virtual env")
+    kinds = [kind for kind, _ in excerpt.segments]
+    assert kinds[:3] == ["prose", "code", "prose"], excerpt.segments
+    assert excerpt.segments[0][1].startswith("To create one") and excerpt.segments[1][1] == "python3 -m venv tutorial-env"
+
+
+def test_a_paragraph_that_fits_is_quoted_whole_whichever_sentence_answers() -> None:
+    items = blocks(VENV, ("Creating environments",))
+    b = next(i for i, blk in enumerate(items) if blk.text.startswith("This will create"))
+    excerpt = build_excerpt(items, Candidate(0, b, 1, items[b].sentences[1]), CFG, False, "interpreter copy")
+    assert "This will create the tutorial-env directory. It also copies the interpreter." in excerpt.prose
+
+
+def test_one_point_of_a_short_list_is_quoted_with_the_whole_list() -> None:
+    items = blocks(CHARTS, ("Choosing a chart",))
+    b = next(i for i, blk in enumerate(items) if blk.text.startswith("Scatter"))
+    excerpt = build_excerpt(items, Candidate(0, b, 0, items[b].text, listed=True), CFG, False, "numeric chart")
+    assert "Histogram: the distribution of one numeric variable." in excerpt.prose
+    assert excerpt.prose.startswith("Line chart")
+
+
+def test_chat_filler_and_everyday_words_are_not_missing_course_terms() -> None:
+    texts = ["Indexing past the end raises an IndexError exception.", "A 403 response means forbidden."]
+    cov = {c.word: c for c in course_coverage("index vs slice, why does it crash pls", texts)}
+    assert "vs" not in cov and "pls" not in cov
+    assert cov["crash"].df > 0 and cov["crash"].corrected in {"error", "exception"}
+
+
+def test_a_question_naming_a_technology_the_course_never_mentions_is_declined() -> None:
+    classes = "Classes\n\nA class bundles data and functions. Instances of a class are created by calling it."
+    hits = [hit(classes, 0, "Classes › Classes")]
+    question = "scala case classes vs normal classes"
+    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [classes]))
+    assert not answer.covered and answer.absent == ("scala",)

@@ -20,7 +20,7 @@ from agents.providers.local.embedding import QueryEmbedder
 from agents.providers.local.excerpt import Candidate, Excerpt, build_excerpt, candidates, score_candidates
 from agents.providers.local.passages import Block
 from agents.providers.local.render import NOT_COVERED, decline_text, render_answer, render_hint
-from agents.providers.local.salience import Salience, salience, text_terms
+from agents.providers.local.salience import Salience, names_technology, salience, text_terms
 from retrieval.coverage import TermCoverage
 from retrieval.types import SearchHit
 
@@ -198,7 +198,7 @@ def compose(
     if extra is not None:
         covered = covered | _passage_terms(hits[extra.hit])
     share = sal.covered_by(covered)
-    absent = tuple(w for w in sal.absent if sal.share(w) >= cfg.absent_share)
+    absent = tuple(w for w in sal.absent if sal.share(w) >= cfg.absent_share or names_technology(w))
 
     def declined(reason: str) -> Composed:
         return Composed(decline_text(places, absent), [], False, strength, reason, absent, share, absent_share)

@@ -27,6 +27,9 @@ _LEANS_BACK = re.compile(
     r"for (example|instance)|as a result|likewise|similarly|again|still|and|or|too)\b",
     re.IGNORECASE,
 )
+_REFERS_BACK = re.compile(
+    r"\b(this|that|the above) (command|example|code|call|snippet|line)\b|\babove\b", re.IGNORECASE
+)
 _MIN_WORDS = 4
 _MAX_CODE_CANDIDATE_LINES = 12
 _MAX_CODE_BLOCKS = 2
@@ -144,6 +147,8 @@ def score_candidates(
 
 def _window(sentences: tuple[str, ...], best: int, max_chars: int) -> tuple[int, int]:
     """Sentences around ``best`` that it leans on and that fit: the whole paragraph when it fits."""
+    if sum(len(s) + 1 for s in sentences) <= max_chars:
+        return 0, len(sentences) - 1
     start = end = best
 
     def length() -> int:
@@ -156,6 +161,20 @@ def _window(sentences: tuple[str, ...], best: int, max_chars: int) -> tuple[int,
     while end + 1 < len(sentences) and length() + len(sentences[end + 1]) <= max_chars:
         end += 1
     return start, end
+
+
+def _list_run(items: list[Block], b: int) -> tuple[int, int]:
+    """First and last paragraph of the run of short paragraphs (a list) that paragraph ``b`` belongs to."""
+
+    def short(i: int) -> bool:
+        return 0 <= i < len(items) and items[i].kind == "prose" and len(items[i].sentences) <= 2
+
+    first = last = b
+    while short(first - 1):
+        first -= 1
+    while short(last + 1):
+        last += 1
+    return first, last
 
 
 def build_excerpt(
@@ -186,9 +205,22 @@ def build_excerpt(
         before = items[best.block - 1] if best.block > 0 else None
         after_heading = best.block >= 2 and items[best.block - 2].kind == "heading"
         if whole and before is not None and before.kind == "code" and fits(before) and (
-            want_code or _LEANS_BACK.match(sentences[0]) or after_heading
+            want_code or _LEANS_BACK.match(sentences[0]) or _REFERS_BACK.search(sentences[0]) or after_heading
         ):
             segments.insert(0, ("code", before.text))
+            intro = items[best.block - 2] if best.block >= 2 else None
+            # "... run the venv module as a script:" is what the command and its explanation answer.
+            if intro is not None and intro.kind == "prose" and intro.text.endswith(":") and len(intro.text) <= budget:
+                segments.insert(0, ("prose", intro.text))
+                budget -= len(intro.text)
+        elif whole and best.listed:
+            first, last_item = _list_run(items, best.block)
+            run = [items[i].text for i in range(first, last_item + 1)]
+            if sum(len(t) for t in run) <= cfg.max_excerpt_chars:
+                # One point of a list reads best with its neighbours: quote the whole (short) list.
+                segments = [("prose", t) for t in run]
+                budget = cfg.max_excerpt_chars - sum(len(t) for t in run)
+                last = last_item
         if end + 1 < len(sentences):
             return Excerpt(tuple(segments))
     else:

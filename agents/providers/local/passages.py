@@ -19,7 +19,9 @@ _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[`*_A-Z0-9])")
 _PROSE_END = re.compile(r"[.!?:;,][\"')\]`*]*$")
 _CODE_START = re.compile(
     r"^\s*(>>>|\.\.\.\s|\$ |#|@|def |class |for |while |if |elif |else:|try:|except|import |from \S+ import|return\b|"
-    r"print\(|with |raise |[A-Za-z_][\w.\[\]'\"]*\s*(=|\+=|-=)\s*\S)"
+    r"print\(|with |raise |[A-Za-z_][\w.\[\]'\"]*\s*(=|\+=|-=)\s*\S|"
+    # shell commands and "(env) $ ..." prompts
+    r"(python3?|py)\s+(-\w|\S+\.py\b)|pip3?\s+(install|uninstall|list|show|freeze)\b|\([\w.-]+\)\s*\$ )"
 )
 _CODE_CHARS = re.compile(r"[=(){}\[\]<>#_]")
 _TRAILING_COMMENT = re.compile(r"[\w)\]'\"]\s+#\s")
@@ -65,8 +67,8 @@ def _kind(paragraph: str, headings: frozenset[str]) -> str:
     lines = [line for line in paragraph.split("\n") if line.strip()]
     one_line = " ".join(line.strip() for line in lines)
     if one_line in headings or (
-        len(lines) == 1 and len(one_line.split()) <= 8 and not _PROSE_END.search(one_line)
-        and not _CODE_CHARS.search(one_line)
+        len(lines) == 1 and not _CODE_START.match(one_line) and len(one_line.split()) <= 8
+        and not _PROSE_END.search(one_line) and not _CODE_CHARS.search(one_line)
     ):
         return "heading"
     code_lines = sum(_is_code_line(line) for line in lines)

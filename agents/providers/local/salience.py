@@ -23,10 +23,22 @@ from retrieval.lexical.tokenize import words as index_words
 _FRAMING_TEXT = """one ones someone anyone thing difference differences differ different example examples explain
 explanation mean means meaning work works working use used using python code way ways thing things
 something anything happen happens help show give tell understand learn learning question quick
-simple basic basically good best right correct exactly really actually just kind sort lol hey hi
-hello guys pls plz thanks thank okay ok also confused confusing stuck trying try idea ideas better
-simply again still even much many lot lots write writing"""
+simple basic good best right correct exactly just kind sort confused confusing stuck trying try idea
+ideas better simply again still even much many lot lots write writing"""
 _FRAMING = frozenset(stem(w) for w in _FRAMING_TEXT.split())
+
+# Other languages, frameworks and tools. A question that names one the course never mentions asks
+# about that technology ("scala case classes vs normal classes"), however much else it shares.
+_TECHNOLOGIES_TEXT = """java javascript typescript kotlin scala swift ruby rails php perl haskell rust golang
+bash zsh powershell matlab julia lua dart elixir erlang clojure fortran cobol csharp cpp objective vba
+jquery react angular vue svelte node nodejs django flask fastapi numpy pandas scipy tensorflow pytorch
+keras docker kubernetes terraform spark hadoop excel"""
+_TECHNOLOGIES = frozenset(_TECHNOLOGIES_TEXT.split())
+
+
+def names_technology(word: str) -> bool:
+    """Whether ``word`` names a programming language, framework or tool."""
+    return word in _TECHNOLOGIES
 
 
 @dataclass(frozen=True, slots=True)
