@@ -15,6 +15,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 
 from api.auth import PUBLIC_PATHS, BearerAuthMiddleware
 from api.composition import build_extensions
+from api.controllers.account import AccountController
 from api.controllers.ai import AIController
 from api.controllers.auth import AuthController
 from api.controllers.chat import ChatController
@@ -26,6 +27,8 @@ from api.controllers.materials import MaterialController
 from api.controllers.progress import ProgressController
 from api.deps import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
+from api.json_limits import TutorRequest
+from api.request_id import RequestIdMiddleware
 from api.web import web_router
 from tutor.container import Services
 from tutor.db import Mongo
@@ -59,9 +62,10 @@ def create_app(settings: Settings | None = None, extra_handlers: Sequence[Any] =
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             AuthController,
+            AccountController,
             CourseController,
             CourseContentController,
             EnrollmentController,
@@ -76,6 +80,7 @@ def create_app(settings: Settings | None = None, extra_handlers: Sequence[Any] =
         ],
         dependencies=DEPENDENCIES,
         plugins=[PydanticPlugin(validate_strict=True)],
+        request_class=TutorRequest,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(BearerAuthMiddleware, exclude=PUBLIC_PATHS)],
         lifespan=[lifespan],
@@ -90,6 +95,9 @@ def create_app(settings: Settings | None = None, extra_handlers: Sequence[Any] =
             security=[{"BearerToken": []}],
         ),
     )
+    # Outermost layer, around routing too: request id, security headers and 5xx logging on every response.
+    app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
+    return app
 
 
 def app_factory() -> Litestar:

@@ -14,7 +14,7 @@ from tutor.services.principal import Principal
 
 # Everything outside /api/ (web app, health, OpenAPI) is public, and so are the token routes.
 PUBLIC_PATHS = [
-    "^/api/auth/(register|login|refresh)",
+    "^/api/auth/(register|login|refresh|logout)",
     "^/$",
     "^/(healthz|readyz)$",
     "^/schema",
@@ -32,15 +32,27 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("missing bearer token")
-        tokens = connection.app.state.services.tokens
+        sessions = connection.app.state.services.sessions
         try:
-            claims = tokens.verify(token.strip(), "access")
+            # Signature, expiry and type, then the user's session version (a password change revokes).
+            claims = await sessions.authenticate(token.strip())
         except Unauthorized as exc:
             raise NotAuthorizedException(exc.message) from exc
         return AuthenticationResult(user=Principal(claims.user_id, claims.role), auth=claims)
 
 
+def is_preflight(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Whether this is an OPTIONS request, which the middleware above does not authenticate.
+
+    Litestar answers OPTIONS with a handler that inherits its controller's guards, so every guard must
+    let OPTIONS through (it reveals only the allowed methods), or it reads an unset ``connection.user``.
+    """
+    return connection.scope.get("method") == "OPTIONS"
+
+
 def instructor_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: the caller must be an instructor."""
+    """Guard: the caller must be an instructor (OPTIONS passes, see :func:`is_preflight`)."""
+    if is_preflight(connection):
+        return
     if not isinstance(connection.user, Principal) or not connection.user.is_instructor:
         raise PermissionDeniedException("instructors only")

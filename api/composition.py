@@ -21,6 +21,9 @@ from tutor.celery_app import make_celery
 from tutor.container import Services
 from tutor.errors import NotFound
 from tutor.queue import TaskQueue
+from tutor.repositories.course_removals import CourseRemovalRepository
+from tutor.services.course_removal import CourseRemovalService
+from tutor.services.login_throttle import LoginThrottle
 from tutor.services.principal import Principal
 from tutor.services.ratelimit import RateLimiter
 from tutor.settings import Settings
@@ -35,6 +38,7 @@ class Extensions:
     chat: ChatService
     recommendations: RecommendationService
     redis: aioredis.Redis
+    removals: CourseRemovalService
 
     async def close(self) -> None:
         """Release connections."""
@@ -87,6 +91,20 @@ def build_extensions(core: Services, settings: Settings) -> Extensions:
 
     redis = aioredis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
     limiter = RateLimiter(redis, settings.chat_rate_per_min, 60, prefix="chat")
+    core.auth.throttle = LoginThrottle(
+        redis,
+        max_failures=settings.login_max_failures,
+        address_max_failures=settings.login_address_max_failures,
+        window_s=settings.login_window_s,
+    )
     agent = build_agent(retrieval.embedder, llm_config(settings))
     chat = ChatService(agent, core.conversations, deps_for, limiter)
-    return Extensions(celery=celery, materials=materials, chat=chat, recommendations=recommendations, redis=redis)
+    removals = CourseRemovalService(
+        core.courses.courses,
+        core.courses.enrollments,
+        CourseRemovalRepository(core.mongo.collection("course_removals")),
+        queue,
+    )
+    return Extensions(
+        celery=celery, materials=materials, chat=chat, recommendations=recommendations, redis=redis, removals=removals
+    )

@@ -11,6 +11,7 @@ from agents.chat import ChatService
 from ingest.service import MaterialService
 from recommender.service import RecommendationService
 from tutor.container import Services
+from tutor.services.course_removal import CourseRemovalService
 from tutor.services.principal import Principal
 
 
@@ -44,7 +45,14 @@ def provide_recommendations(request: Request[Any, Any, Any]) -> RecommendationSe
     return recommendations
 
 
+def provide_removals(request: Request[Any, Any, Any]) -> CourseRemovalService:
+    """Course deletion and its removal jobs."""
+    removals: CourseRemovalService = request.app.state.extensions.removals
+    return removals
+
+
 DEPENDENCIES = {
+    "removals": Provide(provide_removals, sync_to_thread=False),
     "recommendations": Provide(provide_recommendations, sync_to_thread=False),
     "chat": Provide(provide_chat, sync_to_thread=False),
     "materials": Provide(provide_materials, sync_to_thread=False),

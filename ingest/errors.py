@@ -83,3 +83,21 @@ def _human(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+class TooManyPages(IngestError, domain.TooLarge):
+    """The document has more pages than one upload may have (``TUTOR_MAX_DOCUMENT_PAGES``)."""
+
+    code = "too_many_pages"
+
+
+class TooManyChunks(IngestError, domain.TooLarge):
+    """The document's text makes more chunks than one upload may have (``TUTOR_MAX_DOCUMENT_CHUNKS``)."""
+
+    code = "too_many_chunks"
+
+
+class TimeLimitReached(IngestError, domain.InvalidInput):
+    """The job ran past its time limit and was stopped; its unfinished files are not indexed."""
+
+    code = "time_limit"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ingest.chunking import Chunker
 from ingest.errors import IngestError
+from ingest.limits import INTERRUPTS, UNLIMITED, DocumentLimits
 from ingest.loaders import load_document
 from ingest.ports import CountsChunks, RetrievalPort
 from ingest.storage.base import FileStorage, material_key, material_prefix
@@ -91,6 +92,8 @@ class IngestPipeline:
         chunker: Chunker; defaults to 200-token chunks with 40 tokens of overlap.
         embed_batch_size: Chunks per embedding call; batches span files, so small files don't cost
             a model call each.
+        limits: Per-document page and chunk caps; a document over a cap fails alone, before it is
+            stored or embedded.
     """
 
     def __init__(
@@ -99,11 +102,13 @@ class IngestPipeline:
         storage: FileStorage | None = None,
         chunker: Chunker | None = None,
         embed_batch_size: int = 256,
+        limits: DocumentLimits = UNLIMITED,
     ) -> None:
         self.retrieval = retrieval
         self.storage = storage
         self.chunker = chunker or Chunker()
         self.embed_batch_size = max(1, embed_batch_size)
+        self.limits = limits
 
     def ingest(
         self,
@@ -164,16 +169,19 @@ class IngestPipeline:
             return result, None
         try:
             chunks = self.chunker.chunk(
-                load_document(source.filename, source.data),
+                load_document(source.filename, source.data, self.limits),
                 course_id=source.course_id,
                 document_id=source.document_id,
                 source_name=source.filename,
                 lesson_id=source.lesson_id,
                 heading_prefix=source.heading_prefix,
             )
+            self.limits.check_chunks(source.filename, len(chunks))
         except IngestError as exc:
             _fail(result, exc.code, exc.message)
             return result, None
+        except INTERRUPTS:
+            raise
         except Exception:
             log.exception("parsing %s failed", source.filename)
             _fail(result, "parse_failed", f"{source.filename} could not be processed.")
@@ -194,6 +202,8 @@ class IngestPipeline:
                 for old in self.storage.list_keys(prefix):
                     if old != key:
                         self.storage.delete(old)
+        except INTERRUPTS:
+            raise
         except Exception:
             log.exception("storing %s failed", source.filename)
             _fail(plan.result, "storage_failed", f"{source.filename} could not be stored; try again.")
@@ -210,6 +220,8 @@ class IngestPipeline:
         for course_id in {plan.course_id for plan in plans}:
             try:
                 empty = self.retrieval.count(course_id) == 0
+            except INTERRUPTS:
+                raise
             except Exception:
                 log.warning("could not count chunks of course %s", course_id, exc_info=True)
                 continue
@@ -244,6 +256,8 @@ class IngestPipeline:
             for plan in touched:
                 self._clear(plan)
             self.retrieval.add_chunks(chunks, vectors)
+        except INTERRUPTS:
+            raise
         except Exception:
             log.exception("indexing a batch of %d chunks failed", len(chunks))
             for plan in touched:
@@ -269,6 +283,8 @@ class IngestPipeline:
         plan.result.chunks = 0
         try:  # don't leave half a document searchable
             self.retrieval.delete_document(plan.course_id, plan.result.document_id)
+        except INTERRUPTS:
+            raise
         except Exception:
             log.exception("cleaning up %s failed", plan.result.document_id)
 

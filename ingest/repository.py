@@ -23,6 +23,10 @@ class MaterialRepository(Repository):
             {"_id": doc_id}, {"$set": {**fields, "updated_at": now}, "$setOnInsert": {"created_at": now}}, upsert=True
         )
 
+    async def restore(self, material: Document) -> None:
+        """Put back a material exactly as it was read earlier (undoing a refused upload)."""
+        await self.collection.replace_one({"_id": material["_id"]}, material, upsert=True)
+
 
 class JobRepository(Repository):
     """Ingestion jobs with their per-file progress."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.limits import DocumentLimits
 from ingest.pipeline import IngestPipeline
 from ingest.storage import FileStorage, build_storage
 from retrieval.service import RetrievalService
@@ -32,5 +33,6 @@ def retrieval_for(settings: Settings) -> RetrievalService:
 
 
 def pipeline_for(settings: Settings) -> IngestPipeline:
-    """An ingestion pipeline over the configured index and storage."""
-    return IngestPipeline(retrieval_for(settings), storage_for(settings))
+    """An ingestion pipeline over the configured index and storage, with the per-document caps."""
+    limits = DocumentLimits(max_pages=settings.max_document_pages, max_chunks=settings.max_document_chunks)
+    return IngestPipeline(retrieval_for(settings), storage_for(settings), limits=limits)

@@ -12,9 +12,10 @@ from ingest.errors import EmptyFile, check_size
 from ingest.records import plan_upload
 from ingest.repository import JobRepository, MaterialRepository
 from ingest.storage import FileStorage, material_prefix
+from ingest.upload_rollback import UploadRollback
 from retrieval.service import RetrievalService
 from tutor.db import Document
-from tutor.errors import Forbidden, InvalidInput, NotFound
+from tutor.errors import Forbidden, InvalidInput, NotFound, Unavailable
 from tutor.queue import TaskQueue
 from tutor.services.course_tree import find_lesson
 from tutor.services.courses import CourseService
@@ -61,7 +62,8 @@ class MaterialService:
         """Check, store and queue files for ingestion; answers the new job.
 
         Size (413), type (415) and empty files are refused before anything is stored, so a bad request
-        changes nothing; parsing errors are found by the worker and reported per file on the job.
+        changes nothing; when the job queue is down (503) what was stored is undone, so a refused upload
+        changes nothing either. Parsing errors are found by the worker and reported per file on the job.
         """
         course = await self.courses.owned(course_id, principal)
         if lesson_id is not None and find_lesson(course, lesson_id) is None:
@@ -79,12 +81,17 @@ class MaterialService:
                 raise EmptyFile(f"{upload.filename} is empty.", filename=upload.filename)
             detect_kind(upload.filename, upload.data)
         plan = plan_upload(course_id, [(u.filename, len(u.data), lesson_id) for u in uploads], principal.user_id)
+        rollback = await UploadRollback.capture(plan, self.materials, self.storage)
         for upload, (doc_id, fields) in zip(uploads, plan.materials.items(), strict=True):
             await asyncio.to_thread(self.storage.put, plan.keys[doc_id], upload.data, "application/octet-stream")
             await self.materials.upsert(doc_id, fields)
         job = plan.job
         await self.jobs.insert(job)
-        await self.queue.enqueue("ingest.run_job", [job["_id"]])
+        try:
+            await self.queue.enqueue("ingest.run_job", [job["_id"]])
+        except Unavailable:
+            await rollback.undo(self.materials, self.jobs, self.storage)
+            raise
         return job_view(job)
 
     async def job(self, principal: Principal, job_id: str) -> dict[str, Any]:

@@ -6,9 +6,12 @@ import logging
 from functools import lru_cache
 from typing import Any
 
+from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from pymongo import MongoClient
 
 from ingest.runtime import pipeline_for
+from ingest.time_limit import clear_time_limit, record_time_limit
 from ingest.worker import process_job
 from tutor.celery_app import celery_app
 from tutor.db import Document
@@ -22,9 +25,41 @@ def _client(url: str) -> MongoClient[Document]:
     return MongoClient(url, tz_aware=True)
 
 
-@celery_app.task(name="ingest.run_job", acks_late=True, reject_on_worker_lost=True, max_retries=3)
-def run_job(job_id: str) -> dict[str, Any]:
-    """Ingest the files of one job (idempotent, so a redelivered task is harmless)."""
+class IngestJobTask(Task):  # type: ignore[misc]
+    """Records a job killed at its hard time limit (this runs in the worker's parent process)."""
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        """Mark the job failed when its worker child was killed at the hard time limit."""
+        if not isinstance(exc, TimeLimitExceeded) or not args:
+            return
+        settings = get_settings()
+        limit = float(exc.args[0]) if exc.args else settings.ingest_time_limit_s
+        # A client of its own: one cached in this parent process would be inherited by the next child.
+        client: MongoClient[Document] = MongoClient(settings.mongodb_url, tz_aware=True)
+        try:
+            record_time_limit(client[settings.mongodb_db], str(args[0]), limit)
+        finally:
+            client.close()
+
+
+@celery_app.task(
+    name="ingest.run_job", base=IngestJobTask, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3
+)
+def run_job(self: Task, job_id: str) -> dict[str, Any]:
+    """Ingest the files of one job (idempotent, so a redelivered task is harmless).
+
+    Past the soft time limit (``TUTOR_INGEST_SOFT_TIME_LIMIT_S``) the job is marked failed with a clear
+    message, its unfinished files' partial chunks are removed, and the task fails (it is not retried).
+    """
     settings = get_settings()
-    summary = process_job(job_id, _client(settings.mongodb_url or ""), settings.mongodb_db, pipeline_for(settings))
+    client = _client(settings.mongodb_url or "")
+    pipeline = pipeline_for(settings)
+    clear_time_limit(client[settings.mongodb_db], job_id)
+    try:
+        summary = process_job(job_id, client, settings.mongodb_db, pipeline)
+    except SoftTimeLimitExceeded:
+        # The limit this run had: the message's own (``apply_async(soft_time_limit=...)``) or the configured one.
+        limit = (self.request.timelimit or (None, None))[1] or self.soft_time_limit
+        record_time_limit(client[settings.mongodb_db], job_id, float(limit), pipeline.retrieval)
+        raise
     return {"job_id": job_id, "state": summary["state"], "chunks_total": summary["chunks_total"]}

@@ -2,6 +2,9 @@
 
 Safe to re-run: chunk ids are stable and a material's ``indexed_hash`` is written only after its chunks
 are in, so a job re-run after a crash deletes any partial chunks of unfinished files and rebuilds them.
+
+A job of a course being removed stops (state ``cancelled``) before it writes a chunk, or at its next
+progress report when the removal starts mid-job; the removal waits for it, then deletes what it wrote.
 """
 
 from __future__ import annotations
@@ -16,9 +19,15 @@ from ingest.jobs import run_ingest_files
 from ingest.pipeline import IngestPipeline, SourceFile
 from tutor.db import Document
 from tutor.models.common import utcnow
+from tutor.services.course_state import is_live
 from tutor.services.course_tree import find_lesson
 
 log = logging.getLogger(__name__)
+CANCELLED = "the course was deleted"
+
+
+class CourseRemoved(RuntimeError):
+    """The job's course is being removed: the job stopped and is marked ``cancelled``."""
 
 
 def heading_prefix(course: Document, lesson_id: str | None) -> tuple[str, ...]:
@@ -44,6 +53,9 @@ def process_job(
     if job is None:
         raise LookupError(f"ingest job {job_id} not found")
     course = db.courses.find_one({"_id": job["course_id"]})
+    if not is_live(course):
+        db.ingest_jobs.update_one({"_id": job_id}, {"$set": _cancelled()})
+        return {"state": "cancelled", "files": [], "chunks_done": 0, "chunks_total": 0}
     materials = {m["_id"]: m for m in db.materials.find({"_id": {"$in": [f["document_id"] for f in job["files"]]}})}
     storage = pipeline.storage
     files: list[SourceFile] = []
@@ -68,11 +80,19 @@ def process_job(
     db.ingest_jobs.update_one({"_id": job_id}, {"$inc": {"attempts": 1}, "$set": {"started_at": utcnow()}})
 
     def report(summary: dict[str, Any]) -> None:
-        db.ingest_jobs.update_one({"_id": job_id}, {"$set": {**_public(summary), "updated_at": utcnow()}})
+        live = is_live(db.courses.find_one({"_id": job["course_id"]}, {"status": 1}))
+        fields = {**_public(summary), "updated_at": utcnow(), **({} if live else _cancelled())}
+        db.ingest_jobs.update_one({"_id": job_id}, {"$set": fields})
         if on_report is not None:
             on_report(summary)
+        if not live:
+            raise CourseRemoved(CANCELLED)
 
-    summary = run_ingest_files(pipeline, files, report, known_hashes=known)
+    try:
+        summary = run_ingest_files(pipeline, files, report, known_hashes=known)
+    except CourseRemoved:
+        log.info("ingest job %s stopped: its course is being removed", job_id)
+        return {"state": "cancelled", "files": [], "chunks_done": 0, "chunks_total": 0}
     for entry in summary["files"]:
         fields: dict[str, Any] = {
             "status": entry["status"],
@@ -88,6 +108,10 @@ def process_job(
         db.materials.update_one({"_id": entry["document_id"]}, {"$set": fields})
     db.ingest_jobs.update_one({"_id": job_id}, {"$set": {"finished_at": utcnow()}})
     return summary
+
+
+def _cancelled() -> dict[str, Any]:
+    return {"state": "cancelled", "error": CANCELLED, "finished_at": utcnow(), "updated_at": utcnow()}
 
 
 def _public(summary: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 Reads ``users``, ``courses``, ``enrollments``, ``user_progress`` and ``quiz_attempts``; writes
 ``user_progress.weak_areas``/``mastery`` per course and one ``ai_recommendations`` document per user.
+Only attempts made before the student saw the question's answer key are evidence of mastery
+(:mod:`tutor.services.quiz_evidence`); the others stay in the history but not in the estimates.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from recommender.rl.explain import MASTERED
 from recommender.weakness import WeaknessAnalyzer
 from tutor.db import Document, Mongo
 from tutor.models.common import utcnow
+from tutor.repositories.enrollments import ACTIVE
+from tutor.services.quiz_evidence import evidence
 
 log = logging.getLogger(__name__)
 AnalyzerFor = Callable[[str], WeaknessAnalyzer]
@@ -44,7 +48,8 @@ class LearnerModel:
         attempts = await (
             db.collection("quiz_attempts").find({"user_id": user_id}).sort([("answered_at", 1), ("position", 1)])
         ).to_list(None)
-        enrolled = {e["course_id"] for e in await db.collection("enrollments").find({"user_id": user_id}).to_list(None)}
+        live = {"user_id": user_id, **ACTIVE}  # an enrollment in a removed course is no longer studied
+        enrolled = {e["course_id"] for e in await db.collection("enrollments").find(live).to_list(None)}
         courses = await db.collection("courses").find({}, {"modules.lessons.content": 0}).to_list(None)
         progress = {
             p["course_id"]: p for p in await db.collection("user_progress").find({"user_id": user_id}).to_list(None)
@@ -55,7 +60,8 @@ class LearnerModel:
         for course in courses:
             if course["_id"] not in enrolled:
                 continue
-            own = [_attempt(a) for a in attempts if a["course_id"] == course["_id"]]
+            revealed = progress.get(course["_id"], {}).get("revealed")
+            own = [_attempt(a) for a in evidence([a for a in attempts if a["course_id"] == course["_id"]], revealed)]
             analysis = self.analyzer_for(course["_id"]).analyze(own, skills=course.get("skills", []))
             model_kind = analysis["model"] if analysis["model"] != "bkt" else model_kind
             for skill, info in analysis["mastery"].items():

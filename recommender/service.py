@@ -6,9 +6,12 @@ import logging
 from typing import Any
 
 from recommender.learner import LearnerModel
-from tutor.db import Mongo
+from recommender.privacy import instructor_slice
+from tutor.db import Document, Mongo
 from tutor.errors import NotFound, Unavailable
 from tutor.queue import TaskQueue
+from tutor.repositories.enrollments import ACTIVE
+from tutor.services.course_state import LIVE
 from tutor.services.courses import CourseService
 from tutor.services.principal import Principal
 from tutor.services.skills import course_skill_names, skill_label
@@ -42,25 +45,31 @@ class RecommendationService:
         await self.queue.enqueue("recommender.train_course", [course_id])
         return {"course_id": course_id, "state": "queued"}
 
-    async def _authorize(self, principal: Principal, user_id: str) -> None:
-        """The user themself, or an instructor of a course the user takes; others see 'not found'."""
+    async def _authorize(self, principal: Principal, user_id: str) -> list[Document] | None:
+        """None for the user themself; for an instructor of a course the user takes, the reader's live
+        courses (the slice they may see). Anyone else sees 'not found'."""
         if principal.user_id == user_id:
-            return
+            return None
         if principal.is_instructor:
-            taught = await self.mongo.collection("courses").distinct("_id", {"instructor_id": principal.user_id})
+            taught = (
+                await self.mongo.collection("courses")
+                .find({"instructor_id": principal.user_id, **LIVE}, {"skills": 1, "duration_hours": 1})
+                .to_list(None)
+            )
             if await self.mongo.collection("enrollments").count_documents(
-                {"user_id": user_id, "course_id": {"$in": taught}}
+                {"user_id": user_id, "course_id": {"$in": [c["_id"] for c in taught]}, **ACTIVE}
             ):
-                return
+                return taught
         raise NotFound("no recommendations for this user")
 
     async def get(self, principal: Principal, user_id: str) -> dict[str, Any]:
         """The stored recommendations of ``user_id`` (computed now if there are none yet).
 
         Weak areas carry ``skill_name`` and ``course_title``; ``skill_names`` maps every skill the
-        document mentions (mastery, weak areas, targets, path goals) to its display name.
+        document mentions (mastery, weak areas, targets, path goals) to its display name. An instructor
+        gets only the slice of their own courses (see :mod:`recommender.privacy`).
         """
-        await self._authorize(principal, user_id)
+        taught = await self._authorize(principal, user_id)
         doc = await self.mongo.collection("ai_recommendations").find_one({"user_id": user_id}, {"_id": 0})
         if doc is None:
             try:
@@ -68,10 +77,18 @@ class RecommendationService:
             except LookupError as exc:
                 raise NotFound("no recommendations for this user") from exc
             doc.pop("_id", None)
-        return await self._named(doc, user_id)
+        if taught is not None:
+            progress = (
+                await self.mongo.collection("user_progress")
+                .find({"user_id": user_id, "course_id": {"$in": [c["_id"] for c in taught]}})
+                .to_list(None)
+            )
+            doc = instructor_slice(doc, taught, progress)
+            return await self._named(doc, doc["course_ids"])
+        enrolled = await self.mongo.collection("enrollments").distinct("course_id", {"user_id": user_id, **ACTIVE})
+        return await self._named(doc, enrolled)
 
-    async def _named(self, doc: dict[str, Any], user_id: str) -> dict[str, Any]:
-        enrolled = await self.mongo.collection("enrollments").distinct("course_id", {"user_id": user_id})
+    async def _named(self, doc: dict[str, Any], enrolled: list[str]) -> dict[str, Any]:
         path = doc.get("learning_path") or {}
         course_ids = {
             *enrolled,
@@ -93,11 +110,15 @@ class RecommendationService:
         }
 
     async def weak_areas(self, principal: Principal, course_id: str | None = None) -> list[dict[str, Any]]:
-        """The caller's weak areas (one course or all), weakest first."""
+        """The caller's weak areas (one course or all live courses), weakest first."""
         query: dict[str, Any] = {"user_id": principal.user_id}
         if course_id:
             query["course_id"] = course_id
-        docs = await self.mongo.collection("user_progress").find(query, {"weak_areas": 1}).to_list(None)
+        progress = self.mongo.collection("user_progress")
+        docs = await progress.find(query, {"weak_areas": 1, "course_id": 1}).to_list(None)
+        ids = [d["course_id"] for d in docs]
+        live = await self.mongo.collection("courses").distinct("_id", {"_id": {"$in": ids}, **LIVE})
+        docs = [doc for doc in docs if doc["course_id"] in live]  # a removed course is no longer served
         areas = [area for doc in docs for area in doc.get("weak_areas", [])]
         labels = await self.courses.labels({str(a["course_id"]) for a in areas if a.get("course_id")})
         return labels.name_weak_areas(sorted(areas, key=lambda a: a.get("mastery", 1.0)))

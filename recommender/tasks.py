@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from typing import Any
 
 from recommender.kt.course import train_course_model
@@ -11,6 +12,8 @@ from recommender.learner import course_model_dir
 from recommender.runtime import learner_model
 from tutor.celery_app import celery_app
 from tutor.db import Mongo
+from tutor.repositories.progress import ProgressRepository
+from tutor.services.quiz_evidence import evidence
 from tutor.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -36,11 +39,17 @@ async def _train(settings: Settings, course_id: str, budget_s: float) -> str:
         )
         by_user: dict[str, list[dict[str, Any]]] = {}
         for a in await cursor.to_list(None):
-            by_user.setdefault(a["user_id"], []).append({"skills": a.get("skills", []), "correct": bool(a["correct"])})
+            by_user.setdefault(a["user_id"], []).append(a)
+        revealed = await ProgressRepository(mongo.collection("user_progress")).reveals_of_course(course_id)
     finally:
         await mongo.close()
+    # Attempts made after the student saw the key are no evidence of what they know (see quiz_evidence).
+    sequences = [
+        [{"skills": a.get("skills", []), "correct": bool(a["correct"])} for a in evidence(attempts, revealed.get(uid))]
+        for uid, attempts in by_user.items()
+    ]
     out = course_model_dir(settings.var_dir, course_id)
-    path = await asyncio.to_thread(train_course_model, list(by_user.values()), course.get("skills", []), out, budget_s)
+    path = await asyncio.to_thread(train_course_model, sequences, course.get("skills", []), out, budget_s)
     return str(path)
 
 
@@ -55,3 +64,12 @@ def train_course(course_id: str, budget_s: float = 300.0) -> dict[str, Any]:
     """Retrain a course's knowledge-tracing model from all its quiz attempts."""
     path = asyncio.run(_train(get_settings(), course_id, budget_s))
     return {"course_id": course_id, "checkpoint": path}
+
+
+@celery_app.task(name="recommender.forget_course", acks_late=True, reject_on_worker_lost=True)
+def forget_course(course_id: str) -> dict[str, Any]:
+    """Delete a removed course's knowledge-tracing checkpoints (idempotent)."""
+    path = course_model_dir(get_settings().var_dir, course_id)
+    existed = path.exists()
+    shutil.rmtree(path, ignore_errors=True)
+    return {"course_id": course_id, "removed": existed}

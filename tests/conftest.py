@@ -69,6 +69,9 @@ def settings(mongo_url: str, redis_url: str, chroma_url: str, tmp_path_factory: 
         mongodb_db=f"test_{uuid.uuid4().hex[:8]}",
         jwt_secret="test-secret-" + "x" * 40,
         chat_rate_per_min=1000,
+        # Every test client is 127.0.0.1: the per-address login limit would couple unrelated tests
+        # (tests/integration/test_sessions.py checks the default on an app of its own).
+        login_address_max_failures=1000,
         max_upload_mb=1,
     )
 

@@ -11,11 +11,16 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from tutor.container import Services
 from tutor.db import Mongo
+from tutor.errors import DomainError
+from tutor.models.users import Email
 from tutor.runtime import embedded_runtime
+from tutor.security.password_policy import password_problem
 from tutor.seed import DEMO_INSTRUCTOR, DEMO_STUDENT, seed_demo
-from tutor.settings import Settings, get_settings
+from tutor.settings import ConfigurationError, Settings, check_production, get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,11 +41,19 @@ def main(argv: list[str] | None = None) -> int:
     create_cmd.add_argument("--email", required=True)
     create_cmd.add_argument("--name", required=True)
     create_cmd.add_argument("--role", choices=["student", "instructor"], default="student")
-    create_cmd.add_argument("--password", help="prompted for when omitted")
+    # Never a password option: argv is visible to other local users (ps) and kept in shell history.
+    create_cmd.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
     settings = get_settings()
+    try:
+        check_production(settings)
+    except ConfigurationError as exc:
+        print(f"tutor: configuration error: {exc}", file=sys.stderr)
+        return 2
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "seed-demo":
@@ -53,16 +66,43 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ingest":
         return _ingest(settings, args.path, args.course, args.lesson)
     if args.command == "create-user":
-        password = args.password or getpass.getpass("password: ")
-
-        async def create(services: Services) -> None:
-            user = await services.auth.create_user(
-                email=args.email, password=password, full_name=args.name, role=args.role
-            )
-            print(f"created {user['role']} {user['email']} ({user['id']})")
-
-        return _with_services(settings, create)
+        return _create_user(settings, args)
     return 2
+
+
+def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    """Create an account; the password comes from a prompt or stdin and must meet the password policy."""
+    try:
+        email = TypeAdapter(Email).validate_python(args.email)
+    except ValidationError:
+        print(f"tutor: not a valid email address: {args.email!r}", file=sys.stderr)
+        return 2
+    password = _read_password(from_stdin=args.password_stdin)
+    if password is None:
+        print("tutor: the two passwords differ", file=sys.stderr)
+        return 2
+    problem = password_problem(password)  # checked again by the service; here before any server starts
+    if problem is not None:
+        print(f"tutor: {problem[1]}", file=sys.stderr)
+        return 2
+
+    async def create(services: Services) -> None:
+        user = await services.auth.create_user(email=email, password=password, full_name=args.name, role=args.role)
+        print(f"created {user['role']} {user['email']} ({user['id']})")
+
+    try:
+        return _with_services(settings, create)
+    except DomainError as exc:  # e.g. the email is taken
+        print(f"tutor: {exc.message}", file=sys.stderr)
+        return 1
+
+
+def _read_password(*, from_stdin: bool) -> str | None:
+    """The password from stdin's first line, or typed twice at a prompt (None when the two differ)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("password: ")
+    return password if getpass.getpass("password (again): ") == password else None
 
 
 async def _seed(services: Services) -> None:
@@ -93,7 +133,8 @@ def _worker() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from tutor.celery_app import celery_app
 
-    celery_app.worker_main(["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"])
+    # The pool comes from tutor.celery_app: prefork, because only a child process can be stopped at its time limit.
+    celery_app.worker_main(["worker", "--loglevel=INFO", "--without-gossip", "--without-mingle"])
     return 0
 
 

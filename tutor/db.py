@@ -33,7 +33,14 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
     "materials": [([("course_id", ASCENDING), ("filename", ASCENDING)], {})],
     "ingest_jobs": [([("course_id", ASCENDING), ("created_at", DESCENDING)], {})],
     "chat_threads": [([("user_id", ASCENDING), ("updated_at", DESCENDING)], {})],
+    # Messages moved out of threads past the cap, read back per thread or per user (export, deletion).
+    "chat_archive": [
+        ([("thread_id", ASCENDING), ("created_at", ASCENDING)], {}),
+        ([("user_id", ASCENDING), ("thread_id", ASCENDING)], {}),
+    ],
     "ai_recommendations": [([("user_id", ASCENDING)], {"unique": True})],
+    # Login sessions (refresh-token families): found by user on revocation, removed once expired.
+    "sessions": [([("user_id", ASCENDING)], {}), ([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
 }
 
 

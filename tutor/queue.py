@@ -23,7 +23,12 @@ class TaskQueue:
     async def enqueue(self, task: str, args: list[Any]) -> None:
         """Queue ``task(*args)``; :class:`Unavailable` when the broker cannot be reached."""
         try:
-            await asyncio.to_thread(self.celery.send_task, task, args=args, retry=True, retry_policy=RETRY_POLICY)
+            # ignore_result: nobody reads task results (jobs record their state in MongoDB); without it
+            # Celery subscribes to each task's result channel, and a broken subscription after a Redis
+            # restart makes every later send wait ~40 s and fail ("the Celery application must be restarted").
+            await asyncio.to_thread(
+                self.celery.send_task, task, args=args, retry=True, retry_policy=RETRY_POLICY, ignore_result=True
+            )
         except Exception as exc:
             log.warning("could not queue %s: %r", task, exc)
             raise Unavailable("the background job queue is unavailable; try again shortly") from exc

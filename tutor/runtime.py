@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from tutor.embedded.process import ChildService
 from tutor.embedded.services import start_chroma, start_mongo, start_redis, start_worker
-from tutor.settings import Settings
+from tutor.settings import Settings, check_production
 
 log = logging.getLogger("tutor.runtime")
 
@@ -64,7 +64,11 @@ def embedded_runtime(settings: Settings, *, with_redis: bool = True, with_worker
 
     URLs are exported to the environment so child processes (uvicorn, Celery workers) share them.
     With ``with_worker`` a Celery worker is started too and the URLs are recorded for other commands.
+
+    Raises:
+        tutor.settings.ConfigurationError: Production settings are unsafe (checked before anything starts).
     """
+    check_production(settings)
     var = settings.var_dir.resolve()
     (var / "logs").mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("TUTOR_VAR_DIR", str(var))

@@ -6,13 +6,14 @@ variable name each (``MONGODB_URL``, ``JWT_SECRET``...) so operators never need 
 
 from __future__ import annotations
 
-import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tutor.secret_file import SecretFileError, read_or_create_secret
 
 
 def _env(*names: str) -> AliasChoices:
@@ -83,6 +84,21 @@ class Settings(BaseSettings):
     allow_instructor_signup: bool = Field(False, validation_alias=_env("TUTOR_ALLOW_INSTRUCTOR_SIGNUP"))
     max_upload_mb: float = Field(20.0, validation_alias=_env("TUTOR_MAX_UPLOAD_MB"))
     chat_rate_per_min: int = Field(20, validation_alias=_env("TUTOR_CHAT_RATE_PER_MIN"))
+    # Failed logins allowed per account and per client address within the window before 429.
+    login_max_failures: int = Field(5, ge=1, validation_alias=_env("TUTOR_LOGIN_MAX_FAILURES"))
+    login_address_max_failures: int = Field(5, ge=1, validation_alias=_env("TUTOR_LOGIN_ADDRESS_MAX_FAILURES"))
+    login_window_s: int = Field(900, ge=1, validation_alias=_env("TUTOR_LOGIN_WINDOW_S"))
+    # Resource caps: a thread keeps this many live messages (older ones move to the archive); an uploaded
+    # document over either cap fails with a per-file error instead of filling the index.
+    chat_max_messages: int = Field(200, ge=2, validation_alias=_env("TUTOR_CHAT_MAX_MESSAGES"))
+    max_document_pages: int = Field(500, ge=1, validation_alias=_env("TUTOR_MAX_DOCUMENT_PAGES"))
+    max_document_chunks: int = Field(2000, ge=1, validation_alias=_env("TUTOR_MAX_DOCUMENT_CHUNKS"))
+    # Celery time limits in seconds (soft: the task is told and records why it stopped; hard: it is killed).
+    ingest_soft_time_limit_s: int = Field(600, gt=0, validation_alias=_env("TUTOR_INGEST_SOFT_TIME_LIMIT_S"))
+    ingest_time_limit_s: int = Field(720, gt=0, validation_alias=_env("TUTOR_INGEST_TIME_LIMIT_S"))
+    task_soft_time_limit_s: int = Field(900, gt=0, validation_alias=_env("TUTOR_TASK_SOFT_TIME_LIMIT_S"))
+    task_time_limit_s: int = Field(1020, gt=0, validation_alias=_env("TUTOR_TASK_TIME_LIMIT_S"))
+    worker_concurrency: int = Field(1, ge=1, validation_alias=_env("TUTOR_WORKER_CONCURRENCY"))
 
     mongodb_url: str | None = Field(None, validation_alias=_env("MONGODB_URL"))
     mongodb_db: str = Field("tutor", validation_alias=_env("MONGODB_DB"))
@@ -132,7 +148,7 @@ class Settings(BaseSettings):
     def jwt(self) -> JWTSettings:
         """JWT group; the secret is resolved by :func:`resolve_jwt_secret`."""
         return JWTSettings(
-            secret=self.jwt_secret or resolve_jwt_secret(self),
+            secret=resolve_jwt_secret(self),
             issuer=self.jwt_issuer,
             audience=self.jwt_audience,
             access_ttl_s=self.jwt_access_ttl_s,
@@ -154,24 +170,40 @@ class ConfigurationError(RuntimeError):
     """The settings cannot run the service (e.g. a production deployment without a JWT secret)."""
 
 
+MIN_PRODUCTION_SECRET_BYTES = 32
+
+
+def check_production(settings: Settings) -> None:
+    """Refuse settings that must not run in production (``TUTOR_ENV=production``).
+
+    Raises:
+        ConfigurationError: ``JWT_SECRET`` is unset or shorter than 32 bytes.
+    """
+    if settings.env != "production":
+        return
+    if not settings.jwt_secret:
+        raise ConfigurationError("JWT_SECRET must be set when TUTOR_ENV=production")
+    size = len(settings.jwt_secret.encode())
+    if size < MIN_PRODUCTION_SECRET_BYTES:
+        raise ConfigurationError(
+            f"JWT_SECRET is {size} bytes; at least {MIN_PRODUCTION_SECRET_BYTES} are required when "
+            "TUTOR_ENV=production (generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+
+
 def resolve_jwt_secret(settings: Settings) -> str:
     """Return the configured JWT secret, or a generated one kept in ``var/`` for local runs.
 
-    Production refuses to start without ``JWT_SECRET`` so that tokens survive restarts and are
-    shared by every API replica.
+    Production refuses to start without a ``JWT_SECRET`` of at least 32 bytes, so that tokens survive
+    restarts, are shared by every API replica and cannot be brute-forced.
     """
+    check_production(settings)
     if settings.jwt_secret:
         return settings.jwt_secret
-    if settings.env == "production":
-        raise ConfigurationError("JWT_SECRET must be set when TUTOR_ENV=production")
-    path = settings.var_dir / "jwt_secret"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    path.write_text(secret)
-    path.chmod(0o600)
-    return secret
+    try:
+        return read_or_create_secret(settings.var_dir / "jwt_secret")
+    except SecretFileError as exc:
+        raise ConfigurationError(str(exc)) from exc
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,9 @@ class AIController(Controller):
         self, user_id: PathId, recommendations: RecommendationService, principal: Principal
     ) -> dict[str, Any]:
         """``recommended_courses`` [{course_id, confidence_score, reason}], ``next_lessons``, ``learning_path``,
-        ``weak_areas``, ``generated_at``. For the student themself or an instructor of a course they take."""
+        ``weak_areas``, ``generated_at``. For the student themself; an instructor of a course they take gets
+        only the slice of their own courses (weak areas, mastery, recommendations, path), with ``scope``
+        ``instructor`` and ``course_ids``."""
         return await recommendations.get(principal, user_id)
 
     @get("/weak-areas/", summary="My weak areas")

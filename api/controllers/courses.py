@@ -11,6 +11,7 @@ from api.auth import instructor_only
 from api.params import PathId
 from tutor.container import Services
 from tutor.models.courses import CourseIn, CourseQuery, CourseUpdate
+from tutor.services.course_removal import CourseRemovalService
 from tutor.services.principal import Principal
 
 
@@ -71,7 +72,19 @@ class CourseController(Controller):
         """Change a course's fields (its instructor only)."""
         return await services.courses.update(course_id, data, principal)
 
-    @delete("/{course_id:str}/", guards=[instructor_only], summary="Delete a course")
-    async def delete_course(self, course_id: PathId, services: Services, principal: Principal) -> None:
-        """Delete a course (its instructor only)."""
-        await services.courses.delete(course_id, principal)
+    @delete("/{course_id:str}/", guards=[instructor_only], status_code=202, summary="Delete a course")
+    async def delete_course(
+        self, course_id: PathId, removals: CourseRemovalService, principal: Principal
+    ) -> dict[str, Any]:
+        """Delete a course (its instructor only): it disappears at once, a worker job removes the rest.
+
+        Its enrollments become ``course_removed``; its files, chunks, materials and ingest jobs are
+        deleted by the job; students keep their progress and attempts in their own export. Poll the
+        returned job at ``/api/courses/{course_id}/removal/``; sending DELETE again resumes a stopped job.
+        """
+        return await removals.request(principal, course_id)
+
+    @get("/{course_id:str}/removal/", guards=[instructor_only], summary="Course removal job status")
+    async def removal(self, course_id: PathId, removals: CourseRemovalService, principal: Principal) -> dict[str, Any]:
+        """State of the course's removal job and what each step removed."""
+        return await removals.status(principal, course_id)

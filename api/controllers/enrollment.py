@@ -24,7 +24,7 @@ class EnrollmentController(Controller):
 
     @get("/api/enrollments/", summary="My enrollments")
     async def mine(self, services: Services, principal: Principal) -> list[dict[str, Any]]:
-        """The caller's enrollments."""
+        """The caller's active enrollments (those of removed courses appear only in the data export)."""
         return await services.enrollment.mine(principal)
 
     @delete("/api/enrollments/{course_id:str}/", summary="Leave a course")

@@ -20,7 +20,12 @@ class ProgressController(Controller):
 
     @post("/update/", status_code=200, summary="Complete a lesson or submit its quiz")
     async def update(self, data: ProgressUpdateIn, services: Services, principal: Principal) -> dict[str, Any]:
-        """Record completion/time, or grade quiz answers on the server; answers the progress document."""
+        """Record completion/time, or grade quiz answers on the server; answers the progress document.
+
+        A quiz submission is graded under the course's ``quiz_policy``: ``quiz_result`` holds answer
+        keys and explanations only for the questions it reveals, and ``attempts_used`` /
+        ``attempts_remaining``; a submission beyond ``max_attempts`` is a 409 and records nothing.
+        """
         return await services.progress.update(principal, data)
 
     @get("/", summary="My progress in every course")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingest.detect import detect_kind
 from ingest.document import ParsedDocument
 from ingest.errors import EmptyFile
+from ingest.limits import UNLIMITED, DocumentLimits
 from ingest.loaders.base import Loader
 from ingest.loaders.docx import DocxLoader
 from ingest.loaders.html import HtmlLoader
@@ -23,12 +24,13 @@ LOADERS: dict[str, Loader] = {
 }  # fmt: skip
 
 
-def load_document(filename: str, data: bytes) -> ParsedDocument:
+def load_document(filename: str, data: bytes, limits: DocumentLimits = UNLIMITED) -> ParsedDocument:
     """Detect the format of ``data`` (extension, checked by sniffing) and parse it.
 
     Args:
         filename: Original file name.
         data: File bytes.
+        limits: Per-document caps; the page cap applies to paged formats (PDF) before extraction.
 
     Returns:
         The extracted text and its sections.
@@ -37,7 +39,11 @@ def load_document(filename: str, data: bytes) -> ParsedDocument:
         ingest.errors.IngestError: A subclass naming what is wrong (unsupported, empty, corrupt, ...).
     """
     kind = detect_kind(filename, data)
-    document = LOADERS[kind].load(data, filename)
+    loader = LOADERS[kind]
+    if isinstance(loader, PdfLoader):
+        document = loader.load(data, filename, limits=limits)
+    else:
+        document = loader.load(data, filename)
     if not document.text.strip():
         raise EmptyFile(f"{filename} contains no text.", filename=filename)
     return document

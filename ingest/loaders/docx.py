@@ -12,6 +12,7 @@ from docx.text.paragraph import Paragraph
 
 from ingest.document import DocumentBuilder, ParsedDocument
 from ingest.errors import CorruptFile, TooLarge
+from ingest.limits import INTERRUPTS
 from ingest.loaders.base import Loader, one_line
 
 _HEADING = re.compile(r"^heading (\d)$", re.IGNORECASE)
@@ -34,6 +35,8 @@ class DocxLoader(Loader):
         try:
             document = docx.Document(io.BytesIO(data))
             blocks = list(document.iter_inner_content())
+        except INTERRUPTS:
+            raise
         except Exception:
             # A broken ZIP, a missing part or bad XML: to the user they all mean "corrupt".
             raise CorruptFile(f"{filename} is damaged or not a readable DOCX.", filename=filename) from None

@@ -8,7 +8,8 @@ import logging
 from pypdf import PdfReader
 
 from ingest.document import DocumentBuilder, ParsedDocument
-from ingest.errors import CorruptFile, NoTextLayer
+from ingest.errors import CorruptFile, NoTextLayer, TooManyPages
+from ingest.limits import INTERRUPTS, UNLIMITED, DocumentLimits
 from ingest.loaders.base import Loader, squash
 
 # pypdf logs every recoverable oddity of real-world PDFs as a warning; that is noise for us.
@@ -20,19 +21,28 @@ class PdfLoader(Loader):
 
     kind = "pdf"
 
-    def load(self, data: bytes, filename: str) -> ParsedDocument:
+    def load(self, data: bytes, filename: str, *, limits: DocumentLimits = UNLIMITED) -> ParsedDocument:
         """Extract each page's text as a section carrying its 1-based page number.
+
+        Args:
+            data: The PDF bytes.
+            filename: Original name, for error messages.
+            limits: Page cap, checked before any text is extracted (extraction is the slow part).
 
         Raises:
             CorruptFile: The bytes cannot be read as a PDF, or it is password-protected.
+            TooManyPages: The PDF has more pages than ``limits`` allows.
             NoTextLayer: No page has extractable text.
         """
         try:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise CorruptFile(f"{filename} is password-protected.", filename=filename)
+            limits.check_pages(filename, len(reader.pages))
             pages = [page.extract_text() or "" for page in reader.pages]
-        except CorruptFile:
+        except (CorruptFile, TooManyPages):
+            raise
+        except INTERRUPTS:
             raise
         except Exception:
             # pypdf raises many exception types on damaged files; to the user they all mean "corrupt".

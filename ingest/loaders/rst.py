@@ -11,6 +11,7 @@ from docutils.parsers.rst import Directive, directives
 
 from ingest.document import DocumentBuilder, ParsedDocument
 from ingest.errors import CorruptFile
+from ingest.limits import INTERRUPTS
 from ingest.loaders.base import TextLoader, one_line, squash
 
 _SETTINGS = {
@@ -52,6 +53,8 @@ class RstLoader(TextLoader):
         _register_sphinx_directives()
         try:
             tree = publish_doctree(text, settings_overrides=_SETTINGS)
+        except INTERRUPTS:
+            raise
         except Exception:
             message = f"{filename} could not be parsed as reStructuredText."
             raise CorruptFile(message, filename=filename) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.storage.base import FileStorage, material_key, material_prefix, safe_filename
+from ingest.storage.base import FileStorage, course_prefix, material_key, material_prefix, safe_filename
 from ingest.storage.local import LocalFileStorage
 
 
@@ -30,4 +30,12 @@ def build_storage(
     return LocalFileStorage(local_root)
 
 
-__all__ = ["FileStorage", "LocalFileStorage", "build_storage", "material_key", "material_prefix", "safe_filename"]
+__all__ = [
+    "FileStorage",
+    "LocalFileStorage",
+    "build_storage",
+    "course_prefix",
+    "material_key",
+    "material_prefix",
+    "safe_filename",
+]

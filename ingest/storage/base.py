@@ -52,6 +52,13 @@ def safe_filename(filename: str) -> str:
     return name or "file"
 
 
+def course_prefix(course_id: str) -> str:
+    """Key prefix of everything stored for one course (ends with ``/``)."""
+    if not _ID.match(course_id) or course_id in (".", ".."):
+        raise ValueError(f"unsafe id for a storage key: {course_id!r}")
+    return f"courses/{course_id}/"
+
+
 def material_prefix(course_id: str, document_id: str) -> str:
     """Key prefix of everything stored for one document (ends with ``/``)."""
     for value in (course_id, document_id):

@@ -7,16 +7,18 @@ every write; readers in other processes compare it to decide whether to reload.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.config import Settings
 from chromadb.errors import NotFoundError
@@ -30,6 +32,7 @@ from retrieval.store.codec import (
     encode_parts,
 )
 from retrieval.types import Chunk
+from tutor.errors import Unavailable
 
 _UNSAFE = re.compile(r"[^a-zA-Z0-9_-]+")
 _PAGE = 5000
@@ -46,8 +49,34 @@ def collection_name(course_id: str) -> str:
     return f"course-{slug}-{digest}" if slug else f"course-{digest}"
 
 
-class StoreUnavailable(ConnectionError):
-    """The vector store server can't be reached."""
+class StoreUnavailable(Unavailable):
+    """The vector store server can't be reached (a 503 for the API; the chat says so in a notice)."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__("the course material can't be reached right now; try again shortly")
+        self.cause = cause
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def unreachable_as_unavailable(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn a transport failure talking to the chroma server into :class:`StoreUnavailable`.
+
+    Without this, a dead or restarting server surfaces as ``httpx.ConnectError`` from deep inside
+    chromadb, which a caller cannot tell from a bug. Errors the server answers (a bad request, a
+    missing collection) pass through unchanged.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except httpx.TransportError as exc:
+            raise StoreUnavailable(exc) from exc
+
+    return wrapper
 
 
 class LazyClient:
@@ -71,7 +100,7 @@ class LazyClient:
                     try:
                         self._client = self._factory()
                     except Exception as exc:  # chroma reports "could not connect" as a ValueError
-                        raise StoreUnavailable(f"the vector store can't be reached: {exc}") from exc
+                        raise StoreUnavailable(exc) from exc
         return getattr(self._client, name)
 
 
@@ -122,6 +151,7 @@ class ChromaChunkStore:
     def _bump(self, collection: Any, course_id: str) -> None:
         collection.modify(metadata={"course_id": course_id, "version": uuid.uuid4().hex})
 
+    @unreachable_as_unavailable
     def upsert(
         self,
         chunks: Sequence[Chunk],
@@ -152,6 +182,7 @@ class ChromaChunkStore:
                 )
             self._bump(col, course_id)
 
+    @unreachable_as_unavailable
     def delete_document(self, course_id: str, document_id: str) -> int:
         """Delete every chunk of a document; returns how many were deleted."""
         col = self._collection(course_id)
@@ -163,16 +194,19 @@ class ChromaChunkStore:
             self._bump(col, course_id)
         return len(ids)
 
+    @unreachable_as_unavailable
     def delete_course(self, course_id: str) -> None:
         """Delete the course's collection (and so its version stamp)."""
         if self._collection(course_id) is not None:
             self._client.delete_collection(collection_name(course_id))
 
+    @unreachable_as_unavailable
     def count(self, course_id: str) -> int:
         """Number of chunks stored for a course."""
         col = self._collection(course_id)
         return 0 if col is None else int(col.count())
 
+    @unreachable_as_unavailable
     def version(self, course_id: str) -> str | None:
         """Current version stamp of a course (None when it has no collection)."""
         col = self._collection(course_id)
@@ -180,6 +214,7 @@ class ChromaChunkStore:
             return None
         return str((col.metadata or {}).get("version", ""))
 
+    @unreachable_as_unavailable
     def snapshot(self, course_id: str) -> CourseSnapshot:
         """Read every chunk and vector of a course, paging through the collection."""
         col = self._collection(course_id)

@@ -24,6 +24,8 @@ async def test_lesson_markup_is_rendered_as_text_never_as_html(page: Page, facto
     course = await factory.course(teacher)
     await client.patch(f"/api/courses/{course['id']}/lessons/l1/", json={"content": HOSTILE_LESSON}, headers=teacher["headers"])
     student = await factory.student()
+    enrolled = await client.post("/api/courses/enroll/", json={"course_id": course["id"]}, headers=student["headers"])
+    assert enrolled.status_code == 201, enrolled.text  # lesson text is for enrolled students
     await sign_in(page, student["email"], student["password"])
     await page.goto(f"/#/courses/{course['id']}/lessons/l1")
     lesson = page.locator("article.lesson")

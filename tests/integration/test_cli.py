@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import sys
 
 import pytest
 
@@ -28,7 +30,7 @@ def cli_env(settings, monkeypatch):
     get_settings.cache_clear()
 
 
-async def test_ingest_folder_and_create_instructor(cli_env, client, factory, tmp_path, capsys):
+async def test_ingest_folder_and_create_instructor(cli_env, client, factory, tmp_path, capsys, monkeypatch):
     teacher = await factory.instructor()
     cid = (await factory.course(teacher))["id"]
     folder = tmp_path / "material"
@@ -45,8 +47,9 @@ async def test_ingest_folder_and_create_instructor(cli_env, client, factory, tmp
     listed = (await client.get(f"/api/courses/{cid}/materials/", headers=teacher["headers"])).json()
     assert sorted(m["filename"] for m in listed) == ["week1/intro.md", "week1/notes.rst"]
 
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long password\n"))
     code = await asyncio.to_thread(
-        cli.main, ["create-user", "--email", "prof@example.com", "--name", "Prof", "--role", "instructor", "--password", "a long password"]
+        cli.main, ["create-user", "--email", "prof@example.com", "--name", "Prof", "--role", "instructor", "--password-stdin"]
     )
     assert code == 0
     login = await client.post("/api/auth/login/", json={"email": "prof@example.com", "password": "a long password"})

@@ -22,7 +22,8 @@ async def _wait_for(predicate, limit_s: float = 90):
 
 async def test_quiz_updates_weak_areas_and_recommendations(client, factory, worker):
     teacher = await factory.instructor()
-    course = await factory.course(teacher)
+    # Keys never shown, so all three submissions are evidence (a retake after seeing the key is not).
+    course = await factory.course(teacher, quiz_policy={"reveal": "never"})
     await factory.course(teacher, title="Lists in depth", prerequisite_skills=["python.loops"])
     student = await factory.student(career_goals=["software developer"])
     h = student["headers"]

@@ -55,6 +55,7 @@ async def test_student_hears_titles_and_skill_names(client, factory, worker):
         title="Python Foundations",
         modules=_modules(),
         skill_names={"python.lists": "Lists and indexing"},
+        quiz_policy={"reveal": "never"},  # keys never shown, so all three submissions are evidence
     )
     other = await factory.course(
         teacher,

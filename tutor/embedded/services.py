@@ -88,12 +88,18 @@ def wait_for_worker(broker_url: str, service: ChildService, log: Path, timeout_s
     import time
 
     from celery import Celery
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import RedisError
 
     app = Celery("tutor-ping", broker=broker_url, backend=broker_url)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if service.proc is not None and service.proc.poll() is not None:
             raise RuntimeError(f"worker exited:\n{log.read_text()[-3000:] if log.exists() else ''}")
-        if app.control.ping(timeout=1.0):
-            return
+        try:
+            if app.control.ping(timeout=1.0):
+                return
+        except (OSError, RedisError, OperationalError):
+            # kombu's process-wide producer pool may hand out a connection to a restarted broker once.
+            time.sleep(0.2)
     raise RuntimeError(f"worker did not answer:\n{log.read_text()[-3000:] if log.exists() else ''}")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from tutor.models.common import Identifier, LongText, ShortText, StrictModel
+from tutor.models.quiz import QuizPolicy, SafeId
 
 Difficulty = Literal["beginner", "intermediate", "advanced"]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
@@ -19,7 +20,7 @@ SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 class QuizQuestionIn(StrictModel):
     """A multiple-choice question; ``answer`` is the index of the correct choice."""
 
-    id: Identifier | None = None
+    id: SafeId | None = None
     prompt: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
     choices: list[Choice] = Field(min_length=2, max_length=10)
     skills: list[Skill] = Field(default_factory=list, max_length=10)
@@ -42,7 +43,7 @@ class QuizIn(StrictModel):
 class LessonIn(StrictModel):
     """A lesson; ``content`` is Markdown."""
 
-    id: Identifier | None = None
+    id: SafeId | None = None
     title: ShortText
     content: LongText = ""
     duration_minutes: int = Field(10, ge=0, le=10_000)
@@ -96,6 +97,9 @@ class CourseFields(StrictModel):
         description="Display names of the course's skills ({skill_id: name}); unnamed skills get a name "
         "derived from the id (python.loop_control -> Loop control).",
     )
+    quiz_policy: QuizPolicy | None = Field(
+        None, description="Attempts allowed per quiz and when answer keys are shown; null restores the defaults."
+    )
 
 
 class CourseIn(CourseFields):
@@ -104,6 +108,9 @@ class CourseIn(CourseFields):
     title: ShortText
     category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
     difficulty_level: Difficulty = "beginner"
+    quiz_policy: QuizPolicy | None = Field(
+        default_factory=QuizPolicy, description="Attempts allowed per quiz and when answer keys are shown."
+    )
     modules: list[ModuleIn] = Field(default_factory=list, max_length=100)
 
 

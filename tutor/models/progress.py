@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
 
 from tutor.models.common import Identifier, StrictModel
+from tutor.models.quiz import SafeId
 
 AnswerValue = StrictInt | Annotated[str, StringConstraints(max_length=1000)]
 
@@ -21,10 +22,12 @@ class ProgressUpdateIn(StrictModel):
     """``POST /api/progress/update/``: complete a lesson, or submit its quiz (or both)."""
 
     course_id: Identifier
-    lesson_id: Identifier
+    lesson_id: SafeId
     completed: StrictBool | None = None
     time_spent: int | None = Field(None, ge=0, le=24 * 3600, description="Seconds spent on the lesson.")
-    quiz_answers: dict[Identifier, AnswerValue] | None = Field(None, max_length=100)
+    quiz_answers: dict[SafeId, AnswerValue] | None = Field(
+        None, max_length=100, description="{question_id: choice index or choice text}; unanswered questions left out."
+    )
 
     @model_validator(mode="after")
     def _something_to_do(self) -> ProgressUpdateIn:

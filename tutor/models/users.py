@@ -23,7 +23,9 @@ def _normalise_email(value: str) -> str:
 
 
 Email = Annotated[str, AfterValidator(_normalise_email)]
-Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+# Length bounds only: the password policy (tutor.security.password_policy) is applied by the service,
+# so that the API and the CLI give the same clear message for each rule.
+Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 Goal = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
@@ -56,6 +58,19 @@ class RefreshIn(StrictModel):
     """Refresh body."""
 
     refresh_token: Annotated[str, StringConstraints(min_length=10, max_length=4096)]
+
+
+class LogoutIn(StrictModel):
+    """Logout body: the refresh token of the session to end."""
+
+    refresh_token: Annotated[str, StringConstraints(min_length=10, max_length=4096)]
+
+
+class PasswordChangeIn(StrictModel):
+    """``POST /api/auth/password/`` body."""
+
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    new_password: Password
 
 
 class ProfileUpdate(ProfileFields):

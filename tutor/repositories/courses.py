@@ -14,10 +14,20 @@ from tutor.repositories.base import Repository
 class CourseRepository(Repository):
     """``courses``; structural edits use optimistic concurrency on ``version``."""
 
+    too_large_message = (
+        "the course is too large to store: its modules, lessons and quizzes together must stay under 16 MiB "
+        "(upload long texts as course materials instead, or split the course)"
+    )
+
     async def replace_if_version(self, course: Document, expected_version: int) -> Document | None:
-        """Store ``course`` only if nobody changed it since ``expected_version`` was read."""
+        """Store ``course`` only if nobody changed it since ``expected_version`` was read.
+
+        Raises:
+            TooLarge: the course would exceed MongoDB's 16 MiB document limit.
+        """
         course = {**course, "version": expected_version + 1, "updated_at": utcnow()}
-        result = await self.collection.replace_one({"_id": course["_id"], "version": expected_version}, course)
+        with self.size_checked():
+            result = await self.collection.replace_one({"_id": course["_id"], "version": expected_version}, course)
         return course if result.modified_count == 1 else None
 
     async def set_fields(self, course_id: str, fields: dict[str, Any]) -> Document | None:

@@ -8,7 +8,9 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from tutor.db import Document
+from tutor.errors import InvalidInput
 from tutor.models.common import new_id, utcnow
+from tutor.models.quiz import SAFE_ID_RULE, is_safe_id
 from tutor.repositories.base import Repository
 
 
@@ -16,7 +18,9 @@ class ProgressRepository(Repository):
     """Progress documents.
 
     ``quiz_scores`` is stored as a map keyed by lesson id so that ``$inc``/``$max`` can update one
-    lesson's entry atomically; services present it as the schema's list.
+    lesson's entry atomically; services present it as the schema's list. A lesson id becomes a
+    field name there, so only ids that can never be a path (no ``.``, no ``$``) are accepted.
+    ``revealed`` lists when each quiz question's answer key was first shown to the student.
     """
 
     async def find_one(self, user_id: str, course_id: str) -> Document | None:
@@ -38,6 +42,7 @@ class ProgressRepository(Repository):
                     "progress_percentage": 0.0,
                     "completed_lessons": [],
                     "quiz_scores": {},
+                    "revealed": [],
                     "time_spent": 0,
                     "weak_areas": [],
                     "completion_date": None,
@@ -56,22 +61,60 @@ class ProgressRepository(Repository):
         completed_lesson: str | None = None,
         time_spent: int = 0,
         quiz: tuple[str, float] | None = None,
+        reveals: list[Document] | None = None,
+        expect_attempts: int | None = None,
     ) -> Document | None:
-        """Apply one progress event atomically and return the document after it."""
+        """Apply one progress event in one atomic update and return the document after it.
+
+        Args:
+            user_id: The student.
+            course_id: The course.
+            completed_lesson: A lesson to mark complete.
+            time_spent: Seconds to add.
+            quiz: ``(lesson_id, score)`` of a graded submission: counts an attempt, keeps the best score.
+            reveals: Reveal records to append (see :mod:`tutor.services.quiz_evidence`).
+            expect_attempts: Apply only if the lesson's quiz has exactly this many attempts so far
+                (a compare-and-set that enforces attempt limits under concurrent submissions).
+
+        Returns:
+            The document after the update; ``None`` when it does not exist or ``expect_attempts``
+            no longer holds.
+
+        Raises:
+            InvalidInput: ``quiz`` names a lesson id that could be read as a field path.
+        """
         now = utcnow()
+        query: dict[str, Any] = {"user_id": user_id, "course_id": course_id}
         update: dict[str, Any] = {"$set": {"last_accessed": now}, "$inc": {"time_spent": time_spent}}
         if completed_lesson:
             update["$addToSet"] = {"completed_lessons": completed_lesson}
         if quiz:
             lesson_id, score = quiz
-            key = f"quiz_scores.{lesson_id}"
+            key = _score_key(lesson_id)
             update["$inc"][f"{key}.attempts"] = 1
             update["$set"][f"{key}.score"] = score
             update["$set"][f"{key}.last_attempt_at"] = now
             update["$max"] = {f"{key}.best_score": score}
-        return await self.collection.find_one_and_update(
-            {"user_id": user_id, "course_id": course_id}, update, return_document=ReturnDocument.AFTER
-        )
+            if expect_attempts is not None:
+                count = f"{key}.attempts"
+                query["$or"] = [{count: expect_attempts}] + (
+                    [{count: {"$exists": False}}] if not expect_attempts else []
+                )
+        if reveals:
+            update["$push"] = {"revealed": {"$each": reveals}}
+        return await self.collection.find_one_and_update(query, update, return_document=ReturnDocument.AFTER)
+
+    async def add_reveals(self, user_id: str, course_id: str, reveals: list[Document]) -> None:
+        """Record that answer keys were shown to the student (outside a quiz submission, e.g. in practice)."""
+        if reveals:
+            await self.collection.update_one(
+                {"user_id": user_id, "course_id": course_id}, {"$push": {"revealed": {"$each": reveals}}}
+            )
+
+    async def reveals_of_course(self, course_id: str) -> dict[str, list[Document]]:
+        """Every student's reveal records in a course: ``{user_id: [record]}`` (for model training)."""
+        docs = await self.find({"course_id": course_id}, projection={"user_id": 1, "revealed": 1})
+        return {str(doc["user_id"]): list(doc.get("revealed") or []) for doc in docs}
 
     async def set_percentage(
         self, doc_id: str, completed_count: int, percentage: float, completion_date: datetime | None
@@ -101,7 +144,11 @@ class QuizAttemptRepository(Repository):
     async def add_many(self, attempts: list[Document]) -> None:
         """Insert a submission's per-question attempts."""
         if attempts:
-            await self.collection.insert_many(attempts, ordered=False)
+            await self.collection.insert_many(attempts)
+
+    async def remove_submission(self, submission_id: str) -> None:
+        """Delete every attempt of one submission (undoing it when the rest of its write failed)."""
+        await self.collection.delete_many({"submission_id": submission_id})
 
     async def of_user(self, user_id: str, course_id: str | None = None) -> list[Document]:
         """A user's attempts in time order."""
@@ -125,3 +172,9 @@ class QuizAttemptRepository(Repository):
     async def of_course(self, course_id: str) -> list[Document]:
         """All attempts in a course, in time order (for model training)."""
         return await self.find({"course_id": course_id}, sort=[("answered_at", 1), ("position", 1)])
+
+
+def _score_key(lesson_id: str) -> str:
+    if not is_safe_id(lesson_id):
+        raise InvalidInput(SAFE_ID_RULE)
+    return f"quiz_scores.{lesson_id}"

@@ -8,7 +8,7 @@ from pymongo import ReturnDocument
 
 from tutor.db import Document
 from tutor.models.common import utcnow
-from tutor.repositories.base import Repository
+from tutor.repositories.base import Repository, field_path
 
 
 class UserRepository(Repository):
@@ -20,7 +20,7 @@ class UserRepository(Repository):
 
     async def update_profile(self, user_id: str, fields: dict[str, Any]) -> Document | None:
         """Set profile fields and bump ``updated_at``."""
-        update = {f"profile.{key}": value for key, value in fields.items()}
+        update = {field_path("profile", key): value for key, value in fields.items()}
         update["updated_at"] = utcnow()
         return await self.collection.find_one_and_update(
             {"_id": user_id}, {"$set": update}, return_document=ReturnDocument.AFTER

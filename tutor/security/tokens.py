@@ -1,4 +1,9 @@
-"""JWT access and refresh tokens (PyJWT, HS256 pinned, issuer and audience checked)."""
+"""JWT access and refresh tokens (PyJWT, HS256 pinned, issuer and audience checked).
+
+Besides the registered claims, a token carries ``sv``, the user's session version when it was
+issued (a password change bumps it, so older tokens stop working), and a refresh token carries
+``fam``, the id of its session (refresh-token family) kept in Mongo by the session service.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,8 @@ class TokenClaims:
     token_type: TokenType
     jti: str
     expires_at: int
+    session_version: int = 0
+    family: str | None = None
 
 
 class TokenService:
@@ -41,11 +48,34 @@ class TokenService:
         """Access-token lifetime in seconds."""
         return self._settings.access_ttl_s
 
-    def issue(self, user_id: str, role: str, token_type: TokenType) -> str:
-        """Sign a new token of ``token_type`` for the user."""
+    @property
+    def refresh_ttl_s(self) -> int:
+        """Refresh-token lifetime in seconds."""
+        return self._settings.refresh_ttl_s
+
+    def issue(
+        self,
+        user_id: str,
+        role: str,
+        token_type: TokenType,
+        *,
+        session_version: int = 0,
+        family: str | None = None,
+        jti: str | None = None,
+    ) -> str:
+        """Sign a new token of ``token_type`` for the user.
+
+        Args:
+            user_id: The subject.
+            role: The user's role.
+            token_type: ``access`` or ``refresh``.
+            session_version: The user's session version (``sv``).
+            family: The session a refresh token belongs to (``fam``).
+            jti: The token id; a random one when omitted.
+        """
         now = int(time.time())
         ttl = self._settings.access_ttl_s if token_type == "access" else self._settings.refresh_ttl_s
-        claims = {
+        claims: dict[str, object] = {
             "sub": user_id,
             "role": role,
             "typ": token_type,
@@ -54,8 +84,11 @@ class TokenService:
             "iat": now,
             "nbf": now,
             "exp": now + ttl,
-            "jti": uuid.uuid4().hex,
+            "jti": jti or uuid.uuid4().hex,
+            "sv": session_version,
         }
+        if family is not None:
+            claims["fam"] = family
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def verify(self, token: str, expected_type: TokenType) -> TokenClaims:
@@ -77,10 +110,16 @@ class TokenService:
             raise Unauthorized(f"expected an {expected_type} token")
         if not isinstance(claims.get("sub"), str) or claims.get("role") not in ("student", "instructor"):
             raise Unauthorized("invalid token")
+        version = claims.get("sv", 0)  # tokens signed before session versions existed carry none
+        family = claims.get("fam")
+        if not isinstance(version, int) or isinstance(version, bool) or not isinstance(family, str | None):
+            raise Unauthorized("invalid token")
         return TokenClaims(
             user_id=claims["sub"],
             role=claims["role"],
             token_type=expected_type,
             jti=str(claims["jti"]),
             expires_at=int(claims["exp"]),
+            session_version=version,
+            family=family,
         )

@@ -1,26 +1,44 @@
-"""Registration, login, token refresh and the caller's own profile."""
+"""Registration, login (throttled), sessions, password change and the caller's own profile."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from tutor.errors import Forbidden, NotFound, Unauthorized
+from tutor.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from tutor.models.common import new_id, utcnow
-from tutor.models.users import LoginIn, ProfileUpdate, RegisterIn
+from tutor.models.users import LoginIn, PasswordChangeIn, ProfileUpdate, RegisterIn
+from tutor.repositories.credentials import CredentialRepository
 from tutor.repositories.users import UserRepository
+from tutor.security.password_policy import check_password
 from tutor.security.passwords import hash_password, verify_password
-from tutor.security.tokens import TokenService
+from tutor.services.login_throttle import LoginThrottle
 from tutor.services.principal import Principal
+from tutor.services.sessions import IssuedTokens, SessionService
 from tutor.services.views import user_view
 
 
 class AuthService:
-    """Accounts and tokens."""
+    """Accounts, credentials and sessions.
 
-    def __init__(self, users: UserRepository, tokens: TokenService, *, allow_instructor_signup: bool) -> None:
+    ``throttle`` counts failed logins in Redis; the API process sets it (the CLI logs nobody in).
+    Argon2 runs in a worker thread so that hashing never stalls the event loop.
+    """
+
+    def __init__(
+        self,
+        users: UserRepository,
+        credentials: CredentialRepository,
+        sessions: SessionService,
+        *,
+        allow_instructor_signup: bool,
+        throttle: LoginThrottle | None = None,
+    ) -> None:
         self.users = users
-        self.tokens = tokens
+        self.credentials = credentials
+        self.sessions = sessions
         self.allow_instructor_signup = allow_instructor_signup
+        self.throttle = throttle
 
     async def register(self, data: RegisterIn) -> dict[str, Any]:
         """Create a student account (an instructor only when the setting allows it)."""
@@ -38,12 +56,13 @@ class AuthService:
     async def create_user(
         self, *, email: str, password: str, full_name: str, role: str, profile: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Create a user of any role (the CLI's path for instructors)."""
+        """Create a user of any role (the CLI's path for instructors); the password policy applies."""
+        check_password(password)
         now = utcnow()
         doc = {
             "_id": new_id(),
             "email": email.strip().lower(),
-            "password_hash": hash_password(password),
+            "password_hash": await asyncio.to_thread(hash_password, password),
             "role": role,
             "profile": {
                 "full_name": full_name,
@@ -59,20 +78,49 @@ class AuthService:
         await self.users.insert(doc, conflict_message="an account with this email already exists")
         return user_view(doc)
 
-    async def login(self, data: LoginIn) -> dict[str, Any]:
-        """Check credentials and issue a token pair."""
-        user = await self.users.by_email(data.email.strip().lower())
-        if not verify_password(data.password, user["password_hash"] if user else None) or user is None:
+    async def login(self, data: LoginIn, address: str | None = None) -> dict[str, Any]:
+        """Check credentials (unless throttled) and open a session; ``address`` is the client's."""
+        email = data.email.strip().lower()
+        if self.throttle is not None:
+            await self.throttle.check(email, address)
+        user = await self.users.by_email(email)
+        valid = await asyncio.to_thread(verify_password, data.password, user["password_hash"] if user else None)
+        if not valid or user is None:
+            if self.throttle is not None:
+                await self.throttle.failed(email, address)
             raise Unauthorized("invalid email or password")
-        return self._token_pair(user)
+        if self.throttle is not None:
+            await self.throttle.succeeded(email)
+        return self._tokens_view(await self.sessions.start(user))
 
     async def refresh(self, refresh_token: str) -> dict[str, Any]:
-        """Exchange a valid refresh token for a new token pair."""
-        claims = self.tokens.verify(refresh_token, "refresh")
-        user = await self.users.get(claims.user_id)
+        """Rotate: exchange the session's current refresh token for a new pair."""
+        return self._tokens_view(await self.sessions.refresh(refresh_token))
+
+    async def logout(self, refresh_token: str) -> None:
+        """End the session the refresh token belongs to."""
+        await self.sessions.logout(refresh_token)
+
+    async def change_password(self, principal: Principal, data: PasswordChangeIn, address: str | None = None) -> None:
+        """Check the current password, apply the policy, store the new one and end every session."""
+        user = await self.users.get(principal.user_id)
         if user is None:
-            raise Unauthorized("account no longer exists")
-        return self._token_pair(user)
+            raise NotFound("account not found")
+        if self.throttle is not None:
+            await self.throttle.check(user["email"], address)
+        if not await asyncio.to_thread(verify_password, data.current_password, user["password_hash"]):
+            if self.throttle is not None:
+                await self.throttle.failed(user["email"], address)
+            raise InvalidInput("current password is incorrect", details={"field": "current_password"})
+        check_password(data.new_password)
+        if data.new_password == data.current_password:
+            raise InvalidInput(
+                "new password must differ from the current one", details={"field": "new_password", "rule": "unchanged"}
+            )
+        await self.credentials.set_password(user["_id"], await asyncio.to_thread(hash_password, data.new_password))
+        await self.sessions.revoke_all(user["_id"], "password_change")
+        if self.throttle is not None:
+            await self.throttle.succeeded(user["email"])
 
     async def me(self, principal: Principal) -> dict[str, Any]:
         """The caller's own account."""
@@ -89,11 +137,11 @@ class AuthService:
             raise NotFound("account not found")
         return user_view(user)
 
-    def _token_pair(self, user: dict[str, Any]) -> dict[str, Any]:
+    def _tokens_view(self, issued: IssuedTokens) -> dict[str, Any]:
         return {
-            "access_token": self.tokens.issue(user["_id"], user["role"], "access"),
-            "refresh_token": self.tokens.issue(user["_id"], user["role"], "refresh"),
+            "access_token": issued.access_token,
+            "refresh_token": issued.refresh_token,
             "token_type": "Bearer",
-            "expires_in": self.tokens.access_ttl_s,
-            "user": user_view(user),
+            "expires_in": self.sessions.tokens.access_ttl_s,
+            "user": user_view(issued.user),
         }

@@ -9,13 +9,16 @@ from tutor.errors import NotFound
 from tutor.models.common import new_id, utcnow
 from tutor.repositories.threads import ThreadRepository
 from tutor.services.principal import Principal
+from tutor.services.thread_archive import ThreadArchiveService
 
 
 class ConversationService:
     """Threads of the calling user."""
 
-    def __init__(self, threads: ThreadRepository) -> None:
+    def __init__(self, threads: ThreadRepository, archive: ThreadArchiveService | None = None) -> None:
         self.threads = threads
+        # Caps live messages per thread; older ones are archived (None: threads grow without a cap).
+        self.archive = archive
 
     async def open(self, principal: Principal, thread_id: str | None, title: str, course_id: str | None) -> Document:
         """The caller's thread ``thread_id``, or a new one when ``thread_id`` is None."""
@@ -43,8 +46,10 @@ class ConversationService:
         return thread
 
     async def append(self, thread_id: str, messages: list[dict[str, Any]]) -> None:
-        """Record messages of a turn."""
+        """Record messages of a turn, then archive the oldest ones beyond the thread cap."""
         await self.threads.append(thread_id, messages)
+        if self.archive is not None:
+            await self.archive.trim(thread_id)
 
     async def list(self, principal: Principal) -> list[dict[str, Any]]:
         """The caller's threads, newest first."""
@@ -58,6 +63,8 @@ class ConversationService:
         """Delete one of the caller's threads."""
         await self.owned(principal, thread_id)
         await self.threads.delete(thread_id)
+        if self.archive is not None:
+            await self.archive.forget_thread(thread_id)
 
 
 def thread_view(thread: Document) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from tutor.errors import Conflict, Forbidden, NotFound
 from tutor.models.common import new_id, utcnow
 from tutor.models.courses import CourseIn, CourseQuery, CourseUpdate
 from tutor.repositories.courses import CourseRepository
+from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.services.course_state import LIVE, is_live
 from tutor.services.course_tree import build_modules, collect_skills
 from tutor.services.labels import CourseLabels, load_labels
 from tutor.services.principal import Principal
@@ -18,14 +20,18 @@ from tutor.services.views import course_summary, course_view
 
 
 class CourseService:
-    """Courses: listing for everyone, editing for their instructor."""
+    """Courses: listing for everyone, editing for their instructor.
 
-    def __init__(self, courses: CourseRepository) -> None:
+    A course being removed (see :mod:`tutor.services.course_removal`) is invisible here at once.
+    """
+
+    def __init__(self, courses: CourseRepository, enrollments: EnrollmentRepository) -> None:
         self.courses = courses
+        self.enrollments = enrollments
 
     async def list(self, query: CourseQuery) -> dict[str, Any]:
         """Filtered, sorted, paginated catalogue."""
-        mongo_query: dict[str, Any] = {}
+        mongo_query: dict[str, Any] = {**LIVE}
         if query.category:
             mongo_query["category"] = query.category
         if query.difficulty_level:
@@ -65,9 +71,9 @@ class CourseService:
         }
 
     async def get_doc(self, course_id: str) -> Document:
-        """The stored course or :class:`NotFound`."""
+        """The stored course or :class:`NotFound` (also for a course being removed)."""
         course = await self.courses.get(course_id)
-        if course is None:
+        if course is None or not is_live(course):
             raise NotFound(f"course {course_id} not found")
         return course
 
@@ -76,9 +82,17 @@ class CourseService:
         return await load_labels(self.courses, course_ids)
 
     async def get(self, course_id: str, principal: Principal) -> dict[str, Any]:
-        """A course as the caller may see it (answer keys only for its instructor)."""
+        """A course as the caller may see it.
+
+        Answer keys only for its instructor; lesson ``content`` only for its instructor and its
+        enrolled students, everyone else sees the outline (titles, skills, durations, quiz prompts).
+        """
         course = await self.get_doc(course_id)
-        return course_view(course, with_answers=course["instructor_id"] == principal.user_id)
+        teaches = course["instructor_id"] == principal.user_id
+        view = course_view(course, with_answers=teaches)
+        if teaches or await self.enrollments.find_one(principal.user_id, course_id) is not None:
+            return view
+        return outline_only(view)
 
     async def owned(self, course_id: str, principal: Principal) -> Document:
         """The course, if ``principal`` is its instructor."""
@@ -125,7 +139,10 @@ class CourseService:
             raise NotFound(f"course {course_id} not found")
         return course_view(course, with_answers=True)
 
-    async def delete(self, course_id: str, principal: Principal) -> None:
-        """Delete an owned course."""
-        await self.owned(course_id, principal)
-        await self.courses.delete(course_id)
+
+def outline_only(view: dict[str, Any]) -> dict[str, Any]:
+    """A course view without lesson bodies (``content`` is None), for callers who may not read them."""
+    for module in view.get("modules", []):
+        for lesson in module.get("lessons", []):
+            lesson["content"] = None
+    return view

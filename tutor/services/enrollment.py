@@ -10,6 +10,7 @@ from tutor.models.common import new_id, utcnow
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
 from tutor.repositories.progress import ProgressRepository
+from tutor.services.course_state import LIVE, is_live
 from tutor.services.principal import Principal
 
 
@@ -26,7 +27,7 @@ class EnrollmentService:
     async def enroll(self, principal: Principal, course_id: str) -> dict[str, Any]:
         """Enroll the caller in a course; a second enrollment is a :class:`Conflict`."""
         course = await self.courses.get(course_id)
-        if course is None:
+        if course is None or not is_live(course):
             raise NotFound(f"course {course_id} not found")
         if course["instructor_id"] == principal.user_id:
             raise Conflict("you teach this course")
@@ -49,7 +50,7 @@ class EnrollmentService:
         await self.courses.add_enrollment(course_id, -1)
 
     async def mine(self, principal: Principal) -> list[dict[str, Any]]:
-        """The caller's enrollments with course titles."""
+        """The caller's active enrollments with course titles (removed courses are left out)."""
         docs = await self.enrollments.of_user(principal.user_id)
         out = []
         for doc in docs:
@@ -72,17 +73,32 @@ class EnrollmentService:
         """Courses whose material the caller may read."""
         enrolled = [doc["course_id"] for doc in await self.enrollments.of_user(principal.user_id)]
         taught = [
-            c["_id"] for c in await self.courses.find({"instructor_id": principal.user_id}, projection={"_id": 1})
+            c["_id"]
+            for c in await self.courses.find({"instructor_id": principal.user_id, **LIVE}, projection={"_id": 1})
         ]
         return list(dict.fromkeys([*enrolled, *taught]))
 
+    async def require_live_course(self, course_id: str) -> None:
+        """Raise :class:`NotFound` when the course does not exist or is being removed.
+
+        Progress and quiz attempts of a removed course are kept for the students' own export, but
+        are no longer served as a live course.
+        """
+        if not is_live(await self.courses.get(course_id)):
+            raise NotFound(f"course {course_id} not found")
+
+    async def live_course_ids(self, course_ids: list[str]) -> set[str]:
+        """Those of ``course_ids`` whose course exists and is not being removed."""
+        docs = await self.courses.find({"_id": {"$in": course_ids}, **LIVE}, projection={"_id": 1})
+        return {doc["_id"] for doc in docs}
+
 
 def enrollment_view(doc: Document, course: Document | None) -> dict[str, Any]:
-    """An enrollment with its course title."""
+    """An enrollment with its course title (the title kept on it when the course was removed)."""
     return {
         "id": doc["_id"],
         "course_id": doc["course_id"],
-        "course_title": course["title"] if course else None,
+        "course_title": course["title"] if course else doc.get("course_title"),
         "status": doc.get("status", "active"),
         "enrolled_at": doc["enrolled_at"],
     }

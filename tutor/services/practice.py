@@ -5,23 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.db import Document
-from tutor.errors import Forbidden, InvalidInput, NotFound
+from tutor.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tutor.models.quiz import policy_of
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
 from tutor.services.course_tree import find_lesson
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.practice_answers import letter, parse_choice
-from tutor.services.practice_pick import choose, match_topic, question_pool, topic_words, weakness
+from tutor.services.practice_pick import Candidate, choose, match_topic, question_pool, topic_words, weakness
 from tutor.services.principal import Principal
-from tutor.services.progress import ProgressService, attempt_docs
+from tutor.services.progress import ProgressService
+from tutor.services.quiz_keys import attempts_used, practice_shows_key
 from tutor.services.skills import skill_label
 
 RECENT_ATTEMPTS = 20  # questions answered among a student's last this-many attempts count as recently seen
 STALE = "that practice question is no longer in the course; ask for a new one"
+RESERVED = "that question's answer key is kept for the course's graded quiz now; ask for a new one"
 
 
 class PracticeService:
     """Practice questions for the calling student, recorded as quiz attempts.
+
+    Grading a practice answer shows the key, so questions come only from quizzes whose key the
+    course's quiz policy lets this student see (see :func:`tutor.services.quiz_keys.practice_shows_key`),
+    and each graded answer records that reveal: later attempts at the question are no evidence.
 
     ``quizzes`` is the :class:`ProgressService` whose ``on_quiz_submitted`` hook (the learner-model
     refresh) is called after each graded answer; it is read at call time because the API wires the
@@ -61,9 +68,11 @@ class PracticeService:
             Forbidden: Not enrolled in the course (or in any course).
         """
         courses = await self._courses(principal, course_id)
-        pool = question_pool(courses)
+        bank = question_pool(courses)
+        pool = await self._open_questions(principal, bank)
         if not pool:
-            raise NotFound("there are no quiz questions to practise in " + _titles(courses))
+            kept = " (their answer keys are kept for the graded quizzes)" if bank else ""
+            raise NotFound("there are no quiz questions to practise in " + _titles(courses) + kept)
         focus = match_topic(pool, topic_words(topic))
         candidates = [c for c in pool if c.order in focus] or pool
         ranks = {c["_id"]: weakness(await self.progress.find_one(principal.user_id, c["_id"])) for c in courses}
@@ -103,6 +112,7 @@ class PracticeService:
             InvalidInput: ``pending`` is not a practice question.
             NotFound: The course, lesson or question no longer exists.
             Forbidden: Not enrolled in the course.
+            Conflict: The course's quiz policy now keeps this question's key for its graded quiz.
         """
         course_id, lesson_id, question_id = _pending_ids(pending)
         course = await self.courses.get(course_id)
@@ -114,6 +124,8 @@ class PracticeService:
         position = next((i for i, q in enumerate(questions) if q["id"] == question_id), None)
         if lesson is None or position is None:
             raise NotFound(STALE)
+        if not await self.quizzes.practice_allowed(principal.user_id, course, lesson_id):
+            raise Conflict(RESERVED)
         question = questions[position]
         out = _where(course, lesson, question)
         out.update(prompt=question["prompt"], choices=list(question["choices"]))
@@ -122,9 +134,9 @@ class PracticeService:
             return {**out, "status": "not_an_answer", "correct": None}
         key = int(question["answer"])
         result = {"question_id": question_id, "position": position, "answered": True, "correct": given == key}
-        docs = attempt_docs(principal.user_id, course_id, lesson_id, [{**result, "skills": out["skills"]}])
-        docs = [{**doc, "source": "chat"} for doc in docs]
-        await self.attempts.add_many(docs)
+        attempt = await self.quizzes.record_practice(
+            principal, course_id, lesson_id, {**result, "skills": out["skills"]}
+        )
         hook = self.quizzes.on_quiz_submitted
         if hook is not None:
             await hook(principal.user_id, course_id)
@@ -139,8 +151,22 @@ class PracticeService:
             "answer_letter": letter(key),
             "answer_text": question["choices"][key],
             "explanation": question.get("explanation", ""),
-            "attempt_id": docs[0]["_id"],
+            "attempt_id": attempt["_id"],
         }
+
+    async def _open_questions(self, principal: Principal, pool: list[Candidate]) -> list[Candidate]:
+        """The questions whose key the course's quiz policy lets this student see after grading."""
+        progress: dict[str, Document | None] = {}
+        for cand in pool:
+            if cand.course["_id"] not in progress:
+                progress[cand.course["_id"]] = await self.progress.find_one(principal.user_id, cand.course["_id"])
+        return [
+            cand
+            for cand in pool
+            if practice_shows_key(
+                policy_of(cand.course), attempts_used(progress[cand.course["_id"]], cand.lesson["id"])
+            )
+        ]
 
     async def _courses(self, principal: Principal, course_id: str | None) -> list[Document]:
         if course_id is not None:

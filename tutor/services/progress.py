@@ -1,4 +1,4 @@
-"""Lesson completion and server-side quiz grading."""
+"""Lesson completion and server-side quiz grading under the course's quiz policy."""
 
 from __future__ import annotations
 
@@ -6,22 +6,35 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tutor.db import Document
-from tutor.errors import InvalidInput, NotFound
-from tutor.models.common import new_id, utcnow
-from tutor.models.progress import AnswerValue, ProgressUpdateIn
+from tutor.errors import Conflict, NotFound
+from tutor.models.common import utcnow
+from tutor.models.progress import ProgressUpdateIn
+from tutor.models.quiz import QuizPolicy, policy_of
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
 from tutor.services.course_tree import find_lesson
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.labels import CourseLabels, load_labels
 from tutor.services.principal import Principal
+from tutor.services.quiz_evidence import reveal_records, revealed_questions
+from tutor.services.quiz_grading import attempt_docs, grade
+from tutor.services.quiz_keys import attempts_used, keys_to_reveal, practice_shows_key, student_result
 from tutor.services.views import iter_lessons, progress_view
 
 QuizHook = Callable[[str, str], Awaitable[None]]
+CAS_TRIES = 20  # a limited quiz's counter is compare-and-set; this many lost races in a row is a conflict
 
 
 class ProgressService:
-    """Progress of the calling student; every write is one atomic update."""
+    """Progress of the calling student.
+
+    A quiz submission is all-or-nothing: everything is validated and graded before any write, then
+    the attempts are inserted in one ``insert_many`` and the progress changes (score, attempt count,
+    completion, time, answer-key reveals) applied in one atomic update; if that update fails or the
+    attempt limit was reached meanwhile, the inserted attempts are deleted again. This works on any
+    MongoDB deployment (a transaction would need a replica set, and would turn the concurrent
+    submissions of one student into write conflicts to retry).
+    """
 
     def __init__(
         self,
@@ -38,7 +51,14 @@ class ProgressService:
         self.on_quiz_submitted = on_quiz_submitted
 
     async def update(self, principal: Principal, data: ProgressUpdateIn) -> dict[str, Any]:
-        """Complete a lesson and/or grade its quiz, then return the progress document."""
+        """Complete a lesson and/or grade its quiz, then return the progress document.
+
+        Raises:
+            NotFound: No such course or lesson.
+            Forbidden: Not enrolled.
+            InvalidInput: The lesson has no quiz, or an answer is not valid for it.
+            Conflict: Every attempt the course's quiz policy allows has been used.
+        """
         course = await self.courses.get(data.course_id)
         if course is None:
             raise NotFound(f"course {data.course_id} not found")
@@ -46,20 +66,18 @@ class ProgressService:
         lesson = find_lesson(course, data.lesson_id)
         if lesson is None:
             raise NotFound(f"lesson {data.lesson_id} not found in this course")
-        result = None
-        if data.quiz_answers is not None:
-            result = grade(lesson, data.quiz_answers)
-            await self.attempts.add_many(
-                attempt_docs(principal.user_id, data.course_id, data.lesson_id, result["results"])
-            )
+        graded = grade(lesson, data.quiz_answers) if data.quiz_answers is not None else None
         await self.progress.create_if_missing(principal.user_id, data.course_id)
-        doc = await self.progress.apply(
-            principal.user_id,
-            data.course_id,
-            completed_lesson=data.lesson_id if data.completed else None,
-            time_spent=data.time_spent or 0,
-            quiz=(data.lesson_id, result["score"]) if result else None,
-        )
+        result = None
+        if graded is None:
+            doc = await self.progress.apply(
+                principal.user_id,
+                data.course_id,
+                completed_lesson=data.lesson_id if data.completed else None,
+                time_spent=data.time_spent or 0,
+            )
+        else:
+            doc, result = await self._submit(principal, data, graded, policy_of(course))
         if doc is None:
             raise NotFound("progress not found")
         doc = await self._refresh_percentage(doc, course)
@@ -70,14 +88,84 @@ class ProgressService:
             out["quiz_result"] = result
         return out
 
+    async def _submit(
+        self, principal: Principal, data: ProgressUpdateIn, graded: dict[str, Any], policy: QuizPolicy
+    ) -> tuple[Document, dict[str, Any]]:
+        user_id, course_id, lesson_id = principal.user_id, data.course_id, data.lesson_id
+        before = await self.progress.find_one(user_id, course_id)
+        _check_limit(policy, attempts_used(before, lesson_id))
+        docs = attempt_docs(user_id, course_id, lesson_id, graded["results"])
+        submission = docs[0]["submission_id"]
+        await self.attempts.add_many(docs)
+        try:
+            for _ in range(CAS_TRIES):
+                used = attempts_used(before, lesson_id)
+                _check_limit(policy, used)
+                shown = keys_to_reveal(policy, graded["results"], used + 1)
+                new = sorted(shown - revealed_questions(before, lesson_id))
+                doc = await self.progress.apply(
+                    user_id,
+                    course_id,
+                    completed_lesson=lesson_id if data.completed else None,
+                    time_spent=data.time_spent or 0,
+                    quiz=(lesson_id, graded["score"]),
+                    reveals=reveal_records(lesson_id, new, submission, utcnow(), "quiz"),
+                    expect_attempts=used if policy.max_attempts is not None else None,
+                )
+                if doc is not None:
+                    return doc, student_result(graded, shown, policy, attempts_used(doc, lesson_id))
+                before = await self.progress.find_one(user_id, course_id)
+                if before is None or policy.max_attempts is None:
+                    raise NotFound("progress not found")
+            raise Conflict("this quiz is being submitted several times at once; try again")
+        except BaseException:
+            await self.attempts.remove_submission(submission)
+            raise
+
+    async def practice_allowed(self, user_id: str, course: Document, lesson_id: str) -> bool:
+        """Whether chat practice may use (and then reveal) the questions of a lesson's quiz for this student."""
+        progress = await self.progress.find_one(user_id, course["_id"])
+        return practice_shows_key(policy_of(course), attempts_used(progress, lesson_id))
+
+    async def record_practice(
+        self, principal: Principal, course_id: str, lesson_id: str, graded: dict[str, Any]
+    ) -> Document:
+        """Record one graded practice answer as a quiz attempt whose key is then shown.
+
+        Args:
+            principal: The student.
+            course_id: The course.
+            lesson_id: The lesson whose quiz holds the question.
+            graded: ``question_id``, ``position``, ``answered``, ``correct`` and ``skills``.
+
+        Returns:
+            The stored attempt document.
+        """
+        user_id, question_id = principal.user_id, str(graded["question_id"])
+        doc = {**attempt_docs(user_id, course_id, lesson_id, [graded])[0], "source": "chat"}
+        await self.attempts.add_many([doc])
+        try:
+            await self.progress.create_if_missing(user_id, course_id)
+            progress = await self.progress.find_one(user_id, course_id)
+            if question_id not in revealed_questions(progress, lesson_id):
+                records = reveal_records(lesson_id, [question_id], doc["submission_id"], utcnow(), "chat")
+                await self.progress.add_reveals(user_id, course_id, records)
+        except BaseException:
+            await self.attempts.remove_submission(doc["submission_id"])
+            raise
+        return doc
+
     async def mine(self, principal: Principal) -> list[dict[str, Any]]:
-        """All of the caller's progress documents, with course, lesson and skill names."""
+        """All of the caller's progress documents in live courses, with course, lesson and skill names."""
         docs = await self.progress.of_user(principal.user_id)
+        live = await self.enrollment.live_course_ids([doc["course_id"] for doc in docs])
+        docs = [doc for doc in docs if doc["course_id"] in live]  # a removed course's stay for the export
         labels = await load_labels(self.courses, [doc["course_id"] for doc in docs])
         return [progress_view(doc, labels) for doc in docs]
 
     async def mine_in(self, principal: Principal, course_id: str) -> dict[str, Any]:
-        """The caller's progress in one course."""
+        """The caller's progress in one course (404 once the course is removed)."""
+        await self.enrollment.require_live_course(course_id)
         doc = await self.progress.find_one(principal.user_id, course_id)
         if doc is None:
             raise NotFound("no progress in this course; enroll first")
@@ -92,70 +180,9 @@ class ProgressService:
         return {**doc, "progress_percentage": percentage, "completion_date": completion}
 
 
-def grade(lesson: Document, answers: dict[str, AnswerValue]) -> dict[str, Any]:
-    """Grade ``answers`` against the lesson's stored key; unanswered questions count as wrong."""
-    questions = (lesson.get("quiz") or {}).get("questions", [])
-    if not questions:
-        raise InvalidInput("this lesson has no quiz")
-    known = {q["id"] for q in questions}
-    unknown = sorted(set(answers) - known)
-    if unknown:
-        raise InvalidInput("answers name questions that are not in this quiz", details={"unknown": unknown})
-    results = []
-    for position, question in enumerate(questions):
-        given = answers.get(question["id"])
-        chosen = _choice_index(question, given)
-        results.append(
-            {
-                "question_id": question["id"],
-                "position": position,
-                "answered": given is not None,
-                "given": chosen,
-                "correct": chosen == question["answer"],
-                "correct_answer": question["answer"],
-                "explanation": question.get("explanation", ""),
-                "skills": question.get("skills", []),
-            }
+def _check_limit(policy: QuizPolicy, used: int) -> None:
+    if policy.max_attempts is not None and used >= policy.max_attempts:
+        raise Conflict(
+            f"you have used all {policy.max_attempts} attempts this course allows at this quiz",
+            details={"attempts_used": used, "max_attempts": policy.max_attempts},
         )
-    correct = sum(r["correct"] for r in results)
-    return {
-        "score": round(100.0 * correct / len(results), 2),
-        "correct": correct,
-        "total": len(results),
-        "results": results,
-    }
-
-
-def _choice_index(question: Document, given: AnswerValue | None) -> int | None:
-    if given is None:
-        return None
-    if isinstance(given, int):
-        if not 0 <= given < len(question["choices"]):
-            raise InvalidInput(f"answer to {question['id']} is not one of its choices")
-        return given
-    try:
-        return int(question["choices"].index(given))
-    except ValueError as exc:
-        raise InvalidInput(f"answer to {question['id']} is not one of its choices") from exc
-
-
-def attempt_docs(user_id: str, course_id: str, lesson_id: str, results: list[dict[str, Any]]) -> list[Document]:
-    """One ``quiz_attempts`` document per graded question."""
-    now = utcnow()
-    submission = new_id()
-    return [
-        {
-            "_id": new_id(),
-            "submission_id": submission,
-            "user_id": user_id,
-            "course_id": course_id,
-            "lesson_id": lesson_id,
-            "question_id": r["question_id"],
-            "position": r["position"],
-            "skills": r["skills"],
-            "correct": r["correct"],
-            "answered": r["answered"],
-            "answered_at": now,
-        }
-        for r in results
-    ]

@@ -31,6 +31,22 @@ export function setSession(next) {
   listeners.forEach((fn) => fn(next));
 }
 
+/** End the session on the server (its refresh token stops working), then forget it here. */
+export async function endSession() {
+  const token = session && session.refresh_token;
+  setSession(null);
+  if (!token) return;
+  try {
+    await fetch("/api/auth/logout/", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: token }),
+    });
+  } catch {
+    // Offline: the refresh token expires on its own; nothing else to do here.
+  }
+}
+
 /** Call `fn(session)` whenever the session changes. */
 export function onSessionChange(fn) {
   listeners.add(fn);

@@ -1,6 +1,6 @@
 // Entry point: navigation, route table and the role guard.
 
-import { currentUser, onSessionChange, refreshMe, setSession } from "./api.js";
+import { currentUser, endSession, onSessionChange, refreshMe } from "./api.js";
 import { h, clear, alertBox } from "./dom.js";
 import { route, notFound, start, navigate, location } from "./router.js";
 import { loginView, signupView } from "./views/auth.js";
@@ -45,7 +45,7 @@ let signingOut = false;
 
 function signOut() {
   signingOut = true;
-  setSession(null); // the session listener below takes us to the sign-in page
+  endSession(); // clears the session at once (the listener below takes us to the sign-in page)
   signingOut = false;
 }
 

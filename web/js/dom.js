@@ -21,6 +21,9 @@ export function h(tag, attrs, ...children) {
       Object.assign(el.dataset, value);
     } else if (key === "class") {
       el.className = [el.className, value].filter(Boolean).join(" ");
+    } else if (key === "style") {
+      // Through the CSSOM: the Content-Security-Policy forbids style attributes, not this.
+      el.style.cssText = String(value);
     } else if (PROPS.has(key)) {
       el[key] = value;
     } else {

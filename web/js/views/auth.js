@@ -50,14 +50,14 @@ export function signupView(main) {
   const status = h("div", { "aria-live": "assertive" });
   const name = input("full_name", "text", { autocomplete: "name", required: true, maxlength: 200 });
   const email = input("email", "email", { autocomplete: "email", required: true });
-  const password = input("password", "password", { autocomplete: "new-password", required: true, minlength: 8 });
+  const password = input("password", "password", { autocomplete: "new-password", required: true, minlength: 10 });
   const goals = input("career_goals", "text", { placeholder: "e.g. data analyst, web developer" });
   const level = h("select", { name: "skill_level" },
     ["beginner", "intermediate", "advanced"].map((v) => h("option", { value: v }, v)));
   const submit = h("button.primary", { type: "submit" }, "Create account");
   const form = h("form.card.narrow", null, status,
     field("Full name", name), field("Email", email),
-    field("Password", password, "At least 8 characters."),
+    field("Password", password, "At least 10 characters, not a common password."),
     field("Career goals (optional)", goals, "Separate several goals with commas."),
     field("Your level", level), submit,
     h("p", null, "Already have an account? ", h("a", { href: "#/login" }, "Sign in")));

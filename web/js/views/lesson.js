@@ -60,7 +60,10 @@ export async function lessonView(main, { id, lessonId }, query) {
       requestAnimationFrame(() => { hit.scrollIntoView({ block: "center" }); });
     }
   }
-  main.append(h("article.lesson.card", null, content.childElementCount ? content : h("p", null, "This lesson has no text yet.")));
+  // The server sends a lesson's text only to the course's instructor and its enrolled students.
+  const locked = lesson.content == null && !enrolled && !owner;
+  const empty = locked ? "Enroll in this course to read this lesson." : "This lesson has no text yet.";
+  main.append(h("article.lesson.card", null, content.childElementCount ? content : h("p", null, empty)));
 
   const enrollArea = h("div");
   const actions = h("div.lesson-actions");

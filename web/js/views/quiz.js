@@ -51,6 +51,7 @@ export function quizForm(courseId, lesson) {
         method: "POST", body: { course_id: courseId, lesson_id: lesson.id, quiz_answers: answers },
       });
       showResult(result, doc.quiz_result, questions, missing);
+      if (doc.quiz_result.attempts_remaining === 0) button.hidden = true;
       result.focus();
     } catch (err) {
       status.append(alertBox(err.message));
@@ -69,6 +70,7 @@ function showResult(target, graded, questions, missing) {
     h("h3", null, "Your result"),
     h("p.score", null, summary),
     missing > 0 ? h("p.meta", null, `${missing} unanswered question(s) counted as wrong.`) : null,
+    h("p.meta", null, attemptsText(graded)),
     h("ol.graded", null, graded.results.map((r) => {
       const q = byId[r.question_id] || { prompt: r.question_id, choices: [] };
       const choiceText = (i) => (i === null || i === undefined ? "no answer" : q.choices[i] ?? String(i));
@@ -76,8 +78,21 @@ function showResult(target, graded, questions, missing) {
       return h(`li.${r.correct ? "right" : "wrong"}`, null,
         h("p", null, h("strong", null, r.correct ? "✓ Correct: " : "✗ Incorrect: "), inline(lead)), rest,
         h("p", null, "Your answer: ", inline(choiceText(r.given))),
-        r.correct ? null : h("p", null, "Correct answer: ", inline(choiceText(r.correct_answer))),
+        r.correct || !r.revealed ? null : h("p", null, "Correct answer: ", inline(choiceText(r.correct_answer))),
         r.explanation ? h("p.explanation", null, inline(r.explanation)) : null);
     })),
   ].filter(Boolean));
+}
+
+/** Attempts used and left, and when the course shows answer keys (its quiz policy). */
+function attemptsText(graded) {
+  const used = `Attempt ${graded.attempts_used}`;
+  const left = graded.attempts_remaining === null || graded.attempts_remaining === undefined
+    ? "" : ` of ${graded.max_attempts}; ${graded.attempts_remaining} left`;
+  const keys = {
+    answered: "Answers and explanations are shown for the questions you answered.",
+    after_last_attempt: "Answers and explanations are shown after your last attempt.",
+    never: "This course does not show the answers of its quizzes.",
+  }[graded.reveal] || "";
+  return `${used}${left}. ${keys}`;
 }

@@ -1,0 +1,27 @@
+"""``/api/auth/me/export/``: everything the service stores about the caller.
+
+Deleting the account (``DELETE /api/auth/me/``) sits in :class:`api.controllers.auth.AuthController`
+beside ``GET``/``PATCH /api/auth/me/``: Litestar wants every method of one path in one controller.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get
+
+from tutor.container import Services
+from tutor.services.principal import Principal
+
+
+class AccountController(Controller):
+    """The caller's own data."""
+
+    path = "/api/auth/me/export"
+    tags = ["auth"]
+
+    @get("/", summary="Export the caller's data")
+    async def export(self, services: Services, principal: Principal) -> dict[str, Any]:
+        """JSON with ``user`` (no password hash), ``enrollments`` (removed courses included),
+        ``progress``, ``quiz_attempts``, ``threads`` (with messages) and ``recommendations``."""
+        return await services.account.export(principal)

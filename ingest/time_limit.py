@@ -1,0 +1,99 @@
+"""Recording an ingestion job stopped at its time limit, so the instructor sees why and nothing half-done stays.
+
+A job past its soft limit gets here from the task itself (it then still has until the hard limit to clean
+up); past its hard limit the worker child is gone and the parent process records it without cleanup.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pymongo.database import Database
+
+from ingest.errors import TimeLimitReached
+from ingest.ports import RetrievalPort
+from tutor.db import Document
+from tutor.models.common import utcnow
+
+log = logging.getLogger(__name__)
+
+_DONE = ("indexed", "unchanged")
+
+
+def time_limit_error(limit_s: float) -> TimeLimitReached:
+    """The error shown on a stopped job and on each of its unfinished files."""
+    return TimeLimitReached(
+        f"Ingestion stopped: it ran longer than the {limit_s:g}-second limit for one upload. Files not "
+        "finished by then were not indexed; upload them in smaller batches, or retry the job."
+    )
+
+
+def record_time_limit(
+    db: Database[Document], job_id: str, limit_s: float, retrieval: RetrievalPort | None = None
+) -> Document | None:
+    """Mark job ``job_id`` failed for running past ``limit_s`` seconds; fail its unfinished files.
+
+    Args:
+        db: The service database (sync client: this runs in a Celery worker).
+        job_id: The stopped job.
+        limit_s: The limit it ran past (shown in the message).
+        retrieval: When given, chunks of unfinished files are removed so no half-indexed document
+            stays searchable (best effort: the hard limit may be near).
+
+    Returns:
+        The updated job, or None when it does not exist.
+    """
+    job = db.ingest_jobs.find_one({"_id": job_id})
+    if job is None:
+        return None
+    error = time_limit_error(limit_s)
+    files: list[dict[str, Any]] = []
+    for entry in job.get("files", []):
+        entry = dict(entry)
+        if entry.get("status") == "indexed":  # finished before the stop: its material says so
+            db.materials.update_one(
+                {"_id": entry["document_id"]}, {"$set": {"status": "indexed", "chunks": entry.get("chunks", 0)}}
+            )
+        elif entry.get("status") not in (*_DONE, "failed"):
+            entry.update(status="failed", chunks_done=0, error=error.message, error_code=error.code)
+            _forget(db, job["course_id"], entry["document_id"], error, retrieval)
+        files.append(entry)
+    fields = {
+        "state": "failed",
+        "error": error.message,
+        "error_code": error.code,
+        "files": files,
+        "chunks_done": sum(int(f.get("chunks_done") or 0) for f in files),
+        "finished_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+    db.ingest_jobs.update_one({"_id": job_id}, {"$set": fields})
+    log.warning("ingest job %s stopped at its %g s time limit", job_id, limit_s)
+    return {**job, **fields}
+
+
+def clear_time_limit(db: Database[Document], job_id: str) -> None:
+    """Drop a previous run's time-limit error from a job about to run again (e.g. retried)."""
+    db.ingest_jobs.update_one(
+        {"_id": job_id, "error_code": TimeLimitReached.code}, {"$unset": {"error": "", "error_code": ""}}
+    )
+
+
+def _forget(
+    db: Database[Document], course_id: str, document_id: str, error: TimeLimitReached, retrieval: RetrievalPort | None
+) -> None:
+    # The indexed hash goes too: what the index holds for this document is no longer known.
+    db.materials.update_one(
+        {"_id": document_id},
+        {
+            "$set": {"status": "failed", "error": error.message, "error_code": error.code, "updated_at": utcnow()},
+            "$unset": {"indexed_hash": ""},
+        },
+    )
+    if retrieval is None:
+        return
+    try:
+        retrieval.delete_document(course_id, document_id)
+    except Exception:
+        log.exception("removing partial chunks of %s failed", document_id)

@@ -1,0 +1,14 @@
+"""``ai_recommendations``: one learner-model document per student (written by the recommender)."""
+
+from __future__ import annotations
+
+from tutor.db import Document
+from tutor.repositories.base import Repository
+
+
+class RecommendationRepository(Repository):
+    """The stored learner model of each student, keyed by a unique ``user_id``."""
+
+    async def of_user(self, user_id: str) -> Document | None:
+        """The student's recommendations document, without its ``_id``."""
+        return await self.collection.find_one({"user_id": user_id}, {"_id": 0})
