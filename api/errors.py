@@ -9,7 +9,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from pydantic import ValidationError
-from pymongo.errors import DocumentTooLarge
+from pymongo.errors import ConnectionFailure, DocumentTooLarge
 
 from api.request_context import current_request_id, mark_failure_logged
 from tutor import errors
@@ -101,6 +101,17 @@ def document_too_large_handler(_: Request[Any, Any, Any], exc: DocumentTooLarge)
     return Response(error_body(413, "too_large", message), status_code=413)
 
 
+def database_unavailable_handler(request: Request[Any, Any, Any], exc: ConnectionFailure) -> Response[Any]:
+    """The database cannot be reached (down, restarting, failing over): 503 with ``Retry-After``, logged."""
+    log_server_error(request, 503, exc)
+    return Response(
+        error_body(503, "unavailable", "the database is unavailable right now; try again shortly"),
+        status_code=503,
+        headers={"Retry-After": "5"},
+        media_type=MediaType.JSON,
+    )
+
+
 def _code_for(status: int) -> str:
     return {
         400: "bad_request",
@@ -119,5 +130,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationError: pydantic_error_handler,
     HTTPException: http_error_handler,
     DocumentTooLarge: document_too_large_handler,
+    ConnectionFailure: database_unavailable_handler,
     Exception: internal_error_handler,
 }

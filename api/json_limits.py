@@ -62,4 +62,7 @@ class TutorRequest(Request[Any, Any, Any]):
             )
             if too_deep:
                 raise ClientException(f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep")
-        return await super().json()
+        try:
+            return await super().json()
+        except UnicodeDecodeError as exc:
+            raise ClientException("the JSON body is not valid UTF-8") from exc

@@ -1,4 +1,5 @@
-"""Drive every operation of the live OpenAPI schema with Schemathesis and collect the responses >= 500.
+"""Drive every operation of the live OpenAPI schema with Schemathesis (then the probes of tests/hostile.py)
+and collect the responses >= 500.
 
 Bounded and reproducible: a few examples per operation and generation mode, ``derandomize=True`` (the
 same cases on every run, in CI too), no example database, no shrinking (every failure is recorded, not
@@ -15,7 +16,10 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
+from schemathesis.core.result import Err
 from schemathesis.schemas import APIOperation
+
+from tests.hostile import Probe, path_parameters, probes
 
 # Transport errors raised before anything reaches the server (a generated header that is not latin-1,
 # an URL requests refuses): not the API's answer, so not a finding.
@@ -54,20 +58,44 @@ class FuzzRun:
     findings: list[Finding] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
 
-    def run(self, schema: dict[str, Any], exclude: set[tuple[str, str]]) -> None:
-        """Fuzz every operation of ``schema`` except the ``(METHOD, path)`` pairs in ``exclude``."""
+    def run(self, schema: dict[str, Any]) -> None:
+        """Fuzz every operation of ``schema``, then send the hostile probes of tests/hostile.py."""
         loaded = schemathesis.openapi.from_dict(schema)
         with requests.Session() as session:
             for result in loaded.get_all_operations():
-                operation = result.ok()
-                if (operation.method.upper(), operation.path) in exclude:
-                    continue
-                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                    self._fuzz(session, operation, mode, None)
-                    names = {p.name for p in operation.path_parameters}
-                    if names and mode is GenerationMode.POSITIVE:
-                        real = self.pinned(names)
-                        self._fuzz(session, operation, mode, {n: real[n] for n in names if n in real})
+                if isinstance(result, Err):
+                    raise result.err()  # an operation the schema describes wrongly is a finding too
+                self._operation(session, result.ok())
+            real = self.pinned(path_parameters(schema))
+            for probe in probes(schema, real):
+                self._probe(session, probe)
+
+    def _operation(self, session: requests.Session, operation: APIOperation) -> None:
+        names = {p.name for p in operation.path_parameters}
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            self._fuzz(session, operation, mode, None)
+        if names:
+            real = self.pinned(names)
+            self._fuzz(session, operation, GenerationMode.POSITIVE, {n: real[n] for n in names if n in real})
+
+    def _probe(self, session: requests.Session, probe: Probe) -> None:
+        headers = dict(self.headers) if probe.authenticated else {}
+        if probe.content_type:
+            headers["Content-Type"] = probe.content_type
+        label = f"{probe.method} {probe.url}"
+        try:
+            response = session.request(
+                probe.method, self.base_url + probe.url, data=probe.body, headers=headers, timeout=60
+            )
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            self.findings.append(Finding(label, None, label, repr(exc)))
+            return
+        self._count(label, response, f"{label} body={(probe.body or b'')[:80]!r}")
+
+    def _count(self, label: str, response: requests.Response | schemathesis.Response, curl: str) -> None:
+        self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
+        if response.status_code >= 500:
+            self.findings.append(Finding(label, response.status_code, curl, response.text))
 
     def _fuzz(
         self,
@@ -102,6 +130,4 @@ class FuzzRun:
             return
         except CLIENT_SIDE:
             return
-        self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
-        if response.status_code >= 500:
-            self.findings.append(Finding(label, response.status_code, curl, response.text))
+        self._count(label, response, curl)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_ready
 
 from tutor.settings import ConfigurationError, Settings, get_settings
+from tutor.task_recovery import recover_after_start
 
 # Task modules live in the packages that own them; named here by string so tutor/ imports none of them.
 TASK_MODULES = ["ingest.tasks", "ingest.removal_tasks", "recommender.tasks"]
@@ -69,3 +71,5 @@ def time_limits(settings: Settings) -> dict[str, Any]:
 
 
 celery_app = make_celery()
+# A starting worker requeues what a dead worker left unacknowledged (see tutor/task_recovery.py).
+worker_ready.connect(recover_after_start)

@@ -22,7 +22,7 @@ from tests.faults.stack import kill
 from tests.integration.test_ingest_recovery import big_document
 from tests.integration.test_materials import upload, wait_job
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
+pytestmark = [pytest.mark.asyncio, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def children(pid: int) -> list[int]:
