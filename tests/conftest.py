@@ -21,7 +21,7 @@ from tutor.container import Services
 from tutor.db import Mongo
 from tutor.embedded.process import ChildService
 from tutor.embedded.services import start_chroma, start_mongo, start_redis, start_worker, wait_for_worker
-from tutor.settings import Settings
+from tutor.settings import Settings, get_settings
 
 block_non_loopback()
 
@@ -233,3 +233,20 @@ def factory(client: httpx.AsyncClient, services: Services) -> Factory:
 def sample_dir() -> Path:
     """The repository's sample catalogue."""
     return Path(__file__).resolve().parent.parent / "tutor" / "sample_course"
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The environment of a CLI run against the test servers."""
+    for name, value in {
+        "MONGODB_URL": settings.mongodb_url,
+        "MONGODB_DB": settings.mongodb_db,
+        "CHROMA_URL": settings.chroma_url,
+        "REDIS_URL": settings.redis_url,
+        "TUTOR_VAR_DIR": str(settings.var_dir),
+        "JWT_SECRET": settings.jwt_secret,
+    }.items():
+        monkeypatch.setenv(name, value or "")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

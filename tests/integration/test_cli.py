@@ -9,25 +9,8 @@ import sys
 import pytest
 
 from tutor import cli
-from tutor.settings import get_settings
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def cli_env(settings, monkeypatch):
-    for name, value in {
-        "MONGODB_URL": settings.mongodb_url,
-        "MONGODB_DB": settings.mongodb_db,
-        "CHROMA_URL": settings.chroma_url,
-        "REDIS_URL": settings.redis_url,
-        "TUTOR_VAR_DIR": str(settings.var_dir),
-        "JWT_SECRET": settings.jwt_secret,
-    }.items():
-        monkeypatch.setenv(name, value or "")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 async def test_ingest_folder_and_create_instructor(cli_env, client, factory, tmp_path, capsys, monkeypatch):

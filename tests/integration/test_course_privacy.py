@@ -3,12 +3,12 @@ only for enrolled students and the course's instructor."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from typing import Any
 
 import pytest
+
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.asyncio
 
@@ -36,16 +36,6 @@ SQL_MODULES = [
 ]  # fmt: skip
 
 
-async def _wait_for(predicate: Any, limit_s: float = 120) -> Any:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        value = await predicate()
-        if value:
-            return value
-        await asyncio.sleep(0.3)
-    raise AssertionError("condition not met in time")
-
-
 async def test_an_instructor_sees_only_their_courses_slice(client, factory, worker):
     python_teacher, sql_teacher = await factory.instructor(), await factory.instructor()
     # Keys never shown, so every submission counts as evidence.
@@ -68,7 +58,7 @@ async def test_an_instructor_sees_only_their_courses_slice(client, factory, work
         done = weak_courses == {python["id"], sql["id"]} and all(w["attempts"] == 3 for w in recs["weak_areas"])
         return recs if done else None
 
-    own = await _wait_for(complete)
+    own = await wait_for(complete)
     assert {"sql.joins", "python.loops"} <= set(own["mastery"])
 
     as_python_teacher = await client.get(f"/api/ai/recommendations/{student['id']}/", headers=python_teacher["headers"])

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import pytest
 
+from tests.polling import wait_for
+
 pytestmark = pytest.mark.asyncio
-
-
-async def _wait_for(predicate, limit_s: float = 90):
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        value = await predicate()
-        if value:
-            return value
-        await asyncio.sleep(0.3)
-    raise AssertionError("condition not met in time")
 
 
 async def test_quiz_updates_weak_areas_and_recommendations(client, factory, worker):
@@ -42,7 +31,7 @@ async def test_quiz_updates_weak_areas_and_recommendations(client, factory, work
         # Every submission queues a refresh; wait for the one that saw all three.
         return areas if areas and areas[0]["attempts"] == 3 else None
 
-    weak = await _wait_for(weak_areas)
+    weak = await wait_for(weak_areas)
     assert weak[0]["skill"] == "python.lists"
     assert weak[0]["attempts"] == 3 and weak[0]["recent_errors"] >= 1
     assert all(w["skill"] != "python.loops" for w in weak[:1])
@@ -97,6 +86,6 @@ async def test_retraining_runs_on_the_worker(client, factory, worker, settings):
     async def trained():
         return list(model_dir.glob("course-v*.json")) if model_dir.exists() else None
 
-    checkpoints = await _wait_for(trained, limit_s=120)
+    checkpoints = await wait_for(trained, limit_s=120)
     assert checkpoints
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.conftest import Factory, sample_course_body
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.asyncio
 
@@ -222,16 +221,6 @@ async def test_odd_question_ids_are_400_and_store_nothing(client, factory, servi
     quiz = {"questions": [{"id": "q.9", "prompt": "Odd?", "choices": ["a", "b"], "answer": 0}]}
     put = await client.put(f"/api/courses/{cid}/lessons/l1/quiz/", json=quiz, headers=teacher["headers"])
     assert put.status_code == 400, put.text
-
-
-async def wait_for(check: Callable[[], Awaitable[Any]], limit_s: float = 90) -> Any:
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        value = await check()
-        if value:
-            return value
-        await asyncio.sleep(0.3)
-    raise AssertionError("condition not met in time")
 
 
 async def mastery_after(client: httpx.AsyncClient, student: dict[str, Any], cid: str, skill: str, attempts: int) -> Any:

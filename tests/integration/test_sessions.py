@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 from tests.servers import serve
 from tutor import cli
 from tutor.embedded.process import free_port
-from tutor.settings import Settings, get_settings
+from tutor.settings import Settings
 
 pytestmark = pytest.mark.asyncio
 
@@ -262,22 +262,6 @@ async def test_registration_applies_the_password_policy(client):
         assert response.json()["extra"]["field"] == "password"
     ok = {"email": new_email("policy"), "password": "ten chars!", "full_name": "P"}
     assert (await client.post("/api/auth/register/", json=ok)).status_code == 201
-
-
-@pytest.fixture
-def cli_env(settings, monkeypatch):
-    for name, value in {
-        "MONGODB_URL": settings.mongodb_url,
-        "MONGODB_DB": settings.mongodb_db,
-        "CHROMA_URL": settings.chroma_url,
-        "REDIS_URL": settings.redis_url,
-        "TUTOR_VAR_DIR": str(settings.var_dir),
-        "JWT_SECRET": settings.jwt_secret,
-    }.items():
-        monkeypatch.setenv(name, value or "")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 async def test_create_user_reads_the_password_from_stdin_and_applies_the_policy(cli_env, client, capsys, monkeypatch):

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import sample_course_body
-from tests.integration.test_learner import _wait_for
+from tests.polling import wait_for
 
 pytestmark = pytest.mark.asyncio
 
@@ -77,7 +77,7 @@ async def test_student_hears_titles_and_skill_names(client, factory, worker):
         weak = recs.get("weak_areas") or []
         return recs if weak and weak[0]["attempts"] == 3 else None
 
-    recs = await _wait_for(refreshed)
+    recs = await wait_for(refreshed)
     ids = [course["id"], other["id"], student["id"]]
 
     # The API responses the web app reads: names next to the ids, nothing removed.
