@@ -19,6 +19,7 @@ from ingest.chunking import Chunker
 from ingest.loaders import load_document
 from retrieval.service import RetrievalService
 from tests.faults.stack import kill
+from tests.integration.test_course_removal import stored_files, wait_removal
 from tests.integration.test_ingest_recovery import big_document
 from tests.integration.test_materials import upload, wait_job
 
@@ -90,3 +91,34 @@ async def test_whole_worker_killed_mid_job_then_a_new_worker(stack, client, fact
     kill(stack.worker)
     stack.start_worker()
     await assert_indexed_once(client, stack, teacher, cid, job["_id"], expected)
+
+
+async def test_whole_worker_killed_mid_course_removal_then_a_new_worker(stack, client, factory, stack_services):
+    """The removal waits for the running upload; the worker dies meanwhile; a new worker finishes it."""
+    if stack.worker is None or stack.worker.proc is None or stack.worker.proc.poll() is not None:
+        stack.start_worker()
+    teacher, cid, _job, _ = await started_job(client, factory, stack_services)
+    res = await client.delete(f"/api/courses/{cid}/", headers=teacher["headers"])
+    assert res.status_code == 202, res.text
+    removals = stack_services.mongo.collection("course_removals")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the removal task is on the worker, waiting for the upload to stop
+        removal = await removals.find_one({"_id": cid})
+        if removal and removal.get("state") in ("running", "waiting"):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError(f"the removal never started: {removal}")
+    assert stack.worker is not None
+    kill(stack.worker)
+    stack.start_worker()
+    final = await wait_removal(client, cid, teacher["headers"], limit_s=240)
+    assert final["state"] == "succeeded", (final, stack.worker_log())
+    assert final["removed"]["files"] >= 1 and final["removed"]["ingest_jobs"] == 1
+    assert stored_files(stack.settings.var_dir, cid) == []
+    retrieval = RetrievalService.create(chroma_url=stack.settings.chroma_url)
+    assert await asyncio.to_thread(retrieval.count, cid) == 0
+    db = stack_services.mongo
+    for collection in ("materials", "ingest_jobs", "courses"):
+        key = "_id" if collection == "courses" else "course_id"
+        assert await db.collection(collection).count_documents({key: cid}) == 0, collection
