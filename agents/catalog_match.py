@@ -31,12 +31,19 @@ def _token_hit(token: str, candidates: set[str]) -> float:
     # Tolerate typos ("pyhton", "machne") but not unrelated short words.
     if len(token) >= 4 and any(sorted(token) == sorted(c) for c in candidates):
         return 0.9
+    # A shortened word names the whole one: "intro" for "introduction".
+    if len(token) >= 4 and any(c.startswith(token) or (len(c) >= 4 and token.startswith(c)) for c in candidates):
+        return 0.9
     best = max((SequenceMatcher(None, token, c).ratio() for c in candidates), default=0.0)
     return best if best >= 0.84 else 0.0
 
 
-def score_course(text: str, course: dict[str, Any]) -> float:
-    """How well ``text`` names ``course``, in [0, 1]."""
+def score_course(text: str, course: dict[str, Any], shared: frozenset[str] = frozenset()) -> float:
+    """How well ``text`` names ``course``, in [0, 1].
+
+    ``shared`` are title words every course of the catalogue has ("python" in a Python catalogue):
+    they name no course in particular, so a mention that leaves them out scores on the other words.
+    """
     lowered = " ".join(words(text))
     course_id = str(course.get("id", "")).lower()
     title = str(course.get("title", ""))
@@ -49,8 +56,12 @@ def score_course(text: str, course: dict[str, Any]) -> float:
     if not title_tokens:
         return 0.0
     text_tokens = set(content_words(text))
-    hits = sum(_token_hit(t, text_tokens) for t in title_tokens)
-    return hits / len(title_tokens)
+    hits = {t: _token_hit(t, text_tokens) for t in title_tokens}
+    score = sum(hits.values()) / len(title_tokens)
+    distinctive = [t for t in title_tokens if t not in shared]
+    if distinctive and len(distinctive) < len(title_tokens):
+        score = max(score, sum(hits[t] for t in distinctive) / len(distinctive))
+    return score
 
 
 def match_course(text: str, courses: Sequence[dict[str, Any]]) -> CourseMatch | None:
@@ -63,7 +74,9 @@ def match_course(text: str, courses: Sequence[dict[str, Any]]) -> CourseMatch | 
     Returns:
         The best match scoring at least ``MIN_SCORE`` and strictly better than the runner-up, else None.
     """
-    scored = sorted(((score_course(text, c), i) for i, c in enumerate(courses)), reverse=True)
+    titles = [set(content_words(str(c.get("title", "")))) for c in courses]
+    shared = frozenset(set.intersection(*titles)) if len(titles) > 1 else frozenset()
+    scored = sorted(((score_course(text, c, shared), i) for i, c in enumerate(courses)), reverse=True)
     if not scored or scored[0][0] < MIN_SCORE:
         return None
     if len(scored) > 1 and scored[1][0] >= scored[0][0]:

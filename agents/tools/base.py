@@ -72,7 +72,7 @@ class ToolOutcome:
         if details:
             error["details"] = details
         payload = {"ok": False, "error": error}
-        return cls(ok=False, content=json.dumps(payload), summary=f"failed: {message}", data=payload)
+        return cls(ok=False, content=json.dumps(payload), summary=message, data=payload)
 
     @classmethod
     def success(cls, payload: dict[str, Any], summary: str) -> ToolOutcome:

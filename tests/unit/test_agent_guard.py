@@ -33,3 +33,16 @@ def test_fuzzy_course_matching() -> None:
     assert match_course("enrol me in intro to pyhton", COURSES).course["id"] == "c-python"  # type: ignore[union-attr]
     assert match_course("machine learning please", COURSES).course["id"] == "c-ml"  # type: ignore[union-attr]
     assert match_course("a course about cooking", COURSES) is None
+
+
+def test_a_course_is_named_by_shortened_or_distinctive_title_words() -> None:
+    catalogue = [
+        {"id": "python-intro", "title": "Introduction to Python Programming"},
+        {"id": "data-py", "title": "Data Analysis with Python"},
+        {"id": "web-py", "title": "Building Web APIs in Python"},
+    ]
+    intro = match_course("yes please enroll me in the intro python course", catalogue)
+    assert intro is not None and intro.course["id"] == "python-intro"
+    web = match_course("enroll me in the web api course", catalogue)  # "python" is in every title
+    assert web is not None and web.course["id"] == "web-py"
+    assert match_course("enroll me in python", catalogue) is None  # names no course in particular
