@@ -164,3 +164,14 @@ def test_a_question_naming_a_technology_the_course_never_mentions_is_declined() 
     question = "scala case classes vs normal classes"
     answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [classes]))
     assert not answer.covered and answer.absent == ("scala",)
+
+
+def test_a_followup_never_repeats_an_excerpt_quoted_around_a_code_block() -> None:
+    other = "Activating\n\nActivating an environment puts its interpreter first on your PATH, so python means that one."
+    hits = [hit(VENV, 0, "Environments › Creating environments"), hit(other, 1, "Environments › Activating")]
+    question = "how do i create a virtual environment with venv"
+    cov = course_coverage(question, [VENV, other])
+    first = compose(question, hits, [1, 2], HashEmbedder(), CFG, coverage=cov)
+    assert first.covered and "python3 -m venv tutorial-env" in first.text
+    again = compose(question, hits, [1, 2], HashEmbedder(), CFG, coverage=cov, already_said=first.text)
+    assert again.covered and again.text != first.text

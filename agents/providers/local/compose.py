@@ -143,7 +143,9 @@ def _fresh(
     def fresh(excerpt: Excerpt) -> bool:
         if want_example:
             return has_code(excerpt)
-        return " ".join(excerpt.prose.split()) not in flat or has_code(excerpt)
+        # Each quoted paragraph stands on its own in the reply (code and markers come between them).
+        prose = [" ".join(text.split()) for kind, text in excerpt.segments if kind == "prose"]
+        return any(p not in flat for p in prose) or has_code(excerpt)
 
     if fresh(first):
         return best, first
