@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+from typing import Any
 
 import pytest
 
 from ingest.records import plan_upload
 from ingest.runtime import storage_for
 from tests.integration.test_materials import upload, wait_job
+from tests.polling import wait_for
 from tutor.celery_app import make_celery
 from tutor.settings import Settings
 
@@ -110,6 +112,13 @@ async def test_a_job_past_its_soft_time_limit_is_failed_and_the_worker_goes_on(
     await asyncio.to_thread(send, "ingest.run_job", args=[job_id], soft_time_limit=1, time_limit=600)
     job = await wait_job(client, job_id, h)
     assert job["state"] == "failed", job
+
+    async def recorded() -> Any:
+        # The interrupted run can mark the job failed a moment before the time-limit record lands.
+        current = (await client.get(f"/api/ingest/jobs/{job_id}/", headers=h)).json()
+        return current if current.get("error_code") else None
+
+    job = await wait_for(recorded, limit_s=30)
     assert job["error_code"] == "time_limit"
     assert "longer than the 1-second limit" in job["error"]
     assert job["files"][0]["status"] == "failed" and job["files"][0]["error_code"] == "time_limit"
