@@ -86,6 +86,11 @@ class RecommendationService:
             doc = instructor_slice(doc, taught, progress)
             return await self._named(doc, doc["course_ids"])
         enrolled = await self.mongo.collection("enrollments").distinct("course_id", {"user_id": user_id, **ACTIVE})
+        # The stored document may predate an enrollment made since (it is refreshed in the background):
+        # a course the student already takes is never recommended to them.
+        taken = set(enrolled)
+        recommended = doc.get("recommended_courses") or []
+        doc["recommended_courses"] = [r for r in recommended if r.get("course_id") not in taken]
         return await self._named(doc, enrolled)
 
     async def _named(self, doc: dict[str, Any], enrolled: list[str]) -> dict[str, Any]:

@@ -55,7 +55,7 @@ async def test_student_signs_up_enrolls_chats_takes_quiz_and_sees_progress(
     await page.evaluate(COUNT_TEXT_GROWTH)
     await page.get_by_label("Your message").fill("How do I repeat a block five times with a for loop?")
     await page.get_by_role("button", name="Send").click()
-    answer = page.locator(".msg-assistant").last
+    answer = page.locator(".msg-assistant").nth(0)
     await expect(answer).to_have_attribute("aria-busy", "false", timeout=60_000)
     await expect(answer.locator(".answer-text")).to_contain_text("range")
     assert await page.evaluate("window.__growth") >= 2, "the answer did not arrive as a stream of tokens"
@@ -66,6 +66,15 @@ async def test_student_signs_up_enrolls_chats_takes_quiz_and_sees_progress(
     threads = page.get_by_role("navigation", name="Conversations").locator(".threads a")
     await expect(threads).to_have_count(1)
     await expect(threads).to_have_text("How do I repeat a block five times with a for loop?")
+    await expect(answer.locator(".citations-box")).to_be_visible()
+
+    # A question the course does not cover is declined, and lists no sources (nothing was cited).
+    await page.get_by_label("Your message").fill("how do i declare an interface in java")
+    await page.get_by_role("button", name="Send").click()
+    declined = page.locator(".msg-assistant").nth(1)
+    await expect(declined).to_have_attribute("aria-busy", "false", timeout=60_000)
+    await expect(declined.locator(".answer-text")).to_contain_text("isn't covered")
+    await expect(declined.locator(".citations-box")).to_be_hidden()
 
     # The citation opens the lesson with the cited passage shown and highlighted.
     await citation.click()

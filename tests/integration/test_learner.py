@@ -89,3 +89,24 @@ async def test_retraining_runs_on_the_worker(client, factory, worker, settings):
     checkpoints = await wait_for(trained, limit_s=120)
     assert checkpoints
 
+
+
+async def test_a_course_just_joined_is_no_longer_recommended(client, factory):
+    """The stored recommendations predate the enrollment (no worker refreshed them): still never suggested."""
+    teacher = await factory.instructor()
+    first = await factory.course(teacher)
+    second = await factory.course(teacher, title="Lists in depth", prerequisite_skills=["python.loops"])
+    student = await factory.student()
+    h = student["headers"]
+    await client.post("/api/courses/enroll/", json={"course_id": first["id"]}, headers=h)
+    url = f"/api/ai/recommendations/{student['id']}/"
+    before = (await client.get(url, headers=h)).json()
+    assert second["id"] in [r["course_id"] for r in before["recommended_courses"]]
+    assert (await client.post("/api/courses/enroll/", json={"course_id": second["id"]}, headers=h)).status_code in (
+        200, 201)
+    after = (await client.get(url, headers=h)).json()
+    assert after["generated_at"] == before["generated_at"]  # the same stored document, not a refreshed one
+    assert second["id"] not in [r["course_id"] for r in after["recommended_courses"]]
+    reply = await client.post("/api/chat/", json={"message": "what course should I take next?"}, headers=h)
+    assert reply.status_code == 200, reply.text
+    assert "Lists in depth" not in reply.json()["answer"]

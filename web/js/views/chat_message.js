@@ -135,7 +135,16 @@ export class AnswerView {
   /** Final payload: the full answer replaces the streamed text (rendered as Markdown). */
   done(data) {
     const answer = data.answer ?? this.textNode.data;
-    (data.citations || []).forEach((c) => this.addCitation(c));
+    const all = data.citations || [];
+    // Sources searched while answering stream in as they are found; once the answer is final, only the
+    // ones it cites stay listed (a declined question cites none, so it lists none).
+    const judged = all.some((c) => c.cited !== undefined);
+    if (judged) {
+      this.citations.replaceChildren();
+      this.seen.clear();
+      this.citationsBox.hidden = true;
+    }
+    all.filter((c) => !judged || c.cited).forEach((c) => this.addCitation(c));
     if (answer) {
       const rendered = renderMarkdown(answer, { headingOffset: 3 });
       linkMarkers(rendered, this.hrefs);
