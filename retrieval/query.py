@@ -28,6 +28,9 @@ EDIT_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     )
 )
 
+# "instead of the end", "rather than a list": prepositions, never a correction.
+PREPOSITIONS = frozenset({("instead", "of"), ("rather", "than")})
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedQuery:
@@ -67,7 +70,7 @@ def parse_query(question: str) -> ParsedQuery:
             i += 1
             continue
         phrase = next((p for p in EDIT_PHRASES if tuple(toks[i : i + len(p)]) == p), None)
-        if phrase is not None:
+        if phrase is not None and tuple(toks[i : i + 2]) not in PREPOSITIONS:
             cut = len(kept)
             i += len(phrase)
             continue

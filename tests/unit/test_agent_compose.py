@@ -130,10 +130,24 @@ def test_a_shell_command_on_its_own_line_is_code_not_a_heading() -> None:
 def test_a_paragraph_that_leans_on_the_command_above_brings_the_command_and_its_introduction() -> None:
     items = blocks(VENV, ("Creating environments",))
     b = next(i for i, blk in enumerate(items) if blk.text.startswith("This will create"))
-    excerpt = build_excerpt(items, Candidate(0, b, 0, items[b].sentences[0]), CFG, False, "make a virtual env")
+    excerpt = build_excerpt(
+        items, Candidate(0, b, 0, items[b].sentences[0]), CFG, False, "make a virtual env", whole_section=False
+    )
     kinds = [kind for kind, _ in excerpt.segments]
     assert kinds[:3] == ["prose", "code", "prose"], excerpt.segments
     assert excerpt.segments[0][1].startswith("To create one") and excerpt.segments[1][1] == "python3 -m venv tutorial-env"
+
+
+def test_a_short_section_is_quoted_whole_and_a_long_one_around_its_answer() -> None:
+    items = blocks(VENV, ("Creating environments",))
+    b = next(i for i, blk in enumerate(items) if blk.text.startswith("A common location"))
+    excerpt = build_excerpt(items, Candidate(0, b, 0, items[b].sentences[0]), CFG, False, "where to put a venv")
+    assert [kind for kind, _ in excerpt.segments] == ["prose", "prose", "code", "prose", "prose"]
+    assert excerpt.prose.startswith("The venv module") and excerpt.prose.endswith("A common location is .venv.")
+    long_section = VENV + "\n\n" + "\n\n".join(f"Filler paragraph {i} about nothing in particular." for i in range(30))
+    items = blocks(long_section, ("Creating environments",))
+    excerpt = build_excerpt(items, Candidate(0, b, 0, items[b].sentences[0]), CFG, False, "where to put a venv")
+    assert excerpt.prose.startswith("A common location") and "The venv module" not in excerpt.prose
 
 
 def test_a_paragraph_that_fits_is_quoted_whole_whichever_sentence_answers() -> None:

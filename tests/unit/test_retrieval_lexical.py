@@ -59,3 +59,10 @@ def test_plain_question_is_not_marked_corrected() -> None:
     parsed = parse_query("How do dictionaries store keys?")
     assert not parsed.corrected
     assert parsed.text() == "how do dictionaries store keys"
+
+
+def test_instead_of_and_rather_than_are_prepositions_not_corrections() -> None:
+    parsed = parse_query("how do i put something at the front of a list instead of the end")
+    assert not parsed.corrected and parsed.after[:4] == ("how", "do", "i", "put")
+    assert not parse_query("why use a tuple rather than a list").corrected
+    assert parse_query("what is a list, rather a tuple").after == ("a", "tuple")

@@ -8,7 +8,7 @@ introduces ("... like this:"), then takes the code block the paragraph introduce
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -178,9 +178,12 @@ def _list_run(items: list[Block], b: int) -> tuple[int, int]:
 
 
 def build_excerpt(
-    items: list[Block], best: Candidate, cfg: ComposerConfig, want_code: bool, question: str = ""
+    items: list[Block], best: Candidate, cfg: ComposerConfig, want_code: bool, question: str = "",
+    whole_section: bool = True,
 ) -> Excerpt:
     """The contiguous excerpt around ``best``, never crossing a heading and never cutting a code block.
+
+    A short section is quoted whole (``whole_section``; a second source quotes only what it adds).
 
     A sentence brings its paragraph (or the window of it that fits); a code block brings the
     paragraph introducing it. The excerpt then runs on through the next blocks while the prose
@@ -191,6 +194,9 @@ def build_excerpt(
     def fits(block: Block) -> bool:
         return block.text.count("\n") < cfg.max_code_lines
 
+    whole = _whole_section(items, best.block, cfg.max_excerpt_chars, fits) if whole_section else None
+    if whole is not None:
+        return whole
     budget = cfg.max_excerpt_chars
     topic = set(query_weights(question)) if question else set()
     segments: list[tuple[str, str]] = []
@@ -252,6 +258,29 @@ def build_excerpt(
     while segments and segments[-1][0] == "prose" and segments[-1][1].endswith(":") and len(segments) > 1:
         segments.pop()
     return Excerpt(tuple(_tidy(segments)))
+
+
+def _whole_section(
+    items: list[Block], b: int, max_chars: int, fits: Callable[[Block], bool]
+) -> Excerpt | None:
+    """The whole section around block ``b`` (between its headings) when it is short enough to quote.
+
+    A short section is one explanation: its sentences lean on each other, so it is quoted whole
+    rather than cut around one sentence. Its prose must fit the budget, its code blocks the line
+    budget (at most two of them).
+    """
+    start = b
+    while start > 0 and items[start - 1].kind != "heading":
+        start -= 1
+    end = b
+    while end + 1 < len(items) and items[end + 1].kind != "heading":
+        end += 1
+    section = items[start : end + 1]
+    codes = [block for block in section if block.kind == "code"]
+    prose = sum(len(block.text) for block in section if block.kind == "prose")
+    if len(section) < 2 or prose > max_chars or len(codes) > _MAX_CODE_BLOCKS or not all(map(fits, codes)):
+        return None
+    return Excerpt(tuple(_tidy([(block.kind, block.text) for block in section])))
 
 
 def _tidy(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -159,5 +159,10 @@ INTENT_EXAMPLES: dict[str, tuple[str, ...]] = {
         "what does sort do to a list",
         "where do I put the return statement",
         "what should I name my module",
+        # Questions about the course itself, which its own material (the welcome lesson) answers.
+        "what software do I need installed for this course",
+        "is this course suitable for complete beginners",
+        "how long will this course take me",
+        "what will I be able to do after this course",
     ),
 }
