@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-PACKAGES := tutor retrieval ingest recommender agents prompts api bench
+PACKAGES := app tutor retrieval ingest recommender agents prompts api bench
 
 .PHONY: install run test lint typecheck pytest screenshots clean
 

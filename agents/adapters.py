@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 from typing import Any
@@ -24,6 +23,7 @@ from retrieval.coverage import TermCoverage
 from retrieval.service import RetrievalService
 from retrieval.types import SearchHit
 from tutor.container import Services
+from tutor.cpu import run_cpu
 from tutor.errors import Forbidden
 from tutor.models.courses import CourseQuery
 from tutor.services.principal import Principal
@@ -113,20 +113,20 @@ class MaterialAdapter(MaterialPort):
         """Top passages from one readable course, or from all readable courses merged by score."""
         _same_user(self.principal, user_id)
         targets = await self._targets(course_id)
-        hits: list[SearchHit] = []
-        counts: list[int] = []
         try:
-            for target in targets:
-                hits.extend(await asyncio.to_thread(self.retrieval.search, target, query, k))
-            if not hits:
-                counts = [await asyncio.to_thread(self.retrieval.count, t) for t in targets]
+            # One trip to the CPU pool: the query is embedded once for every course searched.
+            hits, has_material = await run_cpu(self._search_all, targets, query, k)
         except Exception as exc:  # the vector store (or its server) is down: not the student's problem
             logger.warning("course material search failed: %r", exc)
             raise PortError("material_unavailable", "the course material can't be reached right now") from exc
-        if not hits and not any(counts):
+        if not has_material:
             raise PortError("no_material", "no material has been uploaded for this course yet")
-        hits.sort(key=lambda hit: hit.score, reverse=True)
-        return hits[:k]
+        return hits
+
+    def _search_all(self, targets: list[str], query: str, k: int) -> tuple[list[SearchHit], bool]:
+        """Top ``k`` over ``targets`` and whether any of them has material (runs on the CPU pool)."""
+        hits = self.retrieval.search_many(targets, query, k)
+        return hits, bool(hits) or any(self.retrieval.count(t) for t in targets)
 
     async def coverage(self, user_id: str, query: str, course_id: str | None) -> list[TermCoverage]:
         """Per-word passage counts over the searched course(s), summed across courses."""
@@ -134,8 +134,9 @@ class MaterialAdapter(MaterialPort):
         targets = await self._targets(course_id)
         merged: dict[str, TermCoverage] = {}
         try:
-            for target in targets:
-                for item in await asyncio.to_thread(self.retrieval.term_coverage, target, query):
+            per_course = await run_cpu(lambda: [self.retrieval.term_coverage(t, query) for t in targets])
+            for items in per_course:
+                for item in items:
                     prev = merged.get(item.word)
                     merged[item.word] = item if prev is None else replace(
                         prev, df=prev.df + item.df, n_passages=prev.n_passages + item.n_passages,
@@ -156,23 +157,14 @@ class LearnerAdapter(LearnerPort):
     async def get_recommendations(self, user_id: str) -> dict[str, Any]:
         """Next lessons, courses and the path, with titles and reasons (``learner_views.recommendations``)."""
         _same_user(self.principal, user_id)
-        doc = await self.recommendations.get(self.principal, user_id)
-        path = doc.get("learning_path") or {}
-        course_ids = {
-            *(r.get("course_id") for r in doc.get("next_lessons") or []),
-            *(r.get("course_id") for r in doc.get("recommended_courses") or []),
-            *(w.get("course_id") for w in doc.get("weak_areas") or []),
-            *path.get("course_ids", []),
-        }
-        labels = await self.recommendations.courses.labels(str(c) for c in course_ids if c)
+        doc, labels = await self.recommendations.get_with_labels(self.principal, user_id)
         return learner_views.recommendations(doc, labels)
 
     async def get_weak_areas(self, user_id: str, course_id: str | None) -> list[dict[str, Any]]:
         """Weakest skills first (at most 10) with names and evidence; see ``learner_views.weak_area``."""
         _same_user(self.principal, user_id)
-        areas = (await self.recommendations.weak_areas(self.principal, course_id))[:10]
-        labels = await self.recommendations.courses.labels({str(a["course_id"]) for a in areas if a.get("course_id")})
-        return [learner_views.weak_area(a, labels) for a in areas]
+        areas, labels = await self.recommendations.weak_areas_with_labels(self.principal, course_id)
+        return [learner_views.weak_area(a, labels) for a in areas[:10]]
 
 
 def _same_user(principal: Principal, user_id: str) -> None:

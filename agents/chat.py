@@ -13,7 +13,7 @@ from agents.deps import TutorDeps
 from agents.events import AgentEvent, ChatTurn
 from agents.runner import TutorAgent
 from tutor.db import Document
-from tutor.models.common import Identifier, StrictModel, new_id, utcnow
+from tutor.models.common import NOT_BLANK, Identifier, StrictModel, new_id, utcnow
 from tutor.services.conversations import ConversationService
 from tutor.services.principal import Principal
 from tutor.services.ratelimit import RateLimiter
@@ -24,7 +24,7 @@ DepsFactory = Callable[[Principal], Awaitable[TutorDeps]]
 class ChatIn(StrictModel):
     """``POST /api/chat/`` and ``/api/chat/stream/`` body."""
 
-    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000, pattern=NOT_BLANK)]
     thread_id: Identifier | None = None
     course_id: Identifier | None = None
     mode: Literal["answer", "socratic"] = "answer"

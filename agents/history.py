@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from agents.events import ChatTurn
-from agents.text import approx_tokens
+
+_PIECE = re.compile(r"\w+|[^\w\s]")
+
+
+def approx_tokens(text: str) -> int:
+    """Approximate LLM token count (words and punctuation x 1.3), with no tokenizer download."""
+    return math.ceil(len(_PIECE.findall(text)) * 1.3)
 
 
 def trim_history(turns: Sequence[ChatTurn], budget_tokens: int) -> list[ChatTurn]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from recommender.rl.explain import MASTERED
+from recommender.mastery import MASTERED
 from recommender.weakness import WeaknessConfig
 from tutor.services.labels import CourseLabels
 

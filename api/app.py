@@ -14,7 +14,6 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.pydantic import PydanticPlugin
 
 from api.auth import PUBLIC_PATHS, BearerAuthMiddleware
-from api.composition import build_extensions
 from api.controllers.account import AccountController
 from api.controllers.ai import AIController
 from api.controllers.auth import AuthController
@@ -27,38 +26,31 @@ from api.controllers.materials import MaterialController
 from api.controllers.progress import ProgressController
 from api.deps import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
+from api.extensions import ServicesFactory
 from api.json_limits import TutorRequest
 from api.request_id import RequestIdMiddleware
+from api.schemas.request_docs import RequestModelSchemaPlugin
 from api.web import web_router
-from tutor.container import Services
-from tutor.db import Mongo
-from tutor.settings import Settings, get_settings
+from tutor.settings import Settings
 
 Extension = Callable[[Litestar], Any]
 
 
-def create_app(settings: Settings | None = None, extra_handlers: Sequence[Any] = ()) -> Litestar:
-    """Build the API for ``settings`` (read from the environment when omitted).
+def create_app(settings: Settings, services: ServicesFactory, extra_handlers: Sequence[Any] = ()) -> Litestar:
+    """Build the API for ``settings``, over the services ``services`` opens for the app's lifetime.
 
-    ``MONGODB_URL`` must point at a running server: ``tutor serve`` starts the embedded one first.
+    The composition root (``app.asgi``) passes ``app.wiring.open_services``. ``MONGODB_URL`` must point
+    at a running server: ``tutor serve`` starts the embedded one first.
     """
-    settings = settings or get_settings()
     if not settings.mongodb_url:
         raise RuntimeError("MONGODB_URL is not set; start the service with `tutor serve`")
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
-        await mongo.ensure_indexes()
-        core = Services.build(mongo, settings)
-        app.state.services = core
-        extensions = build_extensions(core, settings)
-        app.state.extensions = extensions
-        try:
+        async with services(settings) as (core, extensions):
+            app.state.services = core
+            app.state.extensions = extensions
             yield
-        finally:
-            await extensions.close()
-            await mongo.close()
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
@@ -79,7 +71,8 @@ def create_app(settings: Settings | None = None, extra_handlers: Sequence[Any] =
             web_router(),
         ],
         dependencies=DEPENDENCIES,
-        plugins=[PydanticPlugin(validate_strict=True)],
+        # First, so request bodies are documented by pydantic's own JSON schema (see api.schemas.request_docs).
+        plugins=[RequestModelSchemaPlugin(), PydanticPlugin(validate_strict=True)],
         request_class=TutorRequest,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(BearerAuthMiddleware, exclude=PUBLIC_PATHS)],
@@ -98,8 +91,3 @@ def create_app(settings: Settings | None = None, extra_handlers: Sequence[Any] =
     # Outermost layer, around routing too: request id, security headers and 5xx logging on every response.
     app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
     return app
-
-
-def app_factory() -> Litestar:
-    """Entry point for ``uvicorn --factory api.app:app_factory``."""
-    return create_app(Settings())

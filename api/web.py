@@ -11,7 +11,9 @@ from litestar.static_files import create_static_files_router
 from litestar.types import PathType
 from litestar.types.file_types import FileInfo
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+import web
+
+WEB_DIR = Path(web.__file__).resolve().parent  # package data, so a wheel install serves it too
 
 
 class WebFileSystem(BaseLocalFileSystem):
@@ -24,6 +26,8 @@ class WebFileSystem(BaseLocalFileSystem):
 
     async def info(self, path: PathType, **kwargs: Any) -> FileInfo:
         """File information, or ``FileNotFoundError`` for anything that cannot name a file."""
+        if Path(str(path)).suffix in {".py", ".pyc"} or "__pycache__" in str(path):
+            raise FileNotFoundError(str(path))  # the package's own module, not part of the web app
         try:
             return await super().info(path, **kwargs)
         except (ValueError, OSError) as exc:  # FileNotFoundError included: same answer

@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from app.embedded.launcher import embedded_services
 from tutor.container import Services
 from tutor.db import Mongo
 from tutor.errors import DomainError
 from tutor.models.users import Email
-from tutor.runtime import embedded_runtime
 from tutor.security.password_policy import password_problem
 from tutor.seed import DEMO_INSTRUCTOR, DEMO_STUDENT, seed_demo
 from tutor.settings import ConfigurationError, Settings, check_production, get_settings
@@ -57,9 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "seed-demo":
-        with embedded_runtime(settings, with_redis=False) as runtime:
-            live = runtime.settings()
-            asyncio.run(_run_with_services(runtime.mongodb_url, live, _seed))
+        with embedded_services(settings, with_redis=False) as servers:
+            live = servers.settings()
+            asyncio.run(_run_with_services(servers.mongodb_url, live, _seed))
             return _ingest_sample(live)
     if args.command == "worker":
         return _worker()
@@ -111,8 +111,8 @@ async def _seed(services: Services) -> None:
 
 
 def _with_services(settings: Settings, action: Callable[[Services], Awaitable[Any]]) -> int:
-    with embedded_runtime(settings, with_redis=False) as runtime:
-        asyncio.run(_run_with_services(runtime.mongodb_url, settings, action))
+    with embedded_services(settings, with_redis=False) as servers:
+        asyncio.run(_run_with_services(servers.mongodb_url, settings, action))
     return 0
 
 
@@ -131,19 +131,18 @@ def _worker() -> int:
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from tutor.celery_app import celery_app
+    from app.tasks import celery_app
 
-    # The pool comes from tutor.celery_app: prefork, because only a child process can be stopped at its time limit.
+    # The pool comes from make_celery: prefork, because only a child process can be stopped at its time limit.
     celery_app.worker_main(["worker", "--loglevel=INFO", "--without-gossip", "--without-mingle"])
     return 0
 
 
 def _ingest(settings: Settings, path: str, course_id: str, lesson_id: str | None) -> int:
-    import importlib
+    from ingest import local_run
 
-    local_run = importlib.import_module("ingest.local_run")  # the CLI is the composition root
-    with embedded_runtime(settings, with_redis=False) as runtime:
-        summary = local_run.ingest_folder(runtime.settings(), course_id, path, lesson_id)
+    with embedded_services(settings, with_redis=False) as servers:
+        summary = local_run.ingest_folder(servers.settings(), course_id, path, lesson_id)
     for entry in summary["files"]:
         note = f" ({entry['error_code']}: {entry['error']})" if entry["error"] else ""
         print(f"  {entry['status']:>9}  {entry['chunks']:>4} chunks  {entry['filename']}{note}")
@@ -152,11 +151,9 @@ def _ingest(settings: Settings, path: str, course_id: str, lesson_id: str | None
 
 
 def _ingest_sample(settings: Settings) -> int:
-    import importlib
-
+    from ingest import local_run
     from tutor.seed import material_files
 
-    local_run = importlib.import_module("ingest.local_run")
     by_course: dict[str, list[Any]] = {}
     for course_id, lesson_id, _, path in material_files():
         by_course.setdefault(course_id, []).append(local_run.LocalFile(path.name, path.read_bytes(), lesson_id))
@@ -171,10 +168,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
-    with embedded_runtime(settings, with_worker=True) as runtime:
+    with embedded_services(settings, with_worker=True) as servers:
         if args.seed:
-            asyncio.run(_run_with_services(runtime.mongodb_url, settings, _seed))
-            _ingest_sample(runtime.settings())
+            asyncio.run(_run_with_services(servers.mongodb_url, settings, _seed))
+            _ingest_sample(servers.settings())
         base = f"http://{host}:{port}"
         print(
             f"\n  Web app        {base}/\n  Tutor API      {base}/api/\n  OpenAPI docs   {base}/schema/swagger\n"
@@ -185,9 +182,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             flush=True,
         )
         # uvicorn re-raises a SIGTERM it caught once it has shut down; turning it into SystemExit lets
-        # the runtime stop every child it started (as Ctrl-C does) instead of leaving them behind.
+        # the embedded services stop every child they started (as Ctrl-C does) instead of leaving them behind.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        uvicorn.run("api.app:app_factory", factory=True, host=host, port=port, log_level="info")
+        uvicorn.run("app.asgi:app_factory", factory=True, host=host, port=port, log_level="info")
     return 0
 
 

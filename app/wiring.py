@@ -1,48 +1,36 @@
-"""Building the services above the tutor core (materials, chat, learner model) for the API process."""
+"""Building every service from settings: the tutor core and the layers above it, for the API process.
+
+``open_services`` is what the API's lifespan runs (``app.asgi``); the CLI uses the core part alone.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import redis.asyncio as aioredis
-from celery import Celery
 
 from agents.adapters import LearnerAdapter, build_deps
 from agents.chat import ChatService
 from agents.deps import TutorDeps
 from agents.factory import build_agent
 from agents.providers.openai_compat import LLMConfig
+from api.extensions import Extensions
+from ingest.components import retrieval_for, storage_for
 from ingest.repository import JobRepository, MaterialRepository
-from ingest.runtime import retrieval_for, storage_for
 from ingest.service import MaterialService
-from recommender.runtime import learner_model
 from recommender.service import RecommendationService
 from tutor.celery_app import make_celery
 from tutor.container import Services
+from tutor.cpu import configure as configure_cpu
+from tutor.db import Mongo
 from tutor.errors import NotFound
 from tutor.queue import TaskQueue
-from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.services.course_removal import CourseRemovalService
 from tutor.services.login_throttle import LoginThrottle
 from tutor.services.principal import Principal
 from tutor.services.ratelimit import RateLimiter
 from tutor.settings import Settings
-
-
-@dataclass
-class Extensions:
-    """Services of the higher layers."""
-
-    celery: Celery
-    materials: MaterialService
-    chat: ChatService
-    recommendations: RecommendationService
-    redis: aioredis.Redis
-    removals: CourseRemovalService
-
-    async def close(self) -> None:
-        """Release connections."""
-        await self.redis.aclose()
 
 
 def llm_config(settings: Settings) -> LLMConfig | None:
@@ -61,11 +49,12 @@ def llm_config(settings: Settings) -> LLMConfig | None:
 
 def build_extensions(core: Services, settings: Settings) -> Extensions:
     """Wire materials (with its Celery dispatch) and chat over the core services."""
+    configure_cpu(settings.cpu_workers)
     celery = make_celery(settings)
     retrieval = retrieval_for(settings)
 
     queue = TaskQueue(celery)
-    recommendations = RecommendationService(core.mongo, learner_model(core.mongo, settings), core.courses, queue)
+    recommendations = RecommendationService(core.records, core.courses, queue)  # the model itself runs on the worker
 
     async def on_quiz(user_id: str, _course_id: str) -> None:
         await recommendations.refresh_later(user_id)
@@ -102,9 +91,23 @@ def build_extensions(core: Services, settings: Settings) -> Extensions:
     removals = CourseRemovalService(
         core.courses.courses,
         core.courses.enrollments,
-        CourseRemovalRepository(core.mongo.collection("course_removals")),
+        core.records.removals,
         queue,
     )
     return Extensions(
         celery=celery, materials=materials, chat=chat, recommendations=recommendations, redis=redis, removals=removals
     )
+
+
+@asynccontextmanager
+async def open_services(settings: Settings) -> AsyncIterator[tuple[Services, Extensions]]:
+    """Connect to MongoDB (``MONGODB_URL`` must be set), build every service, and close them at the end."""
+    mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
+    await mongo.ensure_indexes()
+    core = Services.build(mongo, settings)
+    extensions = build_extensions(core, settings)
+    try:
+        yield core, extensions
+    finally:
+        await extensions.close()
+        await mongo.close()

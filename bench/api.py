@@ -1,11 +1,14 @@
 """``python -m bench.api --json``: API throughput and latency beside a bare Litestar endpoint.
 
-Measures ``GET /api/courses/`` (authenticated, filtered) and ``POST /api/progress/update/`` at 1, 16
-and 64 concurrent clients, and a bare Litestar JSON endpoint served the same way (uvicorn, one
-process, same machine) in the same run. The last stdout line is one JSON object::
+Measures ``GET /api/courses/`` (authenticated, filtered) and ``POST /api/progress/update/`` (a
+graded quiz submission) at 1, 16 and 64 keep-alive connections, and a bare Litestar JSON endpoint
+served the same way (uvicorn, one process, same machine) in the same run, interleaved. The load comes
+from ``wrk`` (installed with apt-get on first use, see :mod:`bench.wrk`), one thread, ``--scale``
+seconds per endpoint and level. Any error or non-2xx answer fails the run. The last stdout line is
+one JSON object::
 
     {"endpoints": {"courses_list"|"progress_update"|"bare_json": {"c1"|"c16"|"c64": {"rps", "p50_ms", "p95_ms"}}},
-     "ratios": {...}}
+     "ratios_rps_vs_bare": {"courses_list"|"progress_update": {"c1"|"c16"|"c64": rps / bare rps}}}
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from typing import Any
 
 import httpx
 
-from bench.load import run_load, start_uvicorn
+from app.embedded.process import free_port
+from app.embedded.services import start_mongo, start_redis
+from bench.load import start_uvicorn
+from bench.wrk import ensure_wrk, run_wrk
 from tutor.container import Services
 from tutor.db import Mongo
-from tutor.embedded.process import free_port
-from tutor.embedded.services import start_mongo, start_redis
 from tutor.seed import seed_demo
 from tutor.settings import Settings
 
@@ -51,26 +55,27 @@ async def _prepare(base: str, mongo_url: str, settings: Settings) -> dict[str, s
     return {"token": login["access_token"], "lesson_id": lesson["id"], "question_id": first_q}
 
 
-async def _measure(app_url: str, bare_url: str, ctx: dict[str, str], scale: int) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {ctx['token']}"}
+def _measure(app_url: str, bare_url: str, ctx: dict[str, str], scale: int) -> dict[str, Any]:
+    auth = {"Authorization": f"Bearer {ctx['token']}"}
     body = {"course_id": "python-intro", "lesson_id": ctx["lesson_id"], "quiz_answers": {ctx["question_id"]: 0}}
-
-    def courses(client: httpx.AsyncClient, _: int) -> Any:
-        return client.get("/api/courses/", params={"category": "programming", "page_size": 10}, headers=headers)
-
-    def progress(client: httpx.AsyncClient, _: int) -> Any:
-        return client.post("/api/progress/update/", json=body, headers=headers)
-
-    def bare(client: httpx.AsyncClient, _: int) -> Any:
-        return client.get("/bare")
-
+    wrk = ensure_wrk()
+    steps: dict[str, dict[str, Any]] = {
+        "bare_json": {"url": f"{bare_url}/bare"},
+        "courses_list": {"url": f"{app_url}/api/courses/?category=programming&page_size=10", "headers": auth},
+        "progress_update": {
+            "url": f"{app_url}/api/progress/update/",
+            "method": "POST",
+            "headers": {**auth, "Content-Type": "application/json"},
+            "body": json.dumps(body),
+        },
+    }
+    for step in steps.values():  # warm up: connections, the catalogue cache, first passes through each route
+        run_wrk(connections=4, seconds=1, wrk=wrk, **step)
     out: dict[str, dict[str, Any]] = {"courses_list": {}, "progress_update": {}, "bare_json": {}}
     for level in LEVELS:
-        total = scale * max(level, 8) * 4
         # Interleave the three so that machine noise hits them alike.
-        out["bare_json"][f"c{level}"] = await run_load(bare_url, bare, level, total)
-        out["courses_list"][f"c{level}"] = await run_load(app_url, courses, level, total)
-        out["progress_update"][f"c{level}"] = await run_load(app_url, progress, level, total)
+        for name, step in steps.items():
+            out[name][f"c{level}"] = run_wrk(connections=level, seconds=scale, wrk=wrk, **step)
         print(f"c{level}: {json.dumps({k: v[f'c{level}'] for k, v in out.items()})}", file=sys.stderr)
     return out
 
@@ -79,8 +84,9 @@ def main() -> None:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the JSON summary last")
-    parser.add_argument("--scale", type=int, default=8, help="requests per level = scale * max(level, 8) * 4")
+    parser.add_argument("--scale", type=int, default=8, help="seconds of load per endpoint and level")
     args = parser.parse_args()
+    ensure_wrk()  # before any server starts: a missing, uninstallable wrk fails at once
     mongo, mongo_url = start_mongo(":memory:")
     redis, redis_url = start_redis()  # quiz submissions queue a learner-model refresh, as in production
     procs: list[subprocess.Popen[bytes]] = []
@@ -99,11 +105,11 @@ def main() -> None:
                 mongodb_url=mongo_url, mongodb_db="bench_api", var_dir=Path(var), jwt_secret=env["JWT_SECRET"]
             )
             app_port, bare_port = free_port(), free_port()
-            procs.append(start_uvicorn("api.app:app_factory", app_port, env))
+            procs.append(start_uvicorn("app.asgi:app_factory", app_port, env))
             procs.append(start_uvicorn("bench.bare_app:app_factory", bare_port, env))
             app_url, bare_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
             ctx = asyncio.run(_prepare(app_url, mongo_url, settings))
-            endpoints = asyncio.run(_measure(app_url, bare_url, ctx, args.scale))
+            endpoints = _measure(app_url, bare_url, ctx, args.scale)
     finally:
         for proc in procs:
             proc.terminate()

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.embedded.process import ChildService, free_port
+from app.embedded.services import start_mongo, start_redis, start_worker, wait_for_worker
 from bench.common import log
-from tutor.embedded.process import ChildService, free_port
-from tutor.embedded.services import start_mongo, start_redis, start_worker, wait_for_worker
 from tutor.settings import Settings
 
 DB_NAME = "bench_chat_conversation"
@@ -102,9 +102,9 @@ def seed_and_ingest(settings: Settings) -> None:
 
 
 def start_api(env: dict[str, str], var: Path) -> tuple[ChildService, str]:
-    """The API (``api.app:app_factory``) under uvicorn, its own process; returns it with its base URL."""
+    """The API (``app.asgi:app_factory``) under uvicorn, its own process; returns it with its base URL."""
     port = free_port()
-    argv = [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory", "--host", "127.0.0.1",
+    argv = [sys.executable, "-m", "uvicorn", "--factory", "app.asgi:app_factory", "--host", "127.0.0.1",
             "--port", str(port), "--log-level", "warning"]
     service = ChildService("api", argv, port, var / "logs" / "api.log")
     service.env = env

@@ -26,13 +26,13 @@ from pathlib import Path
 
 import torch
 
-from recommender.rl.base import Agent
-from recommender.rl.baselines import GreedyAgent, GreedySettings, RandomAgent, RuleAgent
+from recommender.rl.base import TeachingPolicy
+from recommender.rl.baselines import GreedyPolicy, GreedySettings, RandomPolicy, RulePolicy
 from recommender.rl.checkpoint import CheckpointError, load_checkpoint
 from recommender.rl.evaluate import evaluate, pick_best
 from recommender.rl.model import ActorCritic
-from recommender.rl.policy_agent import PolicyAgent
 from recommender.rl.ppo import PPOTrainer
+from recommender.rl.trained_policy import TrainedPolicy
 from recommender.simulation.base import Simulator
 from recommender.simulation.kes import make_kes
 from recommender.simulation.kes_model import KESModelError
@@ -45,7 +45,7 @@ DEFAULT_DATA = Path("../shared/data/assist2015/train_valid.csv")
 DEFAULT_MODELS = Path("var/models/recommender")
 TEST_SEEDS = (1, 2, 3)
 VALID_SEEDS = (900_001, 900_002)
-AGENTS = ("random", "rule", "greedy", "ours", "oracle")
+POLICIES = ("random", "rule", "greedy", "ours", "oracle")
 # PPO batches used for the committed figures: KSS keeps improving past 300 batches, the others plateau.
 DEFAULT_ITERATIONS = {"kss": 1000, "kes_assist2015": 300, "sample_course": 300}
 GREEDY_GRID = [GreedySettings(a, p, r, c) for a, p, r, c in
@@ -101,25 +101,25 @@ def policy(sim_name: str, sim: Simulator, view: str, models: Path, budget_s: flo
     return trainer.model
 
 
-def agents_for(sim_name: str, sim: Simulator, models: Path, budget_s: float, retrain: bool,
-               iterations: int | None) -> dict[str, Agent]:
+def policies_for(sim_name: str, sim: Simulator, models: Path, budget_s: float, retrain: bool,
+               iterations: int | None) -> dict[str, TeachingPolicy]:
     """The five teachers compared on one simulator."""
-    picked: dict[str, Agent] = {}
+    picked: dict[str, TeachingPolicy] = {}
     for name, view in (("ours", "responses"), ("oracle", "oracle")):
         model = policy(sim_name, sim, view, models, budget_s, retrain, iterations)
-        modes = [PolicyAgent(model, sample=False, name=name), PolicyAgent(model, sample=True, seed=5, name=name)]
-        choice, ep_valid = pick_best(sim, lambda agent: agent, modes, 200, VALID_SEEDS, 20)
+        modes = [TrainedPolicy(model, sample=False, name=name), TrainedPolicy(model, sample=True, seed=5, name=name)]
+        choice, ep_valid = pick_best(sim, lambda policy: policy, modes, 200, VALID_SEEDS, 20)
         picked[name] = choice
         log(f"  {name}: {'sampled' if choice.sample else 'argmax'} actions (validation E_p {ep_valid:.3f})")
     start = time.monotonic()
     # without prerequisite edges only the mastery estimate's recency matters: don't re-test equal settings
     grid = GREEDY_GRID if sim.graph.edges else [GreedySettings(recency=r) for r in (0.0, 0.25, 0.5, 0.75, 1.0)]
-    best, ep = pick_best(sim, GreedyAgent, grid, 200, VALID_SEEDS, 20)
+    best, ep = pick_best(sim, GreedyPolicy, grid, 200, VALID_SEEDS, 20)
     log(f"  greedy tuned on validation seeds: {best} (E_p {ep:.3f}, {time.monotonic() - start:.0f}s)")
     return {
-        "random": RandomAgent(seed=7),
-        "rule": RuleAgent(),
-        "greedy": GreedyAgent(best),
+        "random": RandomPolicy(seed=7),
+        "rule": RulePolicy(),
+        "greedy": GreedyPolicy(best),
         "ours": picked["ours"],
         "oracle": picked["oracle"],
     }
@@ -163,14 +163,14 @@ def main() -> None:
                 policy(name, sim, view, args.models, budget, True, iterations, args.resume)
             continue
         iterations = (args.iterations or DEFAULT_ITERATIONS[name]) if retrain else None
-        agents = agents_for(name, sim, args.models, budget, retrain, iterations)
+        policies = policies_for(name, sim, args.models, budget, retrain, iterations)
         result[name], short[name] = {}, {}
-        for agent_name in AGENTS:
+        for policy_name in POLICIES:
             for horizon, table in ((20, result[name]), (10, short[name])):
-                ep, lo, hi = mean_ci95(evaluate(sim, agents[agent_name], args.learners, TEST_SEEDS, horizon))
-                table[agent_name] = {"ep": round(ep, 4), "ci95": [round(lo, 4), round(hi, 4)]}
-            log(f"  {agent_name:7s} E_p@20 {result[name][agent_name]['ep']} {result[name][agent_name]['ci95']}"
-                f"  E_p@10 {short[name][agent_name]['ep']}")
+                ep, lo, hi = mean_ci95(evaluate(sim, policies[policy_name], args.learners, TEST_SEEDS, horizon))
+                table[policy_name] = {"ep": round(ep, 4), "ci95": [round(lo, 4), round(hi, 4)]}
+            log(f"  {policy_name:7s} E_p@20 {result[name][policy_name]['ep']} {result[name][policy_name]['ci95']}"
+                f"  E_p@10 {short[name][policy_name]['ep']}")
         seconds[name] = round(time.monotonic() - start, 1)
     log(f"total {time.monotonic() - t0:.0f}s; per simulator {seconds}")
     print(json.dumps({"simulators": result, "steps_10": short, "seconds": seconds}))

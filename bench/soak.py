@@ -30,13 +30,13 @@ from typing import Any
 
 import httpx
 
+from app.embedded.process import ChildService, free_port
+from app.embedded.services import start_chroma, start_mongo, start_redis, start_worker, wait_for_worker
 from bench.common import log
 from bench.load import percentile, start_uvicorn
 from bench.soak_users import Instructor, Recorder, Student, course_body, material
 from tutor.container import Services
 from tutor.db import Mongo
-from tutor.embedded.process import ChildService, free_port
-from tutor.embedded.services import start_chroma, start_mongo, start_redis, start_worker, wait_for_worker
 from tutor.settings import Settings
 
 PASSWORD = "soak-benchmark-pass"
@@ -167,7 +167,7 @@ def start_stack(stack: ExitStack, root: Path) -> tuple[str, Settings, int]:
     worker = owned(start_worker(log_path=root / "worker.log", extra_env=env))
     wait_for_worker(redis_url, worker, root / "worker.log")
     port = free_port()
-    api = start_uvicorn("api.app:app_factory", port, env)
+    api = start_uvicorn("app.asgi:app_factory", port, env)
 
     def stop_api(proc: subprocess.Popen[bytes] = api) -> None:
         proc.terminate()

@@ -10,9 +10,9 @@ from typing import Any
 from pymongo import MongoClient
 from tqdm import tqdm
 
+from ingest.components import pipeline_for
 from ingest.folder import collect_folder
 from ingest.records import plan_upload
-from ingest.runtime import pipeline_for
 from ingest.worker import process_job
 from tutor.db import Document
 from tutor.models.common import utcnow

@@ -6,11 +6,10 @@ import asyncio
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 
+from ingest.components import retrieval_for, storage_for
 from ingest.removal import CourseRemoval, IngestionRunning
-from ingest.runtime import retrieval_for, storage_for
-from tutor.celery_app import celery_app
 from tutor.db import Mongo
 from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.settings import Settings, get_settings
@@ -42,7 +41,7 @@ async def _record_error(settings: Settings, course_id: str, exc: Exception, fina
 
 
 # Celery's decorator is untyped; the task keeps its signature for callers all the same.
-@celery_app.task(  # type: ignore[untyped-decorator]
+@shared_task(  # type: ignore[untyped-decorator]
     name="courses.remove", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES
 )
 def remove_course(self: Task, course_id: str) -> dict[str, Any]:
@@ -62,7 +61,7 @@ def remove_course(self: Task, course_id: str) -> dict[str, Any]:
         log.exception("removal of course %s failed (final=%s)", course_id, final)
         asyncio.run(_record_error(settings, course_id, exc, final))
         raise self.retry(exc=exc, countdown=min(60, 2**self.request.retries)) from exc
-    celery_app.send_task("recommender.forget_course", args=[course_id])  # its knowledge-tracing checkpoints
+    self.app.send_task("recommender.forget_course", args=[course_id])  # its knowledge-tracing checkpoints
     for student in students:  # their recommendations may still name the removed course
-        celery_app.send_task("recommender.refresh_learner", args=[student])
+        self.app.send_task("recommender.refresh_learner", args=[student])
     return {"course_id": course_id, "state": "succeeded", "students": len(students)}

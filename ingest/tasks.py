@@ -6,14 +6,13 @@ import logging
 from functools import lru_cache
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from pymongo import MongoClient
 
-from ingest.runtime import pipeline_for
+from ingest.components import pipeline_for
 from ingest.time_limit import clear_time_limit, record_time_limit
 from ingest.worker import process_job
-from tutor.celery_app import celery_app
 from tutor.db import Document
 from tutor.settings import get_settings
 
@@ -42,7 +41,7 @@ class IngestJobTask(Task):  # type: ignore[misc]
             client.close()
 
 
-@celery_app.task(
+@shared_task(
     name="ingest.run_job", base=IngestJobTask, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3
 )
 def run_job(self: Task, job_id: str) -> dict[str, Any]:

@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from recommender.candidates import course_candidates, course_rec, lesson_candidates
+from recommender.mastery import MASTERED
 from recommender.path import Course, optimize_path
-from recommender.policy_service import Candidate, PolicyService, Recommendation, goals_to_skills
-from recommender.rl.explain import MASTERED
+from recommender.policy_service import PolicyService, goals_to_skills
 from recommender.weakness import WeaknessAnalyzer
-from tutor.db import Document, Mongo
+from tutor.db import Document
 from tutor.models.common import utcnow
-from tutor.repositories.enrollments import ACTIVE
+from tutor.repositories.bundle import Repositories
 from tutor.services.quiz_evidence import evidence
 
 log = logging.getLogger(__name__)
@@ -32,28 +33,24 @@ def course_model_dir(var_dir: Path, course_id: str) -> Path:
 
 
 class LearnerModel:
-    """Computes and stores a student's learner model."""
+    """Computes and stores a student's learner model (reading and writing through the core's repositories)."""
 
-    def __init__(self, mongo: Mongo, analyzer_for: AnalyzerFor, policy: PolicyService) -> None:
-        self.mongo = mongo
+    def __init__(self, records: Repositories, analyzer_for: AnalyzerFor, policy: PolicyService) -> None:
+        self.records = records
         self.analyzer_for = analyzer_for
         self.policy = policy
 
     async def refresh(self, user_id: str) -> dict[str, Any]:
         """Recompute everything for ``user_id`` and store it; returns the recommendations document."""
-        db = self.mongo
-        user = await db.collection("users").find_one({"_id": user_id})
+        db = self.records
+        user = await db.users.get(user_id)
         if user is None:
             raise LookupError(f"user {user_id} not found")
-        attempts = await (
-            db.collection("quiz_attempts").find({"user_id": user_id}).sort([("answered_at", 1), ("position", 1)])
-        ).to_list(None)
-        live = {"user_id": user_id, **ACTIVE}  # an enrollment in a removed course is no longer studied
-        enrolled = {e["course_id"] for e in await db.collection("enrollments").find(live).to_list(None)}
-        courses = await db.collection("courses").find({}, {"modules.lessons.content": 0}).to_list(None)
-        progress = {
-            p["course_id"]: p for p in await db.collection("user_progress").find({"user_id": user_id}).to_list(None)
-        }
+        attempts = await db.attempts.of_user(user_id)
+        # An enrollment in a removed course is no longer studied (of_user lists active ones only).
+        enrolled = {e["course_id"] for e in await db.enrollments.of_user(user_id)}
+        courses = await db.courses.find({}, projection={"modules.lessons.content": 0})
+        progress = {p["course_id"]: p for p in await db.progress.of_user(user_id)}
         mastery: dict[str, float] = {}
         weak: list[dict[str, Any]] = []
         model_kind = "bkt"
@@ -68,9 +65,8 @@ class LearnerModel:
                 mastery[skill] = max(mastery.get(skill, 0.0), float(info["p"]))
             course_weak = [{**w, "course_id": course["_id"]} for w in analysis["weak_areas"]]
             weak.extend(course_weak)
-            await db.collection("user_progress").update_one(
-                {"user_id": user_id, "course_id": course["_id"]},
-                {"$set": {"weak_areas": course_weak, "mastery": analysis["mastery"], "model": analysis["model"]}},
+            await db.progress.set_learner_state(
+                user_id, course["_id"], course_weak, analysis["mastery"], analysis["model"]
             )
         doc = self._recommend(user, courses, enrolled, progress, mastery, attempts)
         doc.update(
@@ -80,7 +76,7 @@ class LearnerModel:
             knowledge_model=model_kind,
             generated_at=utcnow(),
         )
-        await db.collection("ai_recommendations").replace_one({"user_id": user_id}, doc, upsert=True)
+        await db.recommendations.store(user_id, doc)
         return doc
 
     def _recommend(
@@ -100,22 +96,12 @@ class LearnerModel:
         targets = sorted((goal_skills | enrolled_skills) - {s for s, p in mastery.items() if p >= MASTERED})
         history = [s for a in attempts[-20:] for s in a.get("skills", [])]
         titles = {c["_id"]: c["title"] for c in courses}
-        course_candidates = [
-            Candidate(
-                c["_id"],
-                "course",
-                tuple(c.get("skills", [])),
-                tuple(c.get("prerequisite_skills", [])),
-                float(c.get("duration_hours") or 1.0),
-                c["title"],
-            )
-            for c in courses
-            if c["_id"] not in enrolled and c.get("skills")
-        ]
-        lesson_candidates, lesson_course = _lesson_candidates(courses, enrolled, progress)
-        lesson_titles = {c.item_id: c.title for c in lesson_candidates}
-        recommended = self.policy.recommend(mastery, targets, course_candidates, history, k=3, goal_text=goal_text)
-        next_lessons = self.policy.recommend(mastery, targets, lesson_candidates, history, k=3, goal_text=goal_text)
+        lessons, lesson_course = lesson_candidates(courses, enrolled, progress)
+        lesson_titles = {c.item_id: c.title for c in lessons}
+        recommended = self.policy.recommend(
+            mastery, targets, course_candidates(courses, enrolled), history, k=3, goal_text=goal_text
+        )
+        next_lessons = self.policy.recommend(mastery, targets, lessons, history, k=3, goal_text=goal_text)
         held = {s for s, p in mastery.items() if p >= MASTERED}
         path_goals = (goal_skills or enrolled_skills or set(all_skills)) - held
         catalogue = [
@@ -130,9 +116,9 @@ class LearnerModel:
         ]
         path = optimize_path(path_goals, held, catalogue)
         return {
-            "recommended_courses": [_course_rec(r, titles) for r in recommended],
+            "recommended_courses": [course_rec(r, titles) for r in recommended],
             "next_lessons": [
-                {**_course_rec(r, lesson_titles), "course_id": lesson_course[r.item_id], "lesson_id": r.item_id}
+                {**course_rec(r, lesson_titles), "course_id": lesson_course[r.item_id], "lesson_id": r.item_id}
                 for r in next_lessons
             ],
             "learning_path": {
@@ -156,43 +142,3 @@ def _attempt(doc: Document) -> dict[str, Any]:
         "correct": bool(doc["correct"]),
         "at": doc.get("answered_at"),
     }
-
-
-def _course_rec(rec: Recommendation, titles: dict[str, str]) -> dict[str, Any]:
-    return {
-        "course_id": rec.item_id,
-        "title": titles.get(rec.item_id, ""),
-        "confidence_score": rec.confidence_score,
-        "reason": rec.reason,
-        "source": rec.source,
-    }
-
-
-def _lesson_candidates(
-    courses: Sequence[Document], enrolled: set[str], progress: dict[str, Document]
-) -> tuple[list[Candidate], dict[str, str]]:
-    candidates: list[Candidate] = []
-    owner: dict[str, str] = {}
-    for course in courses:
-        if course["_id"] not in enrolled:
-            continue
-        done = set(progress.get(course["_id"], {}).get("completed_lessons", []))
-        lessons = {lesson["id"]: lesson for m in course.get("modules", []) for lesson in m.get("lessons", [])}
-        for lesson in lessons.values():
-            if lesson["id"] in done or not lesson.get("skills"):
-                continue
-            prereq_skills = tuple(
-                dict.fromkeys(s for p in lesson.get("prerequisites", []) for s in lessons.get(p, {}).get("skills", []))
-            )
-            candidates.append(
-                Candidate(
-                    lesson["id"],
-                    "lesson",
-                    tuple(lesson["skills"]),
-                    prereq_skills,
-                    lesson.get("duration_minutes", 10) / 60,
-                    lesson["title"],
-                )
-            )
-            owner[lesson["id"]] = course["_id"]
-    return candidates, owner

@@ -9,15 +9,14 @@ Usage::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from recommender.rl.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from recommender.mastery import MASTERED
+from recommender.rl.checkpoint import CheckpointError, load_checkpoint
 from recommender.rl.explain import (
-    MASTERED,
     Candidate,
     Recommendation,
     eligible,
@@ -28,26 +27,11 @@ from recommender.rl.explain import (
 from recommender.rl.features import ResponseTracker
 from recommender.rl.model import ActorCritic
 
-__all__ = ["Candidate", "Feedback", "PolicyService", "Recommendation", "goals_to_skills"]
+__all__ = ["Candidate", "PolicyService", "Recommendation", "goals_to_skills"]
 
 SESSION_STEPS = 20  # the policy was trained for sessions of this many steps
-SKIP_MASTERED = 0.85  # skills at or above this estimated mastery are not proposed by the policy
 # Written by ``python -m bench.recommender --train`` (the sample course's responses-only policy).
 DEFAULT_POLICY_PATH = Path("var/models/recommender/policy_sample_course_responses.pt")
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """A logged interaction: the state we recommended in, what was taken, and the gain seen.
-
-    ``reward`` is the gain in estimated mastery on the target skills after the item.
-    """
-
-    mastery: Mapping[str, float]
-    target_skills: Sequence[str]
-    history: Sequence[str]  # skills practised, oldest first
-    skill: str  # skill of the item the learner took
-    reward: float
 
 
 class PolicyService:
@@ -105,7 +89,7 @@ class PolicyService:
             if eligible(cand, mastery):
                 for skill in cand.skills:
                     # learners are not sent back to skills they already master (a product choice)
-                    if skill in index and mastery.get(skill, 0.0) < SKIP_MASTERED:
+                    if skill in index and mastery.get(skill, 0.0) < MASTERED:
                         allowed[0, index[skill]] = True
                         teaching[skill] = teaching.get(skill, 0) + 1
         if not allowed.any():
@@ -152,46 +136,6 @@ class PolicyService:
             out.append(Recommendation(cand.item_id, cand.kind, round(conf, 4),
                                       explain(cand, mastery, targets, goal_text), source))
         return out
-
-    def update_model(self, feedback_data: Sequence[Feedback], steps: int = 5, lr: float = 1e-3) -> dict[str, float]:
-        """Refine the policy from logged interactions with a few advantage-weighted gradient steps.
-
-        The critic's value is the baseline; the actor raises the log-probability of items whose
-        observed gain beat it. Feedback on skills the policy does not know is skipped.
-
-        Returns:
-            ``{"used": n, "loss": last_loss}`` (``used`` is 0 when there is no policy).
-        """
-        if self.model is None:
-            return {"used": 0.0, "loss": 0.0}
-        index = {s: i for i, s in enumerate(self.skills)}
-        rows = [f for f in feedback_data if f.skill in index]
-        if not rows:
-            return {"used": 0.0, "loss": 0.0}
-        obs = torch.cat([self._observation(f.mastery, set(f.target_skills), f.history)[0] for f in rows])
-        acts = torch.tensor([index[f.skill] for f in rows])
-        rewards = torch.tensor([f.reward for f in rows], dtype=torch.float32)
-        mask = torch.ones(len(rows), len(self.skills), dtype=torch.bool)
-        self.model.train()
-        optim = torch.optim.Adam(self.model.parameters(), lr=lr)
-        loss_value = 0.0
-        for _ in range(steps):
-            logits, value = self.model(obs, mask)
-            logp = torch.log_softmax(logits, dim=-1).gather(1, acts[:, None]).squeeze(1)
-            advantage = (rewards - value).detach()
-            loss = -(advantage * logp).mean() + 0.5 * (value - rewards).pow(2).mean()
-            optim.zero_grad()
-            loss.backward()
-            optim.step()
-            loss_value = loss.item()
-        self.model.eval()
-        return {"used": float(len(rows)), "loss": loss_value}
-
-    def save(self, path: Path) -> None:
-        """Persist the (refined) policy."""
-        if self.model is None:
-            raise CheckpointError("no policy to save")
-        save_checkpoint(path, self.model, {"refined": True})
 
     @property
     def mastered_threshold(self) -> float:

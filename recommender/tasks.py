@@ -7,12 +7,13 @@ import logging
 import shutil
 from typing import Any
 
+from celery import shared_task
+
+from recommender.components import learner_model
 from recommender.kt.course import train_course_model
 from recommender.learner import course_model_dir
-from recommender.runtime import learner_model
-from tutor.celery_app import celery_app
 from tutor.db import Mongo
-from tutor.repositories.progress import ProgressRepository
+from tutor.repositories.bundle import Repositories
 from tutor.services.quiz_evidence import evidence
 from tutor.settings import Settings, get_settings
 
@@ -31,16 +32,14 @@ async def _refresh(settings: Settings, user_id: str) -> dict[str, Any]:
 async def _train(settings: Settings, course_id: str, budget_s: float) -> str:
     mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
     try:
-        course = await mongo.collection("courses").find_one({"_id": course_id}, {"skills": 1})
+        records = Repositories.over(mongo)
+        course = await records.courses.get(course_id)
         if course is None:
             raise LookupError(f"course {course_id} not found")
-        cursor = (
-            mongo.collection("quiz_attempts").find({"course_id": course_id}).sort([("answered_at", 1), ("position", 1)])
-        )
         by_user: dict[str, list[dict[str, Any]]] = {}
-        for a in await cursor.to_list(None):
+        for a in await records.attempts.of_course(course_id):
             by_user.setdefault(a["user_id"], []).append(a)
-        revealed = await ProgressRepository(mongo.collection("user_progress")).reveals_of_course(course_id)
+        revealed = await records.progress.reveals_of_course(course_id)
     finally:
         await mongo.close()
     # Attempts made after the student saw the key are no evidence of what they know (see quiz_evidence).
@@ -53,20 +52,20 @@ async def _train(settings: Settings, course_id: str, budget_s: float) -> str:
     return str(path)
 
 
-@celery_app.task(name="recommender.refresh_learner", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="recommender.refresh_learner", acks_late=True, reject_on_worker_lost=True)
 def refresh_learner(user_id: str) -> dict[str, Any]:
     """Recompute a student's weak areas and recommendations (idempotent)."""
     return asyncio.run(_refresh(get_settings(), user_id))
 
 
-@celery_app.task(name="recommender.train_course", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="recommender.train_course", acks_late=True, reject_on_worker_lost=True)
 def train_course(course_id: str, budget_s: float = 300.0) -> dict[str, Any]:
     """Retrain a course's knowledge-tracing model from all its quiz attempts."""
     path = asyncio.run(_train(get_settings(), course_id, budget_s))
     return {"course_id": course_id, "checkpoint": path}
 
 
-@celery_app.task(name="recommender.forget_course", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="recommender.forget_course", acks_late=True, reject_on_worker_lost=True)
 def forget_course(course_id: str) -> dict[str, Any]:
     """Delete a removed course's knowledge-tracing checkpoints (idempotent)."""
     path = course_model_dir(get_settings().var_dir, course_id)

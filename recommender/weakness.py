@@ -27,6 +27,7 @@ from recommender.kt.checkpoint import CheckpointError, latest_checkpoint, load_c
 from recommender.kt.configs.bkt import BKTConfig
 from recommender.kt.course import COURSE_CHECKPOINT, encode, train_course_model
 from recommender.kt.neural.predictor import NeuralKT
+from recommender.mastery import WEAK_BELOW
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class WeaknessConfig:
         max_history: Interactions fed to the neural model (its training window length).
     """
 
-    weak_below: float = 0.6
+    weak_below: float = WEAK_BELOW
     recent: int = 5
     recent_errors_weak: int = 2
     prior_strength: float = 2.0

@@ -29,9 +29,9 @@ def zscore(scores: np.ndarray) -> np.ndarray:
     return (scores - scores.mean()) / std if std > 1e-12 else np.zeros_like(scores)
 
 
-def fuse(lexical: np.ndarray, dense: np.ndarray, dense_weight: float) -> np.ndarray:
-    """Convex combination of the z-normalised lexical and dense scores."""
-    return (1.0 - dense_weight) * zscore(lexical) + dense_weight * zscore(dense)
+def fuse(z_lexical: np.ndarray, z_dense: np.ndarray, dense_weight: float) -> np.ndarray:
+    """Convex combination of standardised lexical and dense scores (see :func:`zscore`)."""
+    return (1.0 - dense_weight) * z_lexical + dense_weight * z_dense
 
 
 def query_terms(parsed: ParsedQuery) -> dict[str, float]:
@@ -84,12 +84,12 @@ def _hybrid(
     z_lex = zscore(lexical)
     mean, std = float(whole.mean()), float(whole.std()) or 1.0
     weight = config.dense_weight
-    scores = (1 - weight) * z_lex + weight * (whole - mean) / std
+    scores = fuse(z_lex, (whole - mean) / std, weight)
     candidates = _top(scores, min(len(scores), max(depth, config.refine_depth)))
     if query_vector is not None:
         refined = index.refine_dense(rows[candidates], whole[candidates], query_vector, config.part_weight)
         scores = scores.copy()
-        scores[candidates] = (1 - weight) * z_lex[candidates] + weight * (refined - mean) / std
+        scores[candidates] = fuse(z_lex[candidates], (refined - mean) / std, weight)
     return scores, candidates[np.argsort(-scores[candidates], kind="stable")][:depth]
 
 

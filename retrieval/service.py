@@ -1,6 +1,6 @@
 """The retrieval facade used by ingestion (writes) and the agent/API (search).
 
-Synchronous by design: async callers wrap calls in ``asyncio.to_thread``.
+Synchronous by design: async callers run calls on the bounded CPU pool (``tutor.cpu.run_cpu``).
 """
 
 from __future__ import annotations
@@ -122,6 +122,22 @@ class RetrievalService:
             return []
         vector = None if mode == "lexical" else self.embedder.embed_query(query)
         return rank(index, parse_query(query), vector, k, self.config, lesson_id, mode)
+
+    def search_many(self, course_ids: Sequence[str], query: str, k: int = 5) -> list[SearchHit]:
+        """:meth:`search` over several courses, merged by score (best ``k`` overall).
+
+        The same hits as searching each course and merging, but the query is embedded once.
+        """
+        if not query.strip():
+            return []
+        indexes = [index for index in (self._cache.get(c) for c in course_ids) if index is not None]
+        if not indexes:
+            return []
+        vector = self.embedder.embed_query(query)
+        parsed = parse_query(query)
+        hits = [hit for index in indexes for hit in rank(index, parsed, vector, k, self.config, None, "hybrid")]
+        hits.sort(key=lambda hit: hit.score, reverse=True)
+        return hits[:k]
 
     def term_coverage(self, course_id: str, text: str) -> list[TermCoverage]:
         """How many passages of the course use each content word of ``text`` (typos tolerated).

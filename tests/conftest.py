@@ -14,13 +14,15 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# Every typed API response must encode to exactly its service's answer (api.schemas.convert).
+os.environ.setdefault("TUTOR_STRICT_RESPONSES", "1")
 
+from app.embedded.process import ChildService
+from app.embedded.services import start_chroma, start_mongo, start_redis, start_worker, wait_for_worker
 from tests.fakes.netguard import block_non_loopback
 from tests.servers import serve
 from tutor.container import Services
 from tutor.db import Mongo
-from tutor.embedded.process import ChildService
-from tutor.embedded.services import start_chroma, start_mongo, start_redis, start_worker, wait_for_worker
 from tutor.settings import Settings, get_settings
 
 block_non_loopback()
@@ -105,7 +107,7 @@ def worker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture(scope="session")
 def api_server(settings: Settings) -> Iterator[str]:
     """The real app over HTTP; yields its base URL."""
-    from api.app import create_app
+    from app.asgi import create_app
 
     with serve(create_app(settings)) as server:
         yield server.url

@@ -1,5 +1,6 @@
 """Drive every operation of the live OpenAPI schema with Schemathesis (then the probes of tests/hostile.py)
-and collect the responses >= 500.
+and collect the responses >= 500, the responses whose body the schema does not describe, and the
+schema-valid requests the API refuses.
 
 Bounded and reproducible: a few examples per operation and generation mode, ``derandomize=True`` (the
 same cases on every run, in CI too), no example database, no shrinking (every failure is recorded, not
@@ -16,8 +17,10 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
+from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Err
 from schemathesis.schemas import APIOperation
+from schemathesis.specs.openapi.checks import positive_data_acceptance, response_schema_conformance
 
 from tests.hostile import Probe, path_parameters, probes
 
@@ -25,18 +28,37 @@ from tests.hostile import Probe, path_parameters, probes
 # an URL requests refuses): not the API's answer, so not a finding.
 CLIENT_SIDE = (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, UnicodeError, ValueError)
 
+# Run on every generated case: the body of each answer matches the schema documented for its status
+# (every 2xx body is documented), and a request the schema calls valid is not refused as malformed.
+CONFORMANCE_CHECKS = (response_schema_conformance, positive_data_acceptance)
+# Schemathesis reads 20 events of a stream by default; a chat turn has more, and ``done`` comes last.
+MAX_STREAM_EVENTS = 100_000
+
+
+def load(schema: dict[str, Any]) -> Any:
+    """The schema as Schemathesis loads it, set to read event streams to their end."""
+    loaded = schemathesis.openapi.from_dict(schema)
+    loaded.config.max_stream_events = MAX_STREAM_EVENTS
+    return loaded
+
 
 @dataclass(frozen=True)
 class Finding:
-    """A request the server answered with a 5xx, or did not answer at all."""
+    """A request the server answered with a 5xx or not at all, or an answer that failed a schema check.
+
+    ``check`` is ``server_error`` or the name of the failed Schemathesis check (``response_schema_conformance``,
+    ``positive_data_acceptance``); ``body`` is the response body or the check's message.
+    """
 
     operation: str
     status: int | None
     curl: str
     body: str
+    check: str = "server_error"
 
     def __str__(self) -> str:
-        return f"{self.operation} -> {self.status or 'no response'}\n  {self.curl}\n  {self.body[:300]}"
+        head = f"{self.operation} -> {self.status or 'no response'} [{self.check}]"
+        return f"{head}\n  {self.curl}\n  {self.body[:600]}"
 
 
 @dataclass
@@ -60,7 +82,7 @@ class FuzzRun:
 
     def run(self, schema: dict[str, Any]) -> None:
         """Fuzz every operation of ``schema``, then send the hostile probes of tests/hostile.py."""
-        loaded = schemathesis.openapi.from_dict(schema)
+        loaded = load(schema)
         with requests.Session() as session:
             for result in loaded.get_all_operations():
                 if isinstance(result, Err):
@@ -121,7 +143,7 @@ class FuzzRun:
         check()
 
     def _send(self, session: requests.Session, case: schemathesis.Case) -> None:
-        label = f"{case.method} {case.formatted_path}"
+        label = f"{case.method} {case.path}"  # the operation; the curl line has the concrete URL
         curl = case.as_curl_command(headers=self.headers, base_url=self.base_url)
         try:
             response = case.call(base_url=self.base_url, session=session, headers=self.headers, timeout=60)
@@ -131,3 +153,14 @@ class FuzzRun:
         except CLIENT_SIDE:
             return
         self._count(label, response, curl)
+        self._conform(case, response, label, curl)
+
+    def _conform(self, case: schemathesis.Case, response: schemathesis.Response, label: str, curl: str) -> None:
+        """Record every failure of :data:`CONFORMANCE_CHECKS` on this answer as a finding (none raised)."""
+        try:
+            case.validate_response(response, checks=list(CONFORMANCE_CHECKS), headers=self.headers)
+        except FailureGroup as group:
+            for failure in group.exceptions:
+                check = failure.checks[0] if failure.checks else type(failure).__name__
+                message = f"{failure.title}: {failure.message}\n  answered: {response.text[:400]}"
+                self.findings.append(Finding(label, response.status_code, curl, message, check))

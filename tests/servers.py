@@ -11,7 +11,7 @@ from typing import Any
 
 import uvicorn
 
-from tutor.embedded.process import free_port
+from app.embedded.process import free_port
 
 
 class UvicornThread:

@@ -1,24 +1,22 @@
-"""The Celery application: Redis broker and backend, late acks so a killed worker's task is re-run."""
+"""Celery configuration: Redis broker and backend, late acks so a killed worker's task is re-run.
+
+The worker's app and its tasks are put together in ``app.tasks``; the API only sends tasks by name.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_ready
 
 from tutor.settings import ConfigurationError, Settings, get_settings
-from tutor.task_recovery import recover_after_start
-
-# Task modules live in the packages that own them; named here by string so tutor/ imports none of them.
-TASK_MODULES = ["ingest.tasks", "ingest.removal_tasks", "recommender.tasks"]
 
 
 def make_celery(settings: Settings | None = None) -> Celery:
     """A Celery app configured from ``settings``."""
     settings = settings or get_settings()
     url = settings.redis_url or "redis://127.0.0.1:6379/0"
-    app = Celery("tutor", broker=url, backend=url, include=TASK_MODULES)
+    app = Celery("tutor", broker=url, backend=url)
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
@@ -68,8 +66,3 @@ def time_limits(settings: Settings) -> dict[str, Any]:
             }
         },
     }
-
-
-celery_app = make_celery()
-# A starting worker requeues what a dead worker left unacknowledged (see tutor/task_recovery.py).
-worker_ready.connect(recover_after_start)

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tutor.cpu import MAX_WORKERS, default_workers
 from tutor.secret_file import SecretFileError, read_or_create_secret
 
 
@@ -99,6 +100,13 @@ class Settings(BaseSettings):
     task_soft_time_limit_s: int = Field(900, gt=0, validation_alias=_env("TUTOR_TASK_SOFT_TIME_LIMIT_S"))
     task_time_limit_s: int = Field(1020, gt=0, validation_alias=_env("TUTOR_TASK_TIME_LIMIT_S"))
     worker_concurrency: int = Field(1, ge=1, validation_alias=_env("TUTOR_WORKER_CONCURRENCY"))
+    # How long a process may answer the catalogue and course pages from memory before it checks every
+    # course's version again (a write through the same process is seen at once); 0 checks on every read.
+    catalogue_cache_s: float = Field(1.0, ge=0, le=60, validation_alias=_env("TUTOR_CATALOGUE_CACHE_S"))
+    # Threads of the one bounded pool that runs CPU work off the event loop (tutor.cpu.run_cpu).
+    cpu_workers: int = Field(
+        default_factory=default_workers, ge=1, le=MAX_WORKERS, validation_alias=_env("TUTOR_CPU_WORKERS")
+    )
 
     mongodb_url: str | None = Field(None, validation_alias=_env("MONGODB_URL"))
     mongodb_db: str = Field("tutor", validation_alias=_env("MONGODB_DB"))

@@ -6,10 +6,10 @@ beside ``GET``/``PATCH /api/auth/me/``: Litestar wants every method of one path 
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, get
 
+from api.schemas.account import ExportOut
+from api.schemas.convert import typed
 from tutor.container import Services
 from tutor.services.principal import Principal
 
@@ -21,7 +21,7 @@ class AccountController(Controller):
     tags = ["auth"]
 
     @get("/", summary="Export the caller's data")
-    async def export(self, services: Services, principal: Principal) -> dict[str, Any]:
+    async def export(self, services: Services, principal: Principal) -> ExportOut:
         """JSON with ``user`` (no password hash), ``enrollments`` (removed courses included),
         ``progress``, ``quiz_attempts``, ``threads`` (with messages) and ``recommendations``."""
-        return await services.account.export(principal)
+        return typed(await services.account.export(principal), ExportOut)

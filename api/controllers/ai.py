@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
 from api.auth import instructor_only
 from api.params import PathId
+from api.schemas.convert import typed
+from api.schemas.learner import ClassViewOut, RecommendationsOut, TrainingQueuedOut
+from api.schemas.progress import WeakAreaOut
 from recommender.service import RecommendationService
 from tutor.models.common import ID_PATTERN
 from tutor.services.principal import Principal
@@ -23,12 +26,12 @@ class AIController(Controller):
     @get("/recommendations/{user_id:str}/", summary="Recommendations for a student")
     async def recommendations(
         self, user_id: PathId, recommendations: RecommendationService, principal: Principal
-    ) -> dict[str, Any]:
+    ) -> RecommendationsOut:
         """``recommended_courses`` [{course_id, confidence_score, reason}], ``next_lessons``, ``learning_path``,
         ``weak_areas``, ``generated_at``. For the student themself; an instructor of a course they take gets
         only the slice of their own courses (weak areas, mastery, recommendations, path), with ``scope``
         ``instructor`` and ``course_ids``."""
-        return await recommendations.get(principal, user_id)
+        return typed(await recommendations.get(principal, user_id), RecommendationsOut)
 
     @get("/weak-areas/", summary="My weak areas")
     async def weak_areas(
@@ -36,22 +39,22 @@ class AIController(Controller):
         recommendations: RecommendationService,
         principal: Principal,
         course_id: Annotated[str | None, Parameter(pattern=ID_PATTERN)] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[WeakAreaOut]:
         """The caller's weakest skills with their evidence."""
-        return await recommendations.weak_areas(principal, course_id)
+        return typed(await recommendations.weak_areas(principal, course_id), list[WeakAreaOut])
 
     @get("/courses/{course_id:str}/weak-areas/", guards=[instructor_only], summary="Weak skills across a class")
     async def class_view(
         self, course_id: PathId, recommendations: RecommendationService, principal: Principal
-    ) -> dict[str, Any]:
+    ) -> ClassViewOut:
         """Per skill: students with attempts, students for whom it is weak, mean mastery, attempts."""
-        return await recommendations.class_view(principal, course_id)
+        return typed(await recommendations.class_view(principal, course_id), ClassViewOut)
 
     @post(
         "/courses/{course_id:str}/train/", guards=[instructor_only], status_code=202, summary="Retrain a course's model"
     )
     async def train(
         self, course_id: PathId, recommendations: RecommendationService, principal: Principal
-    ) -> dict[str, Any]:
+    ) -> TrainingQueuedOut:
         """Queue retraining of the course's knowledge-tracing model from all its quiz attempts."""
-        return await recommendations.train(principal, course_id)
+        return typed(await recommendations.train(principal, course_id), TrainingQueuedOut)

@@ -6,6 +6,8 @@ from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
 
+from api.schemas.convert import typed
+from api.schemas.users import TokensOut, UserOut
 from tutor.container import Services
 from tutor.models.account import AccountDeleteIn
 from tutor.models.users import LoginIn, LogoutIn, PasswordChangeIn, ProfileUpdate, RefreshIn, RegisterIn
@@ -24,28 +26,28 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/register/", status_code=201, summary="Create a student account")
-    async def register(self, data: RegisterIn, services: Services) -> dict[str, Any]:
+    async def register(self, data: RegisterIn, services: Services) -> UserOut:
         """Self-registration (students; instructors only when the setting allows).
 
         The password must have at least 10 characters and not be a common password (400 otherwise).
         """
-        return await services.auth.register(data)
+        return typed(await services.auth.register(data), UserOut)
 
     @post("/login/", status_code=200, summary="Log in and get tokens")
-    async def login(self, data: LoginIn, services: Services, request: Request[Any, Any, Any]) -> dict[str, Any]:
+    async def login(self, data: LoginIn, services: Services, request: Request[Any, Any, Any]) -> TokensOut:
         """Exchange email and password for an access and a refresh token.
 
         After 5 failed attempts in 15 minutes on one account or from one address: 429 with Retry-After.
         """
-        return await services.auth.login(data, client_address(request))
+        return typed(await services.auth.login(data, client_address(request)), TokensOut)
 
     @post("/refresh/", status_code=200, summary="Refresh tokens (rotating)")
-    async def refresh(self, data: RefreshIn, services: Services) -> dict[str, Any]:
+    async def refresh(self, data: RefreshIn, services: Services) -> TokensOut:
         """Exchange the current refresh token for a new pair; the presented one is spent.
 
         Presenting a spent refresh token again ends the whole session (401).
         """
-        return await services.auth.refresh(data.refresh_token)
+        return typed(await services.auth.refresh(data.refresh_token), TokensOut)
 
     @post("/logout/", status_code=204, summary="End a session")
     async def logout(self, data: LogoutIn, services: Services) -> None:
@@ -60,14 +62,14 @@ class AuthController(Controller):
         await services.auth.change_password(principal, data, client_address(request))
 
     @get("/me/", summary="The caller's account")
-    async def me(self, services: Services, principal: Principal) -> dict[str, Any]:
+    async def me(self, services: Services, principal: Principal) -> UserOut:
         """The authenticated user."""
-        return await services.auth.me(principal)
+        return typed(await services.auth.me(principal), UserOut)
 
     @patch("/me/", summary="Update the caller's profile")
-    async def update_me(self, data: ProfileUpdate, services: Services, principal: Principal) -> dict[str, Any]:
+    async def update_me(self, data: ProfileUpdate, services: Services, principal: Principal) -> UserOut:
         """Change one's own profile fields."""
-        return await services.auth.update_me(principal, data)
+        return typed(await services.auth.update_me(principal, data), UserOut)
 
     @delete("/me/", summary="Delete the caller's account")
     async def delete_me(self, data: AccountDeleteIn, services: Services, principal: Principal) -> None:

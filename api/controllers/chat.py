@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 from litestar import Controller, delete, get, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
@@ -12,6 +11,9 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from agents.chat import ChatIn, ChatService
 from agents.events import AgentEvent
 from api.params import PathId
+from api.schemas.chat import ChatAnswerOut, ThreadOut
+from api.schemas.convert import typed
+from api.schemas.operations import EventStreamOperation
 from tutor.container import Services
 from tutor.services.principal import Principal
 
@@ -29,25 +31,30 @@ class ChatController(Controller):
     tags = ["chat"]
 
     @post("/", status_code=200, summary="Ask the tutor (whole answer)")
-    async def chat(self, data: ChatIn, chat: ChatService, principal: Principal) -> dict[str, Any]:
+    async def chat(self, data: ChatIn, chat: ChatService, principal: Principal) -> ChatAnswerOut:
         """Run one turn; answers the ``done`` payload plus ``thread_id`` and the non-token ``events``."""
-        return await chat.answer(principal, data)
+        return typed(await chat.answer(principal, data), ChatAnswerOut)
 
-    @post("/stream/", status_code=200, summary="Ask the tutor (server-sent events)")
+    @post(
+        "/stream/",
+        status_code=200,
+        summary="Ask the tutor (server-sent events)",
+        operation_class=EventStreamOperation,
+    )
     async def stream(self, data: ChatIn, chat: ChatService, principal: Principal) -> ServerSentEvent:
         """Events ``token``, ``tool_call``, ``tool_result``, ``citation``, ``notice``, ``error``, then ``done``."""
         turn = await chat.begin(principal, data)
         return ServerSentEvent(_sse(chat.run(turn)), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @get("/threads/", summary="My conversation threads")
-    async def threads(self, services: Services, principal: Principal) -> list[dict[str, Any]]:
+    async def threads(self, services: Services, principal: Principal) -> list[ThreadOut]:
         """Threads of the caller, newest first."""
-        return await services.conversations.list(principal)
+        return typed(await services.conversations.list(principal), list[ThreadOut])
 
     @get("/threads/{thread_id:str}/", summary="One of my threads")
-    async def thread(self, thread_id: PathId, services: Services, principal: Principal) -> dict[str, Any]:
+    async def thread(self, thread_id: PathId, services: Services, principal: Principal) -> ThreadOut:
         """A thread with its messages."""
-        return await services.conversations.get(principal, thread_id)
+        return typed(await services.conversations.get(principal, thread_id), ThreadOut)
 
     @delete("/threads/{thread_id:str}/", summary="Delete one of my threads")
     async def delete_thread(self, thread_id: PathId, services: Services, principal: Principal) -> None:

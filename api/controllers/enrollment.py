@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, delete, get, post
 
 from api.params import PathId
+from api.schemas.convert import typed
+from api.schemas.progress import EnrollmentOut
 from tutor.container import Services
 from tutor.models.progress import EnrollIn
 from tutor.services.principal import Principal
@@ -18,14 +18,14 @@ class EnrollmentController(Controller):
     tags = ["enrollment"]
 
     @post("/api/courses/enroll/", status_code=201, summary="Enroll in a course")
-    async def enroll(self, data: EnrollIn, services: Services, principal: Principal) -> dict[str, Any]:
+    async def enroll(self, data: EnrollIn, services: Services, principal: Principal) -> EnrollmentOut:
         """Enroll the caller in ``course_id``."""
-        return await services.enrollment.enroll(principal, data.course_id)
+        return typed(await services.enrollment.enroll(principal, data.course_id), EnrollmentOut)
 
     @get("/api/enrollments/", summary="My enrollments")
-    async def mine(self, services: Services, principal: Principal) -> list[dict[str, Any]]:
+    async def mine(self, services: Services, principal: Principal) -> list[EnrollmentOut]:
         """The caller's active enrollments (those of removed courses appear only in the data export)."""
-        return await services.enrollment.mine(principal)
+        return typed(await services.enrollment.mine(principal), list[EnrollmentOut])
 
     @delete("/api/enrollments/{course_id:str}/", summary="Leave a course")
     async def unenroll(self, course_id: PathId, services: Services, principal: Principal) -> None:

@@ -10,6 +10,9 @@ from litestar.params import Parameter
 
 from api.auth import instructor_only
 from api.params import PathId
+from api.schemas.convert import typed
+from api.schemas.materials import IngestJobOut, MaterialOut, SearchOut
+from api.schemas.operations import MultipartUploadOperation
 from ingest.service import MaterialService, Upload
 from tutor.errors import InvalidInput, UnsupportedMedia
 from tutor.models.common import ID_PATTERN
@@ -26,6 +29,7 @@ class MaterialController(Controller):
         guards=[instructor_only],
         status_code=202,
         summary="Upload course material (multipart, several files)",
+        operation_class=MultipartUploadOperation,
     )
     async def upload(
         self,
@@ -34,7 +38,7 @@ class MaterialController(Controller):
         materials: MaterialService,
         principal: Principal,
         lesson_id: Annotated[str | None, Parameter(query="lesson_id", pattern=ID_PATTERN)] = None,
-    ) -> dict[str, Any]:
+    ) -> IngestJobOut:
         """Store the files (multipart/form-data, any field name, several files) and queue their ingestion.
 
         Poll the returned job at ``/api/ingest/jobs/{id}/``.
@@ -46,14 +50,14 @@ class MaterialController(Controller):
         if not files:
             raise InvalidInput("attach at least one file")
         uploads = [Upload(filename=f.filename or "unnamed", data=await f.read()) for f in files]
-        return await materials.upload(principal, course_id, uploads, lesson_id)
+        return typed(await materials.upload(principal, course_id, uploads, lesson_id), IngestJobOut)
 
     @get("/api/courses/{course_id:str}/materials/", guards=[instructor_only], summary="List course material")
     async def list_materials(
         self, course_id: PathId, materials: MaterialService, principal: Principal
-    ) -> list[dict[str, Any]]:
+    ) -> list[MaterialOut]:
         """Every material of the course with its ingestion status."""
-        return await materials.list(principal, course_id)
+        return typed(await materials.list(principal, course_id), list[MaterialOut])
 
     @delete(
         "/api/courses/{course_id:str}/materials/{document_id:str}/",
@@ -67,14 +71,14 @@ class MaterialController(Controller):
         await materials.delete(principal, course_id, document_id)
 
     @get("/api/ingest/jobs/{job_id:str}/", guards=[instructor_only], summary="Ingestion job status")
-    async def job(self, job_id: PathId, materials: MaterialService, principal: Principal) -> dict[str, Any]:
+    async def job(self, job_id: PathId, materials: MaterialService, principal: Principal) -> IngestJobOut:
         """State, files, chunks done/total and per-file errors."""
-        return await materials.job(principal, job_id)
+        return typed(await materials.job(principal, job_id), IngestJobOut)
 
     @post("/api/ingest/jobs/{job_id:str}/retry/", guards=[instructor_only], status_code=202, summary="Run a job again")
-    async def retry(self, job_id: PathId, materials: MaterialService, principal: Principal) -> dict[str, Any]:
+    async def retry(self, job_id: PathId, materials: MaterialService, principal: Principal) -> IngestJobOut:
         """Re-queue an ingestion job; re-running never duplicates chunks."""
-        return await materials.retry(principal, job_id)
+        return typed(await materials.retry(principal, job_id), IngestJobOut)
 
     @get("/api/courses/{course_id:str}/search/", summary="Search a course's material")
     async def search(
@@ -85,6 +89,6 @@ class MaterialController(Controller):
         q: Annotated[str, Parameter(min_length=1, max_length=500)],
         k: Annotated[int, Parameter(ge=1, le=20)] = 5,
         lesson_id: Annotated[str | None, Parameter(pattern=ID_PATTERN)] = None,
-    ) -> dict[str, Any]:
+    ) -> SearchOut:
         """Passages with citations (enrolled students and the course's instructor)."""
-        return await materials.search(principal, course_id, q, k, lesson_id)
+        return typed(await materials.search(principal, course_id, q, k, lesson_id), SearchOut)

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tutor.embedded.process import ChildService
-from tutor.embedded.services import start_chroma, start_mongo, start_redis, start_worker
+from app.embedded.process import ChildService
+from app.embedded.services import start_chroma, start_mongo, start_redis, start_worker
 from tutor.settings import Settings, check_production
 
-log = logging.getLogger("tutor.runtime")
+log = logging.getLogger("app.embedded")
 
 
 @dataclass
-class Runtime:
+class EmbeddedServices:
     """The URLs in use and the child services this process started."""
 
     mongodb_url: str
@@ -59,7 +59,9 @@ def _running(var: Path) -> dict[str, str] | None:
 
 
 @contextlib.contextmanager
-def embedded_runtime(settings: Settings, *, with_redis: bool = True, with_worker: bool = False) -> Iterator[Runtime]:
+def embedded_services(
+    settings: Settings, *, with_redis: bool = True, with_worker: bool = False
+) -> Iterator[EmbeddedServices]:
     """Start the embedded MongoDB-wire server, chromadb and redis-server unless URLs are configured.
 
     URLs are exported to the environment so child processes (uvicorn, Celery workers) share them.
@@ -75,7 +77,7 @@ def embedded_runtime(settings: Settings, *, with_redis: bool = True, with_worker
     running = None if with_worker else _running(var)
     if running:
         os.environ.update(running)
-        yield Runtime(running["MONGODB_URL"], running.get("REDIS_URL"), running.get("CHROMA_URL"))
+        yield EmbeddedServices(running["MONGODB_URL"], running.get("REDIS_URL"), running.get("CHROMA_URL"))
         return
     children: list[ChildService] = []
     recorded = False
@@ -105,7 +107,7 @@ def embedded_runtime(settings: Settings, *, with_redis: bool = True, with_worker
             urls = {"MONGODB_URL": mongodb_url, "CHROMA_URL": chroma_url, "REDIS_URL": redis_url or ""}
             (var / "runtime.json").write_text(json.dumps(urls))
             recorded = True
-        yield Runtime(mongodb_url, redis_url, chroma_url, children)
+        yield EmbeddedServices(mongodb_url, redis_url, chroma_url, children)
     finally:
         if recorded:
             with contextlib.suppress(OSError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tutor.embedded.process import ChildService, free_port
+from app.embedded.process import ChildService, free_port
 
 
 def start_mongo(storage: Path | str, port: int | None = None, log_path: Path | None = None) -> tuple[ChildService, str]:
@@ -76,7 +76,7 @@ def start_worker(log_path: Path | None = None, extra_env: dict[str, str] | None 
     """Start a Celery worker (``tutor worker``) as a child; it reads settings from the environment."""
     import os
 
-    argv = [sys.executable, "-m", "tutor.cli", "worker"]
+    argv = [sys.executable, "-m", "app.cli", "worker"]
     env = {**os.environ, **(extra_env or {})}
     service = ChildService("worker", argv, None, log_path)
     service.env = env

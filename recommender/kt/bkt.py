@@ -50,7 +50,7 @@ def p_correct(p_known: FloatArray | float, guess: FloatArray | float, slip: Floa
 def posterior(
     p_known: FloatArray | float, correct: bool | FloatArray, guess: FloatArray | float, slip: FloatArray | float
 ) -> FloatArray:
-    """P(known) after observing one answer, then after the learning transition is not applied."""
+    """P(known) after observing one answer (before the learning transition)."""
     hit = p_known * np.where(correct, 1 - slip, slip)
     miss = (1 - p_known) * np.where(correct, guess, 1 - guess)
     return np.asarray(hit / (hit + miss))
@@ -80,9 +80,8 @@ class BKTModel:
         out = np.empty(len(skills), dtype=np.float64)
         for t, (k, r) in enumerate(zip(skills, responses, strict=True)):
             g, s, lk = pr.guess[k], pr.slip[k], known[k]
-            out[t] = lk * (1 - s) + (1 - lk) * g
-            hit = lk * ((1 - s) if r else s)
-            post = hit / (hit + (1 - lk) * (g if r else 1 - g))
+            out[t] = p_correct(lk, g, s)
+            post = float(posterior(lk, bool(r), g, s))
             known[k] = post + (1 - post) * pr.learn[k]
         return out, known
 

@@ -2,28 +2,28 @@
 
 - :class:`PPOTrainer` / :class:`PPOSettings` (training, checkpoints, resume)
 - :class:`ActorCritic` / :class:`PolicyConfig`, :func:`load_checkpoint`, :class:`CheckpointError`
-- agents: :class:`PolicyAgent`, :class:`RandomAgent`, :class:`RuleAgent`, :class:`GreedyAgent`
+- teaching policies: :class:`TrainedPolicy`, :class:`RandomPolicy`, :class:`RulePolicy`, :class:`GreedyPolicy`
 - :func:`evaluate` (E_p per learner), :func:`pick_best` (validation-seed selection)
 """
 
-from recommender.rl.baselines import GreedyAgent, GreedySettings, RandomAgent, RuleAgent
+from recommender.rl.baselines import GreedyPolicy, GreedySettings, RandomPolicy, RulePolicy
 from recommender.rl.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from recommender.rl.evaluate import evaluate, pick_best, run_episode
 from recommender.rl.model import ActorCritic, PolicyConfig
-from recommender.rl.policy_agent import PolicyAgent
 from recommender.rl.ppo import PPOSettings, PPOTrainer
+from recommender.rl.trained_policy import TrainedPolicy
 
 __all__ = [
     "ActorCritic",
     "CheckpointError",
-    "GreedyAgent",
+    "GreedyPolicy",
     "GreedySettings",
     "PPOSettings",
     "PPOTrainer",
-    "PolicyAgent",
     "PolicyConfig",
-    "RandomAgent",
-    "RuleAgent",
+    "RandomPolicy",
+    "RulePolicy",
+    "TrainedPolicy",
     "evaluate",
     "load_checkpoint",
     "pick_best",

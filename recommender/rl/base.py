@@ -1,4 +1,4 @@
-"""The interface of a teaching agent driven by a simulator episode."""
+"""The interface of a teaching policy driven by a simulator episode."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 from recommender.simulation.base import Simulator
 
 
-class Agent(ABC):
+class TeachingPolicy(ABC):
     """Chooses one skill per learner per step, seeing responses (and the accepted moves)."""
 
-    name = "agent"
+    name = "policy"
 
     @abstractmethod
     def begin(self, sim: Simulator, horizon: int) -> None:

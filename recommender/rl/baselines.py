@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recommender.rl.base import Agent, sample_accepted
+from recommender.rl.base import TeachingPolicy, sample_accepted
 from recommender.rl.features import ResponseTracker
 from recommender.simulation.base import Simulator
 
@@ -28,7 +28,7 @@ def _distances(accepted: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(np.isinf(dist), len(dist), dist))
 
 
-class RandomAgent(Agent):
+class RandomPolicy(TeachingPolicy):
     """Uniform over the moves the learner accepts."""
 
     name = "random"
@@ -48,7 +48,7 @@ class RandomAgent(Agent):
         """Ignores responses."""
 
 
-class RuleAgent(Agent):
+class RulePolicy(TeachingPolicy):
     """Walk the needed skills in topological order, each until answered right (at most ``tries``).
 
     A skill the learner would not accept now is approached along the shortest accepted route.
@@ -96,7 +96,7 @@ class GreedySettings:
     route_cost: float = 0.2  # score lost per extra move needed to reach a skill
 
 
-class GreedyAgent(Agent):
+class GreedyPolicy(TeachingPolicy):
     """Pick the accepted move with the largest need x (1 - estimated mastery), minus weak prerequisites."""
 
     name = "greedy"

@@ -1,4 +1,4 @@
-"""Run agents on simulated learners and measure E_p."""
+"""Run teaching policies on simulated learners and measure E_p."""
 
 from __future__ import annotations
 
@@ -7,34 +7,34 @@ from typing import TypeVar
 
 import numpy as np
 
-from recommender.rl.base import Agent
+from recommender.rl.base import TeachingPolicy
 from recommender.simulation.base import Simulator
 from recommender.simulation.metrics import learning_gain
 
 
-def run_episode(sim: Simulator, agent: Agent, n: int, seed: int, horizon: int) -> np.ndarray:
+def run_episode(sim: Simulator, policy: TeachingPolicy, n: int, seed: int, horizon: int) -> np.ndarray:
     """Reset ``n`` learners from ``seed``, teach ``horizon`` steps, return per-learner E_p."""
     sim.reset(n, seed)
-    agent.begin(sim, horizon)
+    policy.begin(sim, horizon)
     for step in range(horizon):
-        actions = agent.act(sim, step)
+        actions = policy.act(sim, step)
         if not sim.accepted()[np.arange(n), actions].all():
-            raise AssertionError(f"{agent.name} chose a move the learner does not accept")
-        agent.observe(actions, sim.step(actions))
+            raise AssertionError(f"{policy.name} chose a move the learner does not accept")
+        policy.observe(actions, sim.step(actions))
     return learning_gain(sim.e_start, sim.exam(), sim.e_sup())
 
 
-def evaluate(sim: Simulator, agent: Agent, n: int, seeds: Iterable[int], horizon: int) -> np.ndarray:
+def evaluate(sim: Simulator, policy: TeachingPolicy, n: int, seeds: Iterable[int], horizon: int) -> np.ndarray:
     """E_p of every learner over several environment seeds."""
-    return np.concatenate([run_episode(sim, agent, n, seed, horizon) for seed in seeds])
+    return np.concatenate([run_episode(sim, policy, n, seed, horizon) for seed in seeds])
 
 
 S = TypeVar("S")
 
 
-def pick_best(sim: Simulator, make: Callable[[S], Agent], grid: Iterable[S], n: int,
+def pick_best(sim: Simulator, make: Callable[[S], TeachingPolicy], grid: Iterable[S], n: int,
                 seeds: Iterable[int], horizon: int) -> tuple[S, float]:
-    """Pick the candidate (a setting, or an agent) with the best mean E_p on validation seeds."""
+    """Pick the candidate (a setting, or an policy) with the best mean E_p on validation seeds."""
     seeds = list(seeds)
     settings = list(grid)
     best, best_ep = settings[0], -np.inf

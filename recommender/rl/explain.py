@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from recommender.mastery import MASTERED
 from tutor.services.skills import skill_label  # the one readable-name fallback (python.loop_control -> Loop control)
-
-MASTERED = 0.7  # estimated mastery at which a skill counts as mastered
 
 # Careers mentioned by learners, mapped to words that appear in skill names or tags.
 CAREER_KEYWORDS: dict[str, tuple[str, ...]] = {

@@ -14,7 +14,7 @@ import torch
 from recommender.rl.checkpoint import load_checkpoint, save_checkpoint
 from recommender.rl.features import ResponseTracker, obs_dim
 from recommender.rl.model import ActorCritic, PolicyConfig
-from recommender.rl.policy_agent import observe_state
+from recommender.rl.trained_policy import observe_state
 from recommender.simulation.base import Simulator
 
 TRAIN_SEED_BASE = 1_000_000  # training learners come from seeds >= this; tests use small seeds

@@ -110,7 +110,7 @@ class RuleSimulator(Simulator):
             elif log and log[-1][1] == 0 and rng.random() < 0.7:
                 item = log[-1][0]  # retry an error
             elif rng.random() < 0.9:
-                weak = [k for k in self._topo if 1.0 / (1.0 + math.exp(-IRT_D * (ability[k] - diff[k]))) < 0.6]
+                weak = [k for k in self._topo if float(irt_probability(ability[k], diff[k])) < 0.6]
                 if not weak:
                     break
                 item = weak[0]

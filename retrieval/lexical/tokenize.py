@@ -1,4 +1,5 @@
-"""Text analysis shared by indexing and querying: normalise, split, drop stopwords, stem.
+"""The one text analysis of the project (indexing, querying and the tutor's own word checks):
+normalise, split, drop stopwords, stem.
 
 The stemmer is deliberately light (plural and common inflection suffixes only): aggressive
 stemming conflates unrelated words, which costs more precision than it buys recall on short
@@ -12,6 +13,9 @@ import unicodedata
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
+# Identifiers stay whole for the tutor's word checks: "set_coroutine_origin_tracking_depth" in a listing
+# is not evidence about coroutines, and "c++"/"c#" are not "c".
+_IDENTIFIER = re.compile(r"[a-z0-9_+#]+")
 
 _STOPWORD_TEXT = """a about above after again against all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had
@@ -27,6 +31,10 @@ _CHAT_FILLER_TEXT = """vs versus pls plz please thanks thank thx hey hi hello ok
     cant isnt wont didnt arent whats hows wheres wanna gonna kinda sorta btw lol eli5 tldr bro guys um uh
     oh oops yeah er ah sorry actually basically really anyway also not no now"""
 QUESTION_STOPWORDS = STOPWORDS | frozenset(_CHAT_FILLER_TEXT.split())
+# Words that phrase a chat request rather than name its topic: left out when a question's words are
+# compared with a passage's (the tutor's evidence and follow-up checks).
+_CONVERSATIONAL_TEXT = """wait mean rather like well scratch make tell know want need get one"""
+CHAT_STOPWORDS = QUESTION_STOPWORDS | frozenset(_CONVERSATIONAL_TEXT.split())
 
 
 def normalize(text: str) -> str:
@@ -59,6 +67,11 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Normalised word tokens, stopwords kept (query parsing needs them)."""
     return _WORD.findall(normalize(text))
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed topic words of a chat message or passage (chat phrasing and stopwords removed)."""
+    return [stem(w) for w in _IDENTIFIER.findall(normalize(text)) if w not in CHAT_STOPWORDS and len(w) > 1]
 
 
 def analyze(text: str) -> list[str]:

@@ -43,7 +43,7 @@ Add a condition to keep only some items: [w for w in words if len(w) > 3].
 @contextlib.contextmanager
 def local_server() -> Iterator[str]:
     """`tutor serve --seed` on a free port with a throw-away data directory (as `make run` does)."""
-    from tutor.embedded.process import free_port
+    from app.embedded.process import free_port
 
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="tutor-shots-") as var:

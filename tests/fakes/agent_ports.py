@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from agents.deps import PortError, TutorDeps, TutorUser
-from agents.text import content_words
 from retrieval.coverage import TermCoverage, term_coverage
 from retrieval.lexical import BM25Index, analyze
+from retrieval.lexical.tokenize import content_words
 from retrieval.types import Chunk, SearchHit
 
 

@@ -13,10 +13,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from app.embedded.process import ChildService
+from app.embedded.services import start_chroma, start_mongo, start_redis, start_worker, wait_for_worker
 from tests.conftest import service_env
 from tests.servers import UvicornThread
-from tutor.embedded.process import ChildService
-from tutor.embedded.services import start_chroma, start_mongo, start_redis, start_worker, wait_for_worker
 from tutor.settings import Settings
 
 
@@ -67,7 +67,7 @@ class FaultStack:
             **overrides,
         )
         self.worker: ChildService | None = None
-        from api.app import create_app
+        from app.asgi import create_app
 
         self.api = UvicornThread(create_app(self.settings)).start()
 

@@ -35,10 +35,12 @@ async def archive_oldest(client, services, student: dict[str, Any]) -> None:
 
 
 async def wait_for_recommendations(client, student: dict[str, Any]) -> None:
+    """Until the worker has stored the student's recommendations (a read before that answers ``pending``)."""
     deadline = time.monotonic() + 90
     url = f"/api/ai/recommendations/{student['id']}/"
     while time.monotonic() < deadline:
-        if (await client.get(url, headers=student["headers"])).status_code == 200:
+        res = await client.get(url, headers=student["headers"])
+        if res.status_code == 200 and res.json().get("pending") is False:
             return
         await asyncio.sleep(0.3)
     raise AssertionError("no recommendations")

@@ -136,3 +136,7 @@ async def test_web_app_is_public_but_the_api_is_not(client):
     for path in ("/api/courses/", "/api", "/api/", "/api/progress/"):
         assert (await client.get(path)).status_code in (401, 404), path
     assert (await client.get("/api/courses/")).status_code == 401
+    # The web app is a Python package (so installs ship it); its module is not one of its pages.
+    for path in ("/__init__.py", "/__pycache__/__init__.cpython-311.pyc", "/js/app.js.py"):
+        assert (await client.get(path)).status_code == 404, path
+    assert (await client.get("/js/app.js")).status_code == 200

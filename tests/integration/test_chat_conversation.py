@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
+from app.embedded.process import free_port
 from tests.integration.test_materials import upload, wait_job
 from tests.servers import serve
 from tests.sse import collect
-from tutor.embedded.process import free_port
 
 pytestmark = pytest.mark.asyncio
 
@@ -175,7 +175,7 @@ async def test_a_late_or_missing_yes_enrolls_nobody(client, factory, world):
 
 @pytest.fixture(scope="module")
 def no_vector_store_app(settings):
-    from api.app import create_app
+    from app.asgi import create_app
 
     broken = settings.model_copy(update={"chroma_url": f"http://127.0.0.1:{free_port()}"})
     with serve(create_app(broken)) as server:

@@ -24,7 +24,7 @@ def scripted() -> Iterator[ScriptedOpenAIServer]:
 
 @pytest.fixture(scope="module")
 def llm_app(settings, scripted):
-    from api.app import create_app
+    from app.asgi import create_app
 
     llm_settings = settings.model_copy(
         update={"openai_base_url": scripted.base_url, "openai_api_key": "k", "llm_model": scripted.model,

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tutor import cli
+from app import cli
 
 pytestmark = pytest.mark.asyncio
 

@@ -125,7 +125,10 @@ async def test_a_removal_left_running_by_a_dead_worker_resumes(client, factory, 
     removals = CourseRemovalRepository(services.mongo.collection("course_removals"))
     course = await services.mongo.collection("courses").find_one({"_id": cid})
     await removals.open(course)
-    await services.mongo.collection("courses").update_one({"_id": cid}, {"$set": {"status": "removing"}})
+    # Every course write bumps its version (CourseRepository.set_fields does): caches compare versions.
+    await services.mongo.collection("courses").update_one(
+        {"_id": cid}, {"$set": {"status": "removing"}, "$inc": {"version": 1}}
+    )
     stale = utcnow() - timedelta(minutes=30)
     await services.mongo.collection("course_removals").update_one(
         {"_id": cid}, {"$set": {"state": "running", "attempts": 1, "updated_at": stale}}

@@ -149,3 +149,29 @@ async def test_create_course_validation_and_privileged_fields(client, factory):
     ):
         res = await client.post("/api/courses/", json=body, headers=h)
         assert res.status_code == 400, body
+
+
+async def test_clearing_a_list_field_with_null_empties_it(client, factory):
+    teacher = await factory.instructor()
+    course = await factory.course(teacher)
+    student = await factory.student()
+    url = f"/api/courses/{course['id']}/"
+    res = await client.patch(url, json={"prerequisite_skills": None, "tags": None}, headers=teacher["headers"])
+    assert res.status_code == 200, res.text
+    assert res.json()["prerequisite_skills"] == [] and res.json()["tags"] == []
+    assert (await client.get(url, headers=student["headers"])).status_code == 200
+    recommendations = await client.get(f"/api/ai/recommendations/{student['id']}/", headers=student["headers"])
+    assert recommendations.status_code == 200, recommendations.text
+
+
+async def test_whole_numbers_written_as_floats_are_integers(client, factory):
+    teacher = await factory.instructor()
+    course = await factory.course(teacher)
+    lesson = {"title": "Floats", "duration_minutes": 12.0}
+    res = await client.post(f"/api/courses/{course['id']}/modules/m1/lessons/", json=lesson, headers=teacher["headers"])
+    assert res.status_code == 201, res.text
+    added = [le for m in res.json()["modules"] for le in m["lessons"] if le["title"] == "Floats"]
+    assert added[0]["duration_minutes"] == 12
+    lesson["duration_minutes"] = 12.5
+    res = await client.post(f"/api/courses/{course['id']}/modules/m1/lessons/", json=lesson, headers=teacher["headers"])
+    assert res.status_code == 400

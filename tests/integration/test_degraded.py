@@ -5,16 +5,16 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from app.embedded.process import free_port
 from tests.integration.test_materials import upload
 from tests.servers import serve
-from tutor.embedded.process import free_port
 
 pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture(scope="module")
 def no_redis_app(settings):
-    from api.app import create_app
+    from app.asgi import create_app
 
     broken = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
     with serve(create_app(broken)) as server:

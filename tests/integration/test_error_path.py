@@ -57,7 +57,7 @@ async def stream() -> ServerSentEvent:
 @pytest.fixture(scope="module")
 def aux_app(settings):
     """The real app plus test-only routes that fail, with a body limit large enough for a 17 MiB course."""
-    from api.app import create_app
+    from app.asgi import create_app
 
     roomy = settings.model_copy(update={"max_upload_mb": 40})
     with serve(create_app(roomy, extra_handlers=[boom, http_503, domain_503, plain_503, stream])) as server:

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from ingest.components import storage_for
 from ingest.records import plan_upload
-from ingest.runtime import storage_for
+from ingest.repository import MaterialRepository
 from tests.integration.test_materials import upload, wait_job
 from tests.polling import wait_for
 from tutor.celery_app import make_celery
@@ -89,9 +90,10 @@ async def queue_without_running(
     """Store one file and its job as an upload does, without sending the task (the test sends it)."""
     plan = plan_upload(course_id, [(name, len(data), None)], owner)
     storage = storage_for(settings)
+    materials = MaterialRepository(services.mongo.collection("materials"))
     for doc_id, fields in plan.materials.items():
         await asyncio.to_thread(storage.put, plan.keys[doc_id], data, "text/markdown")
-        await services.mongo.collection("materials").insert_one({"_id": doc_id, **fields})
+        await materials.upsert(doc_id, fields)
     await services.mongo.collection("ingest_jobs").insert_one(plan.job)
     return str(plan.job["_id"])
 

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import pytest
 
 from tests.polling import wait_for
 
 pytestmark = pytest.mark.asyncio
+
+
+def _stored(client, url: str, headers: dict[str, str]) -> Callable[[], Awaitable[dict[str, Any] | None]]:
+    """A check for :func:`wait_for`: the recommendations once the worker has stored them (not the cold start)."""
+
+    async def check() -> dict[str, Any] | None:
+        body = (await client.get(url, headers=headers)).json()
+        return None if body.get("pending", True) else body
+
+    return check
 
 
 async def test_quiz_updates_weak_areas_and_recommendations(client, factory, worker):
@@ -36,8 +49,10 @@ async def test_quiz_updates_weak_areas_and_recommendations(client, factory, work
     assert weak[0]["attempts"] == 3 and weak[0]["recent_errors"] >= 1
     assert all(w["skill"] != "python.loops" for w in weak[:1])
 
-    recs = (await client.get(f"/api/ai/recommendations/{student['id']}/", headers=h)).json()
-    assert recs["generated_at"]
+    url = f"/api/ai/recommendations/{student['id']}/"
+    # The same refresh stores the recommendations a moment after the weak areas.
+    recs = await wait_for(_stored(client, url, h))
+    assert recs["generated_at"] and recs["source"] == "learner_model"
     assert set(recs) >= {"recommended_courses", "learning_path", "generated_at", "weak_areas", "next_lessons"}
     for rec in recs["recommended_courses"]:
         assert 0.0 <= rec["confidence_score"] <= 1.0 and rec["reason"]
@@ -91,16 +106,20 @@ async def test_retraining_runs_on_the_worker(client, factory, worker, settings):
 
 
 
-async def test_a_course_just_joined_is_no_longer_recommended(client, factory):
-    """The stored recommendations predate the enrollment (no worker refreshed them): still never suggested."""
+async def test_a_course_just_joined_is_no_longer_recommended(client, factory, worker):
+    """The stored recommendations predate the enrollment (nothing refreshed them since): still never suggested."""
     teacher = await factory.instructor()
     first = await factory.course(teacher)
-    second = await factory.course(teacher, title="Lists in depth", prerequisite_skills=["python.loops"])
-    student = await factory.student()
+    # Three skills the student's goal calls for: ranked first whatever else the session's catalogue holds.
+    skills = ["data.cleaning", "data.aggregation", "data.visualisation"]
+    lesson = {"id": "d1", "title": "Tidy tables", "content": "Clean, group, plot.", "skills": skills}
+    modules = [{"id": "m1", "title": "Data", "lessons": [lesson]}]
+    second = await factory.course(teacher, title="Data wrangling in depth", modules=modules)
+    student = await factory.student(career_goals=["data analyst"])
     h = student["headers"]
     await client.post("/api/courses/enroll/", json={"course_id": first["id"]}, headers=h)
     url = f"/api/ai/recommendations/{student['id']}/"
-    before = (await client.get(url, headers=h)).json()
+    before = await wait_for(_stored(client, url, h))  # the first read queued the worker's refresh
     assert second["id"] in [r["course_id"] for r in before["recommended_courses"]]
     assert (await client.post("/api/courses/enroll/", json={"course_id": second["id"]}, headers=h)).status_code in (
         200, 201)
@@ -109,4 +128,4 @@ async def test_a_course_just_joined_is_no_longer_recommended(client, factory):
     assert second["id"] not in [r["course_id"] for r in after["recommended_courses"]]
     reply = await client.post("/api/chat/", json={"message": "what course should I take next?"}, headers=h)
     assert reply.status_code == 200, reply.text
-    assert "Lists in depth" not in reply.json()["answer"]
+    assert "Data wrangling in depth" not in reply.json()["answer"]

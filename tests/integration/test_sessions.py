@@ -14,9 +14,9 @@ import jwt
 import pytest
 import redis.asyncio as aioredis
 
+from app import cli
+from app.embedded.process import free_port
 from tests.servers import serve
-from tutor import cli
-from tutor.embedded.process import free_port
 from tutor.settings import Settings
 
 pytestmark = pytest.mark.asyncio
@@ -202,7 +202,7 @@ async def test_wrong_current_passwords_count_against_the_account(client, factory
 @pytest.fixture(scope="module")
 def default_limits_app(settings):
     """The API with the shipped login limits (the session's app lifts the per-address one)."""
-    from api.app import create_app
+    from app.asgi import create_app
 
     assert Settings.model_fields["login_address_max_failures"].default == DEFAULT_LIMIT
     shipped = settings.model_copy(update={"login_address_max_failures": DEFAULT_LIMIT})
@@ -230,7 +230,7 @@ async def test_login_is_throttled_per_client_address(default_limits_app, factory
 @pytest.fixture(scope="module")
 def redisless_app(settings):
     """The API with Redis unreachable."""
-    from api.app import create_app
+    from app.asgi import create_app
 
     broken = settings.model_copy(
         update={"redis_url": f"redis://127.0.0.1:{free_port()}/0", "login_address_max_failures": DEFAULT_LIMIT}

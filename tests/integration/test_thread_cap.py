@@ -24,7 +24,7 @@ def scripted() -> Iterator[ScriptedOpenAIServer]:
 
 @pytest.fixture(scope="module")
 def capped_app(settings, scripted) -> Iterator[str]:
-    from api.app import create_app
+    from app.asgi import create_app
 
     capped = settings.model_copy(
         update={"openai_base_url": scripted.base_url, "openai_api_key": "k", "llm_model": scripted.model,

@@ -45,7 +45,7 @@ def test_the_cli_stops_before_starting_anything(command, tmp_path):
         "REDIS_URL": "redis://127.0.0.1:9/0",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "tutor.cli", *command], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "app.cli", *command], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2, done.stderr
     assert "configuration error" in done.stderr and "JWT_SECRET is 9 bytes" in done.stderr

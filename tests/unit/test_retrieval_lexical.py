@@ -66,3 +66,11 @@ def test_instead_of_and_rather_than_are_prepositions_not_corrections() -> None:
     assert not parsed.corrected and parsed.after[:4] == ("how", "do", "i", "put")
     assert not parse_query("why use a tuple rather than a list").corrected
     assert parse_query("what is a list, rather a tuple").after == ("a", "tuple")
+
+
+def test_the_tutors_word_checks_keep_identifiers_whole_and_share_the_index_stemmer() -> None:
+    from retrieval.lexical.tokenize import content_words, stem
+
+    assert content_words("sys.set_coroutine_origin_tracking_depth") == ["sys", "set_coroutine_origin_tracking_depth"]
+    assert content_words("hey so i want c++ or c# lists pls") == ["c++", "c#", stem("lists")]
+    assert stem("lists") == "list"

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from recommender.rl.baselines import GreedyAgent, RandomAgent, RuleAgent
+from recommender.rl.baselines import GreedyPolicy, RandomPolicy, RulePolicy
 from recommender.rl.checkpoint import CheckpointError, load_checkpoint
 from recommender.rl.evaluate import evaluate, run_episode
-from recommender.rl.policy_agent import PolicyAgent
 from recommender.rl.ppo import PPOSettings, PPOTrainer
+from recommender.rl.trained_policy import TrainedPolicy
 from recommender.simulation.kss import make_kss
 
 TINY = PPOSettings(batch_learners=16, horizons=(5,), epochs=1, minibatch=64, hidden=16)
@@ -20,7 +20,7 @@ def test_every_agent_only_picks_accepted_moves():
     sim = make_kss()
     trainer = PPOTrainer(sim, "responses", TINY)
     # run_episode raises if any chosen move is not accepted by the learner
-    for agent in (RandomAgent(1), RuleAgent(), GreedyAgent(), PolicyAgent(trainer.model, sample=True)):
+    for agent in (RandomPolicy(1), RulePolicy(), GreedyPolicy(), TrainedPolicy(trainer.model, sample=True)):
         ep = run_episode(sim, agent, 40, seed=5, horizon=20)
         assert ep.shape == (40,) and (ep >= 0).all() and (ep <= 1).all()
 
@@ -65,8 +65,8 @@ def test_training_improves_on_the_untrained_policy():
     settings = PPOSettings(batch_learners=32, horizons=(10,), hidden=32, lr=3e-3, epochs=2)
     trainer = PPOTrainer(sim, "oracle", settings)
     # sampled actions: an untrained policy is uniform over accepted moves (the random baseline)
-    before = evaluate(sim, PolicyAgent(trainer.model, sample=True), 200, [11], 10).mean()
+    before = evaluate(sim, TrainedPolicy(trainer.model, sample=True), 200, [11], 10).mean()
     trainer.train(budget_s=60, max_iterations=20)
-    after = evaluate(sim, PolicyAgent(trainer.model, sample=True), 200, [11], 10).mean()
+    after = evaluate(sim, TrainedPolicy(trainer.model, sample=True), 200, [11], 10).mean()
     assert after > before + 0.05
     assert np.isfinite(after)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from recommender.rl.baselines import GreedyAgent, RandomAgent
+from recommender.rl.baselines import GreedyPolicy, RandomPolicy
 from recommender.rl.evaluate import run_episode
 from recommender.simulation.kes import KESSimulator
 from recommender.simulation.kes_model import DKT, DKTConfig, KESModelError, load_dkt, save_dkt
@@ -30,15 +30,15 @@ def test_reset_replays_a_real_warm_up_and_sets_targets():
 
 def test_steps_move_the_learner_state_and_episodes_are_reproducible():
     sim = _sim()
-    first = run_episode(sim, RandomAgent(3), 10, seed=4, horizon=5)
-    again = run_episode(sim, RandomAgent(3), 10, seed=4, horizon=5)
+    first = run_episode(sim, RandomPolicy(3), 10, seed=4, horizon=5)
+    again = run_episode(sim, RandomPolicy(3), 10, seed=4, horizon=5)
     assert np.allclose(first, again)
     sim.reset(10, seed=4)
     before = sim.prob.copy()
     responses = sim.step(np.zeros(10, dtype=int))
     assert set(np.unique(responses)) <= {0, 1}
     assert not np.allclose(before, sim.prob)
-    assert run_episode(sim, GreedyAgent(), 10, seed=4, horizon=5).shape == (10,)
+    assert run_episode(sim, GreedyPolicy(), 10, seed=4, horizon=5).shape == (10,)
 
 
 def test_learner_checkpoint_round_trip_and_corruption(tmp_path: Path):

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from tutor.models.common import Identifier, LongText, ShortText, StrictModel
+from tutor.models.common import NOT_BLANK, Identifier, LongText, ShortText, StrictModel, whole
 from tutor.models.quiz import QuizPolicy, SafeId
 
 Difficulty = Literal["beginner", "intermediate", "advanced"]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NOT_BLANK)]
 Skill = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Url = Annotated[str, StringConstraints(max_length=1000)]
 Choice = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+SkillName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=NOT_BLANK)]
+Category = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=NOT_BLANK)]
+MAX_CHOICES = 10
+Minutes = Annotated[int, Field(ge=0, le=10_000), BeforeValidator(whole)]
+ChoiceIndex = Annotated[int, Field(ge=0), BeforeValidator(whole)]
+
+
+def _answer_is_a_choice(schema: dict[str, Any]) -> None:
+    """JSON schema of the rule ``answer < len(choices)``: one alternative per number of choices."""
+    schema["anyOf"] = [
+        {"properties": {"choices": {"minItems": n, "maxItems": n}, "answer": {"maximum": n - 1}}}
+        for n in range(2, MAX_CHOICES + 1)
+    ]
 
 
 class QuizQuestionIn(StrictModel):
     """A multiple-choice question; ``answer`` is the index of the correct choice."""
 
+    model_config = ConfigDict(json_schema_extra=_answer_is_a_choice)
+
     id: SafeId | None = None
     prompt: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-    choices: list[Choice] = Field(min_length=2, max_length=10)
+    choices: list[Choice] = Field(min_length=2, max_length=MAX_CHOICES)
     skills: list[Skill] = Field(default_factory=list, max_length=10)
-    answer: int = Field(ge=0)
+    answer: ChoiceIndex
     explanation: Annotated[str, StringConstraints(max_length=4000)] = ""
 
     @model_validator(mode="after")
@@ -46,7 +60,7 @@ class LessonIn(StrictModel):
     id: SafeId | None = None
     title: ShortText
     content: LongText = ""
-    duration_minutes: int = Field(10, ge=0, le=10_000)
+    duration_minutes: Minutes = 10
     skills: list[Skill] = Field(default_factory=list, max_length=20)
     prerequisites: list[Identifier] = Field(default_factory=list, max_length=50)
     quiz: QuizIn | None = None
@@ -57,7 +71,7 @@ class LessonUpdate(StrictModel):
 
     title: ShortText | None = None
     content: LongText | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=10_000)
+    duration_minutes: Minutes | None = None
     skills: list[Skill] | None = Field(None, max_length=20)
     prerequisites: list[Identifier] | None = Field(None, max_length=50)
 
@@ -83,7 +97,7 @@ class CourseFields(StrictModel):
 
     title: ShortText | None = None
     description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
-    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)] | None = None
+    category: Category | None = None
     difficulty_level: Difficulty | None = None
     duration_hours: float | None = Field(None, ge=0, le=10_000)
     price: float | None = Field(None, ge=0, le=1_000_000)
@@ -106,7 +120,7 @@ class CourseIn(CourseFields):
     """``POST /api/courses/`` body."""
 
     title: ShortText
-    category: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    category: Category
     difficulty_level: Difficulty = "beginner"
     quiz_policy: QuizPolicy | None = Field(
         default_factory=QuizPolicy, description="Attempts allowed per quiz and when answer keys are shown."

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, model_validator
 
-from tutor.models.common import Identifier, StrictModel
+from tutor.models.common import Identifier, StrictModel, whole
 from tutor.models.quiz import SafeId
 
-AnswerValue = StrictInt | Annotated[str, StringConstraints(max_length=1000)]
+AnswerValue = Annotated[StrictInt, BeforeValidator(whole)] | Annotated[str, StringConstraints(max_length=1000)]
+Seconds = Annotated[int, Field(ge=0, le=24 * 3600), BeforeValidator(whole)]
 
 
 class EnrollIn(StrictModel):
@@ -21,12 +22,26 @@ class EnrollIn(StrictModel):
 class ProgressUpdateIn(StrictModel):
     """``POST /api/progress/update/``: complete a lesson, or submit its quiz (or both)."""
 
+    # The rule of _something_to_do, for the JSON schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["completed"], "properties": {"completed": {"const": True}}},
+                {"required": ["time_spent"], "properties": {"time_spent": {"type": "integer", "minimum": 1}}},
+                {"required": ["quiz_answers"], "properties": {"quiz_answers": {"type": "object"}}},
+            ]
+        }
+    )
+
     course_id: Identifier
     lesson_id: SafeId
     completed: StrictBool | None = None
-    time_spent: int | None = Field(None, ge=0, le=24 * 3600, description="Seconds spent on the lesson.")
+    time_spent: Seconds | None = Field(None, description="Seconds spent on the lesson.")
     quiz_answers: dict[SafeId, AnswerValue] | None = Field(
-        None, max_length=100, description="{question_id: choice index or choice text}; unanswered questions left out."
+        None,
+        max_length=100,
+        description="{question_id: choice index or choice text}; unanswered questions left out.",
+        json_schema_extra={"minProperties": 1},
     )
 
     @model_validator(mode="after")

@@ -6,6 +6,8 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BeforeValidator,
+    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
@@ -14,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from tutor.models.common import StrictModel
+from tutor.models.common import StrictModel, whole
 
 SAFE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 SAFE_ID_RULE = "lesson and question ids may contain only letters, digits, '_' and '-' (1 to 64 characters)"
@@ -40,6 +42,7 @@ def _clear_message(value: Any, handler: ValidatorFunctionWrapHandler) -> str:
 SafeId = Annotated[str, StringConstraints(pattern=SAFE_ID_PATTERN), WrapValidator(_clear_message)]
 
 Reveal = Literal["answered", "after_last_attempt", "never"]
+AttemptLimit = Annotated[int, Field(ge=1, le=1000), BeforeValidator(whole)]
 
 
 class QuizPolicy(StrictModel):
@@ -50,8 +53,16 @@ class QuizPolicy(StrictModel):
     last allowed attempt; ``never`` shows only whether each answer was right.
     """
 
-    max_attempts: int | None = Field(
-        None, ge=1, le=1000, description="Submissions allowed per quiz and student; null means unlimited."
+    # The rule of _last_attempt_needs_a_limit, for the JSON schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["reveal"], "properties": {"reveal": {"const": "after_last_attempt"}}},
+            "then": {"required": ["max_attempts"], "properties": {"max_attempts": {"type": "integer"}}},
+        }
+    )
+
+    max_attempts: AttemptLimit | None = Field(
+        None, description="Submissions allowed per quiz and student; null means unlimited."
     )
     reveal: Reveal = Field("answered", description="When graded results include answer keys and explanations.")
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
+from pydantic.config import JsonDict
 
-from tutor.models.common import ShortText, StrictModel
+from tutor.models.common import NOT_BLANK, ShortText, StrictModel
+from tutor.security.password_policy import MIN_LENGTH as PASSWORD_MIN_LENGTH
 
 Role = Literal["student", "instructor"]
 SkillLevel = Literal["beginner", "intermediate", "advanced"]
@@ -22,11 +24,19 @@ def _normalise_email(value: str) -> str:
     return value
 
 
-Email = Annotated[str, AfterValidator(_normalise_email)]
+# The schema's pattern is narrower than the check (ASCII before the @): every address it matches is accepted.
+_EMAIL_SCHEMA = {
+    "type": "string",
+    "maxLength": 254,
+    "pattern": r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+}
+Email = Annotated[str, AfterValidator(_normalise_email), WithJsonSchema(_EMAIL_SCHEMA)]
 # Length bounds only: the password policy (tutor.security.password_policy) is applied by the service,
 # so that the API and the CLI give the same clear message for each rule.
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
-Goal = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Goal = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NOT_BLANK)]
+# Documents the policy's length rule in the schema; the policy itself gives the message (400, rule min_length).
+POLICY_LENGTH: JsonDict = {"minLength": PASSWORD_MIN_LENGTH}
 
 
 class ProfileFields(StrictModel):
@@ -42,7 +52,7 @@ class RegisterIn(ProfileFields):
     """Self-registration body."""
 
     email: Email
-    password: Password
+    password: Password = Field(json_schema_extra=POLICY_LENGTH)
     full_name: ShortText
     role: Role | None = Field(None, description="Only 'student' unless TUTOR_ALLOW_INSTRUCTOR_SIGNUP is on.")
 
@@ -70,7 +80,7 @@ class PasswordChangeIn(StrictModel):
     """``POST /api/auth/password/`` body."""
 
     current_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-    new_password: Password
+    new_password: Password = Field(json_schema_extra=POLICY_LENGTH)
 
 
 class ProfileUpdate(ProfileFields):

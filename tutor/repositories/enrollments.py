@@ -41,6 +41,10 @@ class EnrollmentRepository(Repository):
         docs = await self.find({"course_id": course_id}, projection={"user_id": 1})
         return [d["user_id"] for d in docs]
 
+    async def takes_any(self, user_id: str, course_ids: list[str]) -> bool:
+        """Whether the user is actively enrolled in one of ``course_ids``."""
+        return await self.count({"user_id": user_id, "course_id": {"$in": course_ids}, **ACTIVE}) > 0
+
     async def remove(self, user_id: str, course_id: str) -> bool:
         """Delete the active enrollment; whether one existed."""
         result = await self.collection.delete_one({"user_id": user_id, "course_id": course_id, **ACTIVE})

@@ -131,11 +131,22 @@ class ProgressRepository(Repository):
             {"_id": doc_id, "completed_lessons": {"$size": completed_count}}, {"$set": fields}
         )
 
-    async def set_weak_areas(self, user_id: str, course_id: str, weak_areas: list[dict[str, Any]]) -> None:
-        """Store the weakness analyzer's output."""
+    async def set_learner_state(
+        self, user_id: str, course_id: str, weak_areas: list[dict[str, Any]], mastery: dict[str, Any], model: str
+    ) -> None:
+        """Store the weakness analyzer's output for one course: weak areas, per-skill mastery, model kind."""
         await self.collection.update_one(
-            {"user_id": user_id, "course_id": course_id}, {"$set": {"weak_areas": weak_areas}}
+            {"user_id": user_id, "course_id": course_id},
+            {"$set": {"weak_areas": weak_areas, "mastery": mastery, "model": model}},
         )
+
+    async def of_course(self, course_id: str) -> list[Document]:
+        """Every student's progress in a course: mastery and weak areas (for its instructor's class view)."""
+        return await self.find({"course_id": course_id}, projection={"mastery": 1, "weak_areas": 1})
+
+    async def in_courses(self, user_id: str, course_ids: list[str]) -> list[Document]:
+        """The user's progress in the given courses."""
+        return await self.find({"user_id": user_id, "course_id": {"$in": course_ids}})
 
 
 class QuizAttemptRepository(Repository):

@@ -12,3 +12,7 @@ class RecommendationRepository(Repository):
     async def of_user(self, user_id: str) -> Document | None:
         """The student's recommendations document, without its ``_id``."""
         return await self.collection.find_one({"user_id": user_id}, {"_id": 0})
+
+    async def store(self, user_id: str, doc: Document) -> None:
+        """Replace the student's document with ``doc`` (created on the first refresh)."""
+        await self.collection.replace_one({"user_id": user_id}, doc, upsert=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,57 +11,36 @@ from tutor.models.common import new_id, utcnow
 from tutor.models.courses import CourseIn, CourseQuery, CourseUpdate
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
-from tutor.services.course_state import LIVE, is_live
+from tutor.services.catalogue_cache import CatalogueCache
+from tutor.services.catalogue_query import select
+from tutor.services.course_state import is_live
 from tutor.services.course_tree import build_modules, collect_skills
 from tutor.services.labels import CourseLabels, load_labels
 from tutor.services.principal import Principal
 from tutor.services.views import course_summary, course_view
+
+# List fields every reader iterates (skill names, the recommender): a PATCH with null empties them.
+CLEARED_TO_EMPTY = ("tags", "prerequisite_skills")
 
 
 class CourseService:
     """Courses: listing for everyone, editing for their instructor.
 
     A course being removed (see :mod:`tutor.services.course_removal`) is invisible here at once.
+    The catalogue and course pages are read through :class:`CatalogueCache`; what is about to be
+    changed (:meth:`get_doc`, :meth:`owned`) is read from the database.
     """
 
-    def __init__(self, courses: CourseRepository, enrollments: EnrollmentRepository) -> None:
+    def __init__(
+        self, courses: CourseRepository, enrollments: EnrollmentRepository, cache: CatalogueCache | None = None
+    ) -> None:
         self.courses = courses
         self.enrollments = enrollments
+        self.cache = cache or CatalogueCache(courses)
 
     async def list(self, query: CourseQuery) -> dict[str, Any]:
-        """Filtered, sorted, paginated catalogue."""
-        mongo_query: dict[str, Any] = {**LIVE}
-        if query.category:
-            mongo_query["category"] = query.category
-        if query.difficulty_level:
-            mongo_query["difficulty_level"] = query.difficulty_level
-        if query.tags:
-            mongo_query["tags"] = {"$all": query.tags}
-        if query.instructor_id:
-            mongo_query["instructor_id"] = query.instructor_id
-        price: dict[str, float] = {}
-        if query.min_price is not None:
-            price["$gte"] = query.min_price
-        if query.max_price is not None:
-            price["$lte"] = query.max_price
-        if price:
-            mongo_query["price"] = price
-        if query.q and query.q.strip():
-            pattern = re.escape(query.q.strip())
-            mongo_query["$or"] = [
-                {"title": {"$regex": pattern, "$options": "i"}},
-                {"description": {"$regex": pattern, "$options": "i"}},
-                {"tags": {"$regex": pattern, "$options": "i"}},
-            ]
-        direction = 1 if query.order == "asc" else -1
-        total = await self.courses.count(mongo_query)
-        docs = await self.courses.find(
-            mongo_query,
-            sort=[(query.sort, direction), ("_id", 1)],
-            skip=(query.page - 1) * query.page_size,
-            limit=query.page_size,
-            projection={"modules.lessons.quiz": 0, "modules.lessons.content": 0},
-        )
+        """Filtered, sorted, paginated catalogue (from the catalogue cache)."""
+        docs, total = select(await self.cache.outlines(), query)
         return {
             "items": [course_summary(doc) for doc in docs],
             "total": total,
@@ -87,7 +65,9 @@ class CourseService:
         Answer keys only for its instructor; lesson ``content`` only for its instructor and its
         enrolled students, everyone else sees the outline (titles, skills, durations, quiz prompts).
         """
-        course = await self.get_doc(course_id)
+        course = await self.cache.document(course_id)
+        if course is None or not is_live(course):
+            raise NotFound(f"course {course_id} not found")
         teaches = course["instructor_id"] == principal.user_id
         view = course_view(course, with_answers=teaches)
         if teaches or await self.enrollments.find_one(principal.user_id, course_id) is not None:
@@ -134,6 +114,9 @@ class CourseService:
         fields = data.model_dump(exclude_unset=True)
         if any(value is None for key, value in fields.items() if key in ("title", "category")):
             raise Conflict("title and category cannot be cleared")
+        for key in CLEARED_TO_EMPTY:  # null clears a list: stored as [], as create() stores a missing one
+            if key in fields and fields[key] is None:
+                fields[key] = []
         course = await self.courses.set_fields(course_id, fields) if fields else await self.get_doc(course_id)
         if course is None:
             raise NotFound(f"course {course_id} not found")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from agents.providers.local.embedding import QueryEmbedder, unit_vectors
 from agents.providers.local.passages import Block, blocks
-from agents.text import content_words
+from retrieval.lexical.tokenize import content_words
 from retrieval.query import parse_query
 from retrieval.types import SearchHit
 
@@ -194,9 +194,9 @@ def build_excerpt(
     def fits(block: Block) -> bool:
         return block.text.count("\n") < cfg.max_code_lines
 
-    whole = _whole_section(items, best.block, cfg.max_excerpt_chars, fits) if whole_section else None
-    if whole is not None:
-        return whole
+    section = _whole_section(items, best.block, cfg.max_excerpt_chars, fits) if whole_section else None
+    if section is not None:
+        return section
     budget = cfg.max_excerpt_chars
     topic = set(query_weights(question)) if question else set()
     segments: list[tuple[str, str]] = []

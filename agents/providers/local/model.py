@@ -7,7 +7,6 @@ against the catalogue), and answers content questions extractively with citation
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import uuid
@@ -34,8 +33,9 @@ from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.intents import IntentRouter, Route
 from agents.providers.local.status_replies import enroll_reply, material_failure_reply
 from agents.providers.local.turn_state import looks_like_answer, practice_topic
-from agents.text import content_words
 from agents.waiting import parse_waiting
+from retrieval.lexical.tokenize import content_words
+from tutor.cpu import run_cpu
 
 LOCAL_MODEL_NAME = "local-tutor-v2"
 _ANAPHORA = re.compile(r"\b(this|that|the)\s+(course|class|one)\b|\bit\b", re.IGNORECASE)
@@ -250,6 +250,16 @@ class LocalTutorModel(BaseChatModel):
         message.response_metadata = {"model_name": self.model_name}
         return ChatResult(generations=[ChatGeneration(message=message)])
 
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        # LangChain's default runs ``_generate`` on the loop's unbounded default executor: use the pool.
+        return await run_cpu(self._generate, messages, stop, None, **kwargs)
+
     async def _astream(
         self,
         messages: list[BaseMessage],
@@ -257,8 +267,8 @@ class LocalTutorModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        # Embedding is CPU work: keep the event loop free for other requests meanwhile.
-        message = await asyncio.to_thread(self.decide, messages, self._tool_names(kwargs))
+        # Routing and answering embed sentences: CPU work, on the bounded pool, never on the event loop.
+        message = await run_cpu(self.decide, messages, self._tool_names(kwargs))
         meta = {"model_name": self.model_name}
         if message.tool_calls:
             chunks = [

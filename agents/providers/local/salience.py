@@ -14,10 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agents.providers.local.embedding import QueryEmbedder, unit_vectors
-from agents.text import stem
 from retrieval.coverage import TermCoverage
-from retrieval.lexical.tokenize import stem as index_stem
-from retrieval.lexical.tokenize import words as index_words
+from retrieval.lexical.tokenize import stem, words
 
 # Words that frame a question rather than name its subject.
 _FRAMING_TEXT = """one ones someone anyone thing difference differences differ different example examples explain
@@ -97,4 +95,4 @@ def salience(question: str, coverage: Sequence[TermCoverage], embedder: QueryEmb
 
 def text_terms(text: str) -> set[str]:
     """Index terms of a text, as the course index analyses it (so they compare with ``Salience.terms``)."""
-    return {index_stem(w) for w in index_words(text)}
+    return {stem(w) for w in words(text)}

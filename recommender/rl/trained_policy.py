@@ -1,11 +1,11 @@
-"""An agent that follows a trained actor-critic policy."""
+"""A teaching policy that follows a trained actor-critic network."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-from recommender.rl.base import Agent
+from recommender.rl.base import TeachingPolicy
 from recommender.rl.features import ResponseTracker, oracle_features
 from recommender.rl.model import ActorCritic
 from recommender.simulation.base import Simulator
@@ -18,7 +18,7 @@ def observe_state(sim: Simulator, tracker: ResponseTracker, view: str, remaining
     return tracker.features(sim.targets, sim.last, remaining)
 
 
-class PolicyAgent(Agent):
+class TrainedPolicy(TeachingPolicy):
     """Acts with a policy network: greedy (argmax) for evaluation, sampled for training."""
 
     def __init__(self, model: ActorCritic, sample: bool = False, seed: int = 0, name: str = "ours") -> None:

@@ -1,4 +1,4 @@
-"""Building the learner model from settings (API process and worker)."""
+"""Building the learner model from settings: on the worker only (the API reads what it stores)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from recommender.learner import LearnerModel, course_model_dir
 from recommender.policy_service import PolicyService
 from recommender.weakness import WeaknessAnalyzer
 from tutor.db import Mongo
+from tutor.repositories.bundle import Repositories
 from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,4 +36,4 @@ def learner_model(mongo: Mongo, settings: Settings, policy: PolicyService | None
     def analyzer_for(course_id: str) -> WeaknessAnalyzer:
         return WeaknessAnalyzer.from_dir(course_model_dir(var, course_id))
 
-    return LearnerModel(mongo, analyzer_for, policy or load_policy(settings))
+    return LearnerModel(Repositories.over(mongo), analyzer_for, policy or load_policy(settings))

@@ -1,0 +1,58 @@
+"""The caller's data export (``GET /api/auth/me/export/``) and the health probes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from msgspec import UNSET, Struct, UnsetType
+
+from api.schemas.chat import ThreadOut
+from api.schemas.progress import EnrollmentOut, ProgressOut
+from api.schemas.users import UserOut
+
+
+class QuizAttemptOut(Struct, kw_only=True):
+    """One answered quiz question (``source`` ``chat`` for a practice answer in the chat)."""
+
+    id: str
+    submission_id: str
+    user_id: str
+    course_id: str
+    lesson_id: str
+    question_id: str
+    position: int
+    skills: list[str]
+    correct: bool
+    answered: bool
+    answered_at: datetime
+    source: str | UnsetType = UNSET
+
+
+class ExportOut(Struct, kw_only=True):
+    """Everything the service stores about the caller.
+
+    ``enrollments`` include those of removed courses; ``threads`` hold every message, archived ones
+    first; ``recommendations`` is the stored learner-model document (``null`` before the first one).
+    """
+
+    exported_at: datetime
+    user: UserOut
+    enrollments: list[EnrollmentOut]
+    progress: list[ProgressOut]
+    quiz_attempts: list[QuizAttemptOut]
+    threads: list[ThreadOut]
+    recommendations: dict[str, Any] | None
+
+
+class HealthOut(Struct, kw_only=True):
+    """The process is up."""
+
+    status: Literal["ok"]
+
+
+class ReadinessOut(Struct, kw_only=True):
+    """Whether the service can answer: ``checks`` per dependency (503 when one fails)."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, bool]

@@ -1,0 +1,52 @@
+"""Every repository over one database, built in one place (the API, the worker and the CLI use it alike)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.db import Mongo
+from tutor.repositories.course_removals import CourseRemovalRepository
+from tutor.repositories.courses import CourseRepository
+from tutor.repositories.credentials import CredentialRepository
+from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
+from tutor.repositories.recommendations import RecommendationRepository
+from tutor.repositories.sessions import SessionRepository
+from tutor.repositories.thread_archive import ThreadArchiveRepository
+from tutor.repositories.threads import ThreadRepository
+from tutor.repositories.users import UserRepository
+
+
+@dataclass(frozen=True)
+class Repositories:
+    """One repository per collection of the tutor core."""
+
+    users: UserRepository
+    credentials: CredentialRepository
+    courses: CourseRepository
+    enrollments: EnrollmentRepository
+    progress: ProgressRepository
+    attempts: QuizAttemptRepository
+    threads: ThreadRepository
+    archive: ThreadArchiveRepository
+    sessions: SessionRepository
+    recommendations: RecommendationRepository
+    removals: CourseRemovalRepository
+
+    @classmethod
+    def over(cls, mongo: Mongo) -> Repositories:
+        """The repositories of ``mongo``'s collections."""
+        threads = ThreadRepository(mongo.collection("chat_threads"))
+        return cls(
+            users=UserRepository(mongo.collection("users")),
+            credentials=CredentialRepository(mongo.collection("users")),
+            courses=CourseRepository(mongo.collection("courses")),
+            enrollments=EnrollmentRepository(mongo.collection("enrollments")),
+            progress=ProgressRepository(mongo.collection("user_progress")),
+            attempts=QuizAttemptRepository(mongo.collection("quiz_attempts")),
+            threads=threads,
+            archive=ThreadArchiveRepository(mongo.collection("chat_archive"), threads),
+            sessions=SessionRepository(mongo.collection("sessions")),
+            recommendations=RecommendationRepository(mongo.collection("ai_recommendations")),
+            removals=CourseRemovalRepository(mongo.collection("course_removals")),
+        )
