@@ -25,7 +25,7 @@ from retrieval.types import SearchHit
 from tutor.container import Services
 from tutor.cpu import run_cpu
 from tutor.errors import Forbidden
-from tutor.models.courses import CourseQuery
+from tutor.schemas.courses import CourseQuery
 from tutor.services.principal import Principal
 
 logger = logging.getLogger(__name__)

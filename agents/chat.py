@@ -13,7 +13,7 @@ from agents.deps import TutorDeps
 from agents.events import AgentEvent, ChatTurn
 from agents.runner import TutorAgent
 from tutor.db import Document
-from tutor.models.common import NOT_BLANK, Identifier, StrictModel, new_id, utcnow
+from tutor.schemas.common import NOT_BLANK, Identifier, StrictModel, new_id, utcnow
 from tutor.services.conversations import ConversationService
 from tutor.services.principal import Principal
 from tutor.services.ratelimit import RateLimiter

@@ -6,6 +6,6 @@ from typing import Annotated
 
 from litestar.params import Parameter
 
-from tutor.models.common import ID_PATTERN
+from tutor.schemas.common import ID_PATTERN
 
 PathId = Annotated[str, Parameter(pattern=ID_PATTERN, max_length=64)]

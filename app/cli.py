@@ -17,7 +17,7 @@ from app.embedded.launcher import embedded_services
 from tutor.container import Services
 from tutor.db import Mongo
 from tutor.errors import DomainError
-from tutor.models.users import Email
+from tutor.schemas.users import Email
 from tutor.security.password_policy import password_problem
 from tutor.seed import DEMO_INSTRUCTOR, DEMO_STUDENT, seed_demo
 from tutor.settings import ConfigurationError, Settings, check_production, get_settings

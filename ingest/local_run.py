@@ -15,7 +15,7 @@ from ingest.folder import collect_folder
 from ingest.records import plan_upload
 from ingest.worker import process_job
 from tutor.db import Document
-from tutor.models.common import utcnow
+from tutor.schemas.common import utcnow
 from tutor.settings import Settings
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from ingest.folder import stable_document_id
 from ingest.storage import material_key
 from tutor.db import Document
-from tutor.models.common import new_id, utcnow
+from tutor.schemas.common import new_id, utcnow
 
 
 @dataclass

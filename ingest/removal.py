@@ -26,10 +26,11 @@ from typing import Protocol
 from ingest.repository import JobRepository, MaterialRepository
 from ingest.storage import FileStorage, course_prefix
 from tutor.db import Mongo
-from tutor.models.common import utcnow
+from tutor.repositories.bundle import Repositories
 from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.schemas.common import utcnow
 from tutor.services.course_state import REMOVING, is_live
 
 # An ingestion job whose state has not moved for this long is taken as dead (its worker crashed).
@@ -67,10 +68,11 @@ class CourseRemoval:
     @classmethod
     def over(cls, mongo: Mongo, storage: FileStorage, chunks: ChunkRemover) -> CourseRemoval:
         """The removal over ``mongo``'s collections, ``storage`` and the chunk store."""
+        core = Repositories.over(mongo)
         return cls(
-            removals=CourseRemovalRepository(mongo.collection("course_removals")),
-            courses=CourseRepository(mongo.collection("courses")),
-            enrollments=EnrollmentRepository(mongo.collection("enrollments")),
+            removals=core.removals,
+            courses=core.courses,
+            enrollments=core.enrollments,
             materials=MaterialRepository(mongo.collection("materials")),
             jobs=JobRepository(mongo.collection("ingest_jobs")),
             storage=storage,

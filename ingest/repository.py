@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.db import Document
-from tutor.models.common import utcnow
 from tutor.repositories.base import Repository
+from tutor.schemas.common import utcnow
 
 
 class MaterialRepository(Repository):

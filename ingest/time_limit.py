@@ -14,7 +14,7 @@ from pymongo.database import Database
 from ingest.errors import TimeLimitReached
 from ingest.ports import RetrievalPort
 from tutor.db import Document
-from tutor.models.common import utcnow
+from tutor.schemas.common import utcnow
 
 log = logging.getLogger(__name__)
 

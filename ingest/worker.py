@@ -18,7 +18,7 @@ from pymongo import MongoClient
 from ingest.jobs import run_ingest_files
 from ingest.pipeline import IngestPipeline, SourceFile
 from tutor.db import Document
-from tutor.models.common import utcnow
+from tutor.schemas.common import utcnow
 from tutor.services.course_state import is_live
 from tutor.services.course_tree import find_lesson
 

@@ -21,7 +21,7 @@ from recommender.mastery import MASTERED
 from recommender.rl.explain import Candidate, Recommendation, eligible, explain, goals_to_skills
 from recommender.rl.explain import heuristic_scores as scores_of
 from tutor.db import Document
-from tutor.models.common import utcnow
+from tutor.schemas.common import utcnow
 
 COLD_START = "cold_start"
 LEARNER_MODEL = "learner_model"

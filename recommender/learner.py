@@ -19,8 +19,8 @@ from recommender.path import Course, optimize_path
 from recommender.policy_service import PolicyService, goals_to_skills
 from recommender.weakness import WeaknessAnalyzer
 from tutor.db import Document
-from tutor.models.common import utcnow
 from tutor.repositories.bundle import Repositories
+from tutor.schemas.common import utcnow
 from tutor.services.quiz_evidence import evidence
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import Any
 
 from tutor.container import Services
 from tutor.errors import Conflict
-from tutor.models.courses import CourseIn
+from tutor.schemas.courses import CourseIn
 from tutor.services.principal import Principal
 
 SAMPLE_DIR = Path(__file__).parent / "sample_course"

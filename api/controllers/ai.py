@@ -13,7 +13,7 @@ from api.schemas.convert import typed
 from api.schemas.learner import ClassViewOut, RecommendationsOut, TrainingQueuedOut
 from api.schemas.progress import WeakAreaOut
 from recommender.service import RecommendationService
-from tutor.models.common import ID_PATTERN
+from tutor.schemas.common import ID_PATTERN
 from tutor.services.principal import Principal
 
 

@@ -9,8 +9,8 @@ from litestar import Controller, Request, delete, get, patch, post
 from api.schemas.convert import typed
 from api.schemas.users import TokensOut, UserOut
 from tutor.container import Services
-from tutor.models.account import AccountDeleteIn
-from tutor.models.users import LoginIn, LogoutIn, PasswordChangeIn, ProfileUpdate, RefreshIn, RegisterIn
+from tutor.schemas.account import AccountDeleteIn
+from tutor.schemas.users import LoginIn, LogoutIn, PasswordChangeIn, ProfileUpdate, RefreshIn, RegisterIn
 from tutor.services.principal import Principal
 
 

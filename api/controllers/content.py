@@ -9,7 +9,7 @@ from api.params import PathId
 from api.schemas.convert import typed
 from api.schemas.courses import CourseOut
 from tutor.container import Services
-from tutor.models.courses import LessonIn, LessonUpdate, ModuleIn, ModuleUpdate, QuizIn
+from tutor.schemas.courses import LessonIn, LessonUpdate, ModuleIn, ModuleUpdate, QuizIn
 from tutor.services.principal import Principal
 
 

@@ -13,8 +13,8 @@ from api.params import PathId
 from api.schemas.convert import typed
 from api.schemas.courses import CourseOut, CoursePageOut, RemovalJobOut
 from tutor.container import Services
-from tutor.models.common import ID_PATTERN
-from tutor.models.courses import CourseIn, CourseQuery, CourseUpdate, Difficulty, SortField
+from tutor.schemas.common import ID_PATTERN
+from tutor.schemas.courses import CourseIn, CourseQuery, CourseUpdate, Difficulty, SortField
 from tutor.services.course_removal import CourseRemovalService
 from tutor.services.principal import Principal
 

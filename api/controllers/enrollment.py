@@ -8,7 +8,7 @@ from api.params import PathId
 from api.schemas.convert import typed
 from api.schemas.progress import EnrollmentOut
 from tutor.container import Services
-from tutor.models.progress import EnrollIn
+from tutor.schemas.progress import EnrollIn
 from tutor.services.principal import Principal
 
 

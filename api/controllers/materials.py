@@ -15,7 +15,7 @@ from api.schemas.materials import IngestJobOut, MaterialOut, SearchOut
 from api.schemas.operations import MultipartUploadOperation
 from ingest.service import MaterialService, Upload
 from tutor.errors import InvalidInput, UnsupportedMedia
-from tutor.models.common import ID_PATTERN
+from tutor.schemas.common import ID_PATTERN
 from tutor.services.principal import Principal
 
 

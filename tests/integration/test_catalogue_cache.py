@@ -17,10 +17,10 @@ from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStart
 
 from tests.conftest import sample_course_body
 from tutor.errors import NotFound
-from tutor.models.courses import CourseIn, CourseQuery, CourseUpdate, ModuleUpdate
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
 from tutor.repositories.progress import ProgressRepository
+from tutor.schemas.courses import CourseIn, CourseQuery, CourseUpdate, ModuleUpdate
 from tutor.services.catalogue_cache import CatalogueCache
 from tutor.services.course_content import CourseContentService
 from tutor.services.courses import CourseService

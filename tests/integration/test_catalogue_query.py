@@ -12,7 +12,7 @@ import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
-from tutor.models.courses import CourseQuery
+from tutor.schemas.courses import CourseQuery
 from tutor.services.catalogue_query import select
 from tutor.settings import Settings
 

@@ -16,8 +16,8 @@ from recommender.learner import course_model_dir
 from retrieval.service import RetrievalService
 from tests.integration.test_ingest_s3 import moto_url, storage  # noqa: F401  (fixtures)
 from tests.integration.test_materials import LOOPS_MD, upload, wait_job
-from tutor.models.common import utcnow
 from tutor.repositories.course_removals import CourseRemovalRepository
+from tutor.schemas.common import utcnow
 
 pytestmark = pytest.mark.asyncio
 

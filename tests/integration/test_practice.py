@@ -11,7 +11,7 @@ import pytest
 from agents.practice_adapter import PracticeAdapter
 from tutor.container import Services
 from tutor.errors import Forbidden, InvalidInput, NotFound
-from tutor.models.courses import CourseIn
+from tutor.schemas.courses import CourseIn
 from tutor.services.practice import PracticeService
 from tutor.services.principal import Principal
 from tutor.services.progress import ProgressService

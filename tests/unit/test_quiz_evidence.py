@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tutor.models.quiz import QuizPolicy
+from tutor.schemas.quiz import QuizPolicy
 from tutor.services.quiz_evidence import evidence, reveal_records
 from tutor.services.quiz_keys import keys_to_reveal, practice_shows_key, student_result
 

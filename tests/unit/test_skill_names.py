@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from tutor.models.courses import CourseIn
+from tutor.schemas.courses import CourseIn
 from tutor.seed import load_catalog
 from tutor.services.labels import CourseLabels
 from tutor.services.skills import course_skill_names, skill_label

@@ -11,8 +11,8 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from tutor.db import Document
-from tutor.models.common import utcnow
 from tutor.repositories.base import Repository, field_path
+from tutor.schemas.common import utcnow
 
 STEPS = ("enrollments", "files", "chunks", "materials", "ingest_jobs")
 

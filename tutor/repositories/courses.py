@@ -15,8 +15,8 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from tutor.db import Document
-from tutor.models.common import utcnow
 from tutor.repositories.base import Repository
+from tutor.schemas.common import utcnow
 
 # What a catalogue entry needs: no lesson bodies, no quizzes.
 OUTLINE: dict[str, Any] = {"modules.lessons.content": 0, "modules.lessons.quiz": 0}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pymongo import ReturnDocument
 
-from tutor.models.common import utcnow
 from tutor.repositories.base import Repository
+from tutor.schemas.common import utcnow
 
 
 class CredentialRepository(Repository):

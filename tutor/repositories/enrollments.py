@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.db import Document
-from tutor.models.common import utcnow
 from tutor.repositories.base import Repository
+from tutor.schemas.common import utcnow
 
 REMOVED = "course_removed"
 ACTIVE: dict[str, Any] = {"status": {"$ne": REMOVED}}

@@ -9,9 +9,9 @@ from pymongo import ReturnDocument
 
 from tutor.db import Document
 from tutor.errors import InvalidInput
-from tutor.models.common import new_id, utcnow
-from tutor.models.quiz import SAFE_ID_RULE, is_safe_id
 from tutor.repositories.base import Repository
+from tutor.schemas.common import new_id, utcnow
+from tutor.schemas.quiz import SAFE_ID_RULE, is_safe_id
 
 
 class ProgressRepository(Repository):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from tutor.db import Document
-from tutor.models.common import utcnow
 from tutor.repositories.base import Repository
+from tutor.schemas.common import utcnow
 
 
 class SessionRepository(Repository):

@@ -13,9 +13,9 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 
 from tutor.db import Document
-from tutor.models.common import utcnow
 from tutor.repositories.base import Repository
 from tutor.repositories.threads import ThreadRepository
+from tutor.schemas.common import utcnow
 
 
 class ThreadArchiveRepository(Repository):

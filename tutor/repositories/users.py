@@ -7,8 +7,8 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from tutor.db import Document
-from tutor.models.common import utcnow
 from tutor.repositories.base import Repository, field_path
+from tutor.schemas.common import utcnow
 
 
 class UserRepository(Repository):

@@ -13,7 +13,6 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import Conflict, Forbidden, NotFound, Unauthorized
-from tutor.models.common import new_id, utcnow
 from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
@@ -23,6 +22,7 @@ from tutor.repositories.sessions import SessionRepository
 from tutor.repositories.thread_archive import ThreadArchiveRepository
 from tutor.repositories.threads import ThreadRepository
 from tutor.repositories.users import UserRepository
+from tutor.schemas.common import new_id, utcnow
 from tutor.security.passwords import verify_password
 from tutor.services.conversations import thread_view
 from tutor.services.course_state import LIVE

@@ -6,10 +6,10 @@ import asyncio
 from typing import Any
 
 from tutor.errors import Forbidden, InvalidInput, NotFound, Unauthorized
-from tutor.models.common import new_id, utcnow
-from tutor.models.users import LoginIn, PasswordChangeIn, ProfileUpdate, RegisterIn
 from tutor.repositories.credentials import CredentialRepository
 from tutor.repositories.users import UserRepository
+from tutor.schemas.common import new_id, utcnow
+from tutor.schemas.users import LoginIn, PasswordChangeIn, ProfileUpdate, RegisterIn
 from tutor.security.password_policy import check_password
 from tutor.security.passwords import hash_password, verify_password
 from tutor.services.login_throttle import LoginThrottle

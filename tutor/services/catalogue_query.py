@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, TypeGuard
 
 from tutor.db import Document
-from tutor.models.courses import CourseQuery
+from tutor.schemas.courses import CourseQuery
 
 
 def select(courses: Iterable[Document], query: CourseQuery) -> tuple[list[Document], int]:

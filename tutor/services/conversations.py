@@ -6,8 +6,8 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import NotFound
-from tutor.models.common import new_id, utcnow
 from tutor.repositories.threads import ThreadRepository
+from tutor.schemas.common import new_id, utcnow
 from tutor.services.principal import Principal
 from tutor.services.thread_archive import ThreadArchiveService
 

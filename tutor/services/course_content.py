@@ -8,8 +8,8 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import Conflict, NotFound
-from tutor.models.courses import LessonIn, LessonUpdate, ModuleIn, ModuleUpdate, QuizIn
 from tutor.repositories.courses import CourseRepository
+from tutor.schemas.courses import LessonIn, LessonUpdate, ModuleIn, ModuleUpdate, QuizIn
 from tutor.services.course_tree import build_lesson, build_module, check_tree, collect_skills
 from tutor.services.courses import CourseService
 from tutor.services.principal import Principal

@@ -14,11 +14,11 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import Forbidden, NotFound
-from tutor.models.common import utcnow
 from tutor.queue import TaskQueue
 from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.schemas.common import utcnow
 from tutor.services.course_state import REMOVING, is_live
 from tutor.services.principal import Principal
 

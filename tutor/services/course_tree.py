@@ -6,7 +6,7 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import InvalidInput
-from tutor.models.common import new_id
+from tutor.schemas.common import new_id
 
 
 def build_lesson(lesson: dict[str, Any]) -> Document:

@@ -7,10 +7,10 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import Conflict, Forbidden, NotFound
-from tutor.models.common import new_id, utcnow
-from tutor.models.courses import CourseIn, CourseQuery, CourseUpdate
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.schemas.common import new_id, utcnow
+from tutor.schemas.courses import CourseIn, CourseQuery, CourseUpdate
 from tutor.services.catalogue_cache import CatalogueCache
 from tutor.services.catalogue_query import select
 from tutor.services.course_state import is_live

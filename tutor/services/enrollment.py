@@ -6,10 +6,10 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import Conflict, Forbidden, NotFound
-from tutor.models.common import new_id, utcnow
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
 from tutor.repositories.progress import ProgressRepository
+from tutor.schemas.common import new_id, utcnow
 from tutor.services.course_state import LIVE, is_live
 from tutor.services.principal import Principal
 

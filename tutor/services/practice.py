@@ -6,9 +6,9 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import Conflict, Forbidden, InvalidInput, NotFound
-from tutor.models.quiz import policy_of
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
+from tutor.schemas.quiz import policy_of
 from tutor.services.course_tree import find_lesson
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.practice_answers import letter, parse_choice

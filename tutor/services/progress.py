@@ -7,11 +7,11 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import Conflict, NotFound
-from tutor.models.common import utcnow
-from tutor.models.progress import ProgressUpdateIn
-from tutor.models.quiz import QuizPolicy, policy_of
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
+from tutor.schemas.common import utcnow
+from tutor.schemas.progress import ProgressUpdateIn
+from tutor.schemas.quiz import QuizPolicy, policy_of
 from tutor.services.course_tree import find_lesson
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.labels import CourseLabels, load_labels

@@ -6,8 +6,8 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import InvalidInput
-from tutor.models.common import new_id, utcnow
-from tutor.models.progress import AnswerValue
+from tutor.schemas.common import new_id, utcnow
+from tutor.schemas.progress import AnswerValue
 
 
 def grade(lesson: Document, answers: dict[str, AnswerValue]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.db import Document
-from tutor.models.quiz import QuizPolicy
+from tutor.schemas.quiz import QuizPolicy
 
 KEY_FIELDS = ("correct_answer", "explanation")
 

@@ -16,10 +16,10 @@ from typing import NoReturn
 
 from tutor.db import Document
 from tutor.errors import Unauthorized
-from tutor.models.common import utcnow
 from tutor.repositories.credentials import CredentialRepository
 from tutor.repositories.sessions import SessionRepository
 from tutor.repositories.users import UserRepository
+from tutor.schemas.common import utcnow
 from tutor.security.tokens import TokenClaims, TokenService
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from tutor.models.common import NOT_BLANK, Identifier, LongText, ShortText, StrictModel, whole
-from tutor.models.quiz import QuizPolicy, SafeId
+from tutor.schemas.common import NOT_BLANK, Identifier, LongText, ShortText, StrictModel, whole
+from tutor.schemas.quiz import QuizPolicy, SafeId
 
 Difficulty = Literal["beginner", "intermediate", "advanced"]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NOT_BLANK)]

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from tutor.models.common import StrictModel, whole
+from tutor.schemas.common import StrictModel, whole
 
 SAFE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 SAFE_ID_RULE = "lesson and question ids may contain only letters, digits, '_' and '-' (1 to 64 characters)"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from tutor.models.common import StrictModel
+from tutor.schemas.common import StrictModel
 
 
 class AccountDeleteIn(StrictModel):

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, model_validator
 
-from tutor.models.common import Identifier, StrictModel, whole
-from tutor.models.quiz import SafeId
+from tutor.schemas.common import Identifier, StrictModel, whole
+from tutor.schemas.quiz import SafeId
 
 AnswerValue = Annotated[StrictInt, BeforeValidator(whole)] | Annotated[str, StringConstraints(max_length=1000)]
 Seconds = Annotated[int, Field(ge=0, le=24 * 3600), BeforeValidator(whole)]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 from pydantic.config import JsonDict
 
-from tutor.models.common import NOT_BLANK, ShortText, StrictModel
+from tutor.schemas.common import NOT_BLANK, ShortText, StrictModel
 from tutor.security.password_policy import MIN_LENGTH as PASSWORD_MIN_LENGTH
 
 Role = Literal["student", "instructor"]
