@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tutor.db import Mongo
 from tutor.repositories.bundle import Repositories
 from tutor.security.tokens import TokenService
-from tutor.services.account import AccountService, PersonalRecords
+from tutor.services.account import AccountService
 from tutor.services.auth import AuthService
 from tutor.services.catalogue_cache import CatalogueCache
 from tutor.services.conversations import ConversationService
@@ -68,18 +68,5 @@ class Services:
             ),
             # Shares ``grading``'s on_quiz_submitted hook, which the wiring sets after building.
             practice=PracticeService(repos.courses, repos.progress, repos.attempts, enrollment, grading),
-            account=AccountService(
-                PersonalRecords(
-                    users=repos.users,
-                    courses=repos.courses,
-                    enrollments=repos.enrollments,
-                    progress=repos.progress,
-                    attempts=repos.attempts,
-                    threads=repos.threads,
-                    archive=repos.archive,
-                    recommendations=repos.recommendations,
-                    sessions=repos.sessions,
-                    removals=repos.removals,
-                )
-            ),
+            account=AccountService(repos),
         )

@@ -8,20 +8,11 @@ instead: their ``user_id`` becomes a random id recorded nowhere, which cannot be
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from tutor.db import Document
 from tutor.errors import Conflict, Forbidden, NotFound, Unauthorized
-from tutor.repositories.course_removals import CourseRemovalRepository
-from tutor.repositories.courses import CourseRepository
-from tutor.repositories.enrollments import EnrollmentRepository
-from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
-from tutor.repositories.recommendations import RecommendationRepository
-from tutor.repositories.sessions import SessionRepository
-from tutor.repositories.thread_archive import ThreadArchiveRepository
-from tutor.repositories.threads import ThreadRepository
-from tutor.repositories.users import UserRepository
+from tutor.repositories.bundle import Repositories
 from tutor.schemas.common import new_id, utcnow
 from tutor.security.passwords import verify_password
 from tutor.services.conversations import thread_view
@@ -32,26 +23,11 @@ from tutor.services.principal import Principal
 from tutor.services.views import progress_view, user_view
 
 
-@dataclass(frozen=True)
-class PersonalRecords:
-    """Every repository that holds records of a user."""
-
-    users: UserRepository
-    courses: CourseRepository
-    enrollments: EnrollmentRepository
-    progress: ProgressRepository
-    attempts: QuizAttemptRepository
-    threads: ThreadRepository
-    archive: ThreadArchiveRepository
-    recommendations: RecommendationRepository
-    sessions: SessionRepository
-    removals: CourseRemovalRepository
-
-
 class AccountService:
     """Export and deletion of the caller's own account."""
 
-    def __init__(self, records: PersonalRecords) -> None:
+    def __init__(self, records: Repositories) -> None:
+        """``records``: the core's repositories (every one that holds records of a user)."""
         self.records = records
 
     async def export(self, principal: Principal) -> dict[str, Any]:
