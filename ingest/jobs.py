@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ingest.limits import check_deadline
 from ingest.pipeline import FileResult, IngestPipeline, ProgressEvent, SourceFile
 
 # File status while a job runs: pending -> indexing -> indexed | unchanged | failed.
@@ -50,6 +51,7 @@ def run_ingest_files(
     report: Callable[[dict[str, Any]], None],
     known_hashes: Mapping[str, str] | None = None,
     min_interval: float = 0.5,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline over ``files`` and summarise it as a job.
 
@@ -64,6 +66,8 @@ def run_ingest_files(
             every ``min_interval`` seconds), and once at the end.
         known_hashes: Passed to :meth:`IngestPipeline.ingest` (document_id -> indexed content hash).
         min_interval: Minimum seconds between progress reports (persisting each event would be slow).
+        deadline: A ``time.monotonic()`` instant; at the first progress event past it the run stops
+            with ``SoftTimeLimitExceeded`` (see :func:`ingest.limits.check_deadline`).
 
     Returns:
         The final summary.
@@ -86,6 +90,7 @@ def run_ingest_files(
         report({**summary, "files": [dict(entry) for entry in summary["files"]]})
 
     def on_progress(event: ProgressEvent) -> None:
+        check_deadline(deadline)
         entry = by_document.get(event.document_id)
         if entry is None:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -45,3 +46,15 @@ class DocumentLimits:
 
 
 UNLIMITED = DocumentLimits()
+
+
+def check_deadline(deadline: float | None) -> None:
+    """Raise Celery's soft-limit error once ``time.monotonic()`` is past ``deadline`` (None: no deadline).
+
+    Celery delivers its soft limit as a signal, and an exception raised by a signal handler lands in
+    whatever code runs at that instant: a library that catches ``Exception`` there (a logging handler,
+    an HTTP client's retry) swallows it and the job runs on to the hard limit. The pipeline also checks
+    this deadline at every progress event, so the limit holds either way.
+    """
+    if deadline is not None and time.monotonic() > deadline:
+        raise SoftTimeLimitExceeded("the job's soft time limit has passed")

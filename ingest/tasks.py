@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -54,11 +55,12 @@ def run_job(self: Task, job_id: str) -> dict[str, Any]:
     client = _client(settings.mongodb_url or "")
     pipeline = pipeline_for(settings)
     clear_time_limit(client[settings.mongodb_db], job_id)
+    # The limit this run has: the message's own (``apply_async(soft_time_limit=...)``) or the configured one.
+    limit = (self.request.timelimit or (None, None))[1] or self.soft_time_limit
+    deadline = time.monotonic() + float(limit) if limit else None
     try:
-        summary = process_job(job_id, client, settings.mongodb_db, pipeline)
+        summary = process_job(job_id, client, settings.mongodb_db, pipeline, deadline=deadline)
     except SoftTimeLimitExceeded:
-        # The limit this run had: the message's own (``apply_async(soft_time_limit=...)``) or the configured one.
-        limit = (self.request.timelimit or (None, None))[1] or self.soft_time_limit
         record_time_limit(client[settings.mongodb_db], job_id, float(limit), pipeline.retrieval)
         raise
     return {"job_id": job_id, "state": summary["state"], "chunks_total": summary["chunks_total"]}

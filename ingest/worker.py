@@ -46,8 +46,12 @@ def process_job(
     database: str,
     pipeline: IngestPipeline,
     on_report: Callable[[dict[str, Any]], None] | None = None,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
-    """Ingest every file of job ``job_id`` and record progress on the job as it goes."""
+    """Ingest every file of job ``job_id`` and record progress on the job as it goes.
+
+    ``deadline`` (a ``time.monotonic()`` instant) stops the run with Celery's soft-limit error.
+    """
     db = client[database]
     job = db.ingest_jobs.find_one({"_id": job_id})
     if job is None:
@@ -89,7 +93,7 @@ def process_job(
             raise CourseRemoved(CANCELLED)
 
     try:
-        summary = run_ingest_files(pipeline, files, report, known_hashes=known)
+        summary = run_ingest_files(pipeline, files, report, known_hashes=known, deadline=deadline)
     except CourseRemoved:
         log.info("ingest job %s stopped: its course is being removed", job_id)
         return {"state": "cancelled", "files": [], "chunks_done": 0, "chunks_total": 0}

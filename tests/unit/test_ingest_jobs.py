@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 
 from ingest.folder import collect_folder, stable_document_id
 from ingest.jobs import run_ingest_files
@@ -56,6 +58,18 @@ def test_crash_is_reported_then_raised() -> None:
     with pytest.raises(RuntimeError):
         run_ingest_files(pipeline, files(), reports.append)
     assert reports[-1]["state"] == "failed"
+
+
+def test_a_passed_deadline_stops_the_run_even_when_no_signal_arrives() -> None:
+    # Celery's soft limit is a signal that a library catching Exception can swallow; the deadline cannot be.
+    reports: list[dict[str, Any]] = []
+    pipeline = IngestPipeline(FakeRetrieval(), embed_batch_size=4)
+    with pytest.raises(SoftTimeLimitExceeded):
+        run_ingest_files(pipeline, files(), reports.append, deadline=time.monotonic() - 1)
+    assert reports[-1]["state"] == "failed"
+    assert reports[-1]["chunks_done"] == 0
+    # A deadline still ahead changes nothing.
+    assert run_ingest_files(pipeline, files(), lambda _: None, deadline=time.monotonic() + 60)["state"] == "partial"
 
 
 def test_collect_folder(tmp_path: Path) -> None:
