@@ -14,8 +14,40 @@ from retrieval.lexical.bm25 import BM25Index
 from retrieval.lexical.tokenize import QUESTION_STOPWORDS, stem, words
 
 TYPO_CUTOFF = 0.84
-# Words students use for what course material calls by its proper name ("it crashes" = it raises an error).
-_EVERYDAY = {"crash": ("error", "exception"), "blowup": ("error",), "bug": ("error",)}
+# Words students use for what course material calls by its proper name ("it crashes" = it raises an
+# error): one line per everyday word, then the course words it stands for, most likely first. A mapping
+# applies only when the course uses the course word.
+_EVERYDAY_TEXT = """
+crash: error exception
+crashes: error exception
+blow: error exception
+blowup: error exception
+bug: error
+buggy: error
+kill: interrupt stop terminate
+merge: union combine concatenate join
+glue: concatenate join
+autocomplete: completion
+folder: directory
+folders: directories
+chop: slice split
+trim: strip
+flip: reverse
+backwards: reverse reversed
+forever: infinite
+endless: infinite
+biggest: max maximum largest
+smallest: min minimum
+uppercase: upper
+lowercase: lower
+decimal: float
+blank: empty
+quit: exit
+"""
+_EVERYDAY: dict[str, tuple[str, ...]] = {
+    stem(word.rstrip(":")): tuple(rest)
+    for word, *rest in (line.split() for line in _EVERYDAY_TEXT.strip().splitlines())
+}
 MIN_TYPO_LENGTH = 5
 
 

@@ -172,6 +172,15 @@ def test_chat_filler_and_everyday_words_are_not_missing_course_terms() -> None:
     assert cov["crash"].df > 0 and cov["crash"].corrected in {"error", "exception"}
 
 
+def test_everyday_words_count_as_the_course_word_only_when_the_course_uses_it() -> None:
+    texts = ["The union of two sets holds the elements of either.", "os.getcwd() returns the current directory."]
+    cov = {c.word: c for c in course_coverage("merge two sets? which folder am i in? my loop blows up", texts)}
+    assert cov["merge"].corrected == "union" and cov["merge"].df == 1
+    assert cov["folder"].corrected == "directory" and cov["folder"].df == 1
+    # The course never says "error" or "exception": "blows" stays absent rather than pointing nowhere.
+    assert cov["blows"].df == 0 and cov["blows"].corrected is None
+
+
 def test_a_question_naming_a_technology_the_course_never_mentions_is_declined() -> None:
     classes = "Classes\n\nA class bundles data and functions. Instances of a class are created by calling it."
     hits = [hit(classes, 0, "Classes › Classes")]
