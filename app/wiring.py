@@ -17,7 +17,6 @@ from agents.factory import build_agent
 from agents.providers.openai_compat import LLMConfig
 from api.extensions import Extensions
 from ingest.components import retrieval_for, storage_for
-from ingest.repository import JobRepository, MaterialRepository
 from ingest.service import MaterialService
 from recommender.service import RecommendationService
 from tutor.celery_app import make_celery
@@ -62,8 +61,8 @@ def build_extensions(core: Services, settings: Settings) -> Extensions:
     core.progress.on_quiz_submitted = on_quiz
 
     materials = MaterialService(
-        MaterialRepository(core.mongo.collection("materials")),
-        JobRepository(core.mongo.collection("ingest_jobs")),
+        core.records.materials,
+        core.records.jobs,
         core.courses,
         core.enrollment,
         storage_for(settings),

@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pymongo import MongoClient
 from tqdm import tqdm
 
 from ingest.components import pipeline_for
 from ingest.folder import collect_folder
 from ingest.records import plan_upload
 from ingest.worker import process_job
-from tutor.db import Document
-from tutor.schemas.common import utcnow
+from tutor.repositories.blocking import BlockingRepositories
 from tutor.settings import Settings
 
 
@@ -32,26 +30,18 @@ def ingest_local(
     settings: Settings, course_id: str, files: Sequence[LocalFile], *, progress: bool = True
 ) -> dict[str, Any]:
     """Store ``files`` as course material and ingest them now, with a progress bar."""
-    client: MongoClient[Document] = MongoClient(settings.mongodb_url, tz_aware=True)
+    store = BlockingRepositories(settings.mongodb_url or "", settings.mongodb_db)
     try:
-        db = client[settings.mongodb_db]
-        if db.courses.find_one({"_id": course_id}, {"_id": 1}) is None:
+        repos = store.repos
+        if store.run(repos.courses.get(course_id)) is None:
             raise LookupError(f"course {course_id} not found")
         pipeline = pipeline_for(settings)
         assert pipeline.storage is not None
         plan = plan_upload(course_id, [(f.name, len(f.data), f.lesson_id) for f in files], "cli")
         for file, (doc_id, fields) in zip(files, plan.materials.items(), strict=True):
             pipeline.storage.put(plan.keys[doc_id], file.data, "application/octet-stream")
-            now = utcnow()
-            db.materials.update_one(
-                {"_id": doc_id},
-                {
-                    "$set": {**fields, "lesson_id": file.lesson_id, "updated_at": now},
-                    "$setOnInsert": {"created_at": now},
-                },
-                upsert=True,
-            )
-        db.ingest_jobs.insert_one(plan.job)
+            store.run(repos.materials.upsert(doc_id, {**fields, "lesson_id": file.lesson_id}))
+        store.run(repos.jobs.insert(plan.job))
         job_id = plan.job["_id"]
         bar = tqdm(total=0, unit="chunk", desc=f"ingesting into {course_id}", disable=not progress)
 
@@ -61,11 +51,11 @@ def ingest_local(
             bar.refresh()
 
         try:
-            return process_job(job_id, client, settings.mongodb_db, pipeline, on_report=show)
+            return process_job(job_id, store, pipeline, on_report=show)
         finally:
             bar.close()
     finally:
-        client.close()
+        store.close()
 
 
 def ingest_folder(settings: Settings, course_id: str, path: str | Path, lesson_id: str | None = None) -> dict[str, Any]:

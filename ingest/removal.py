@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from ingest.repository import JobRepository, MaterialRepository
 from ingest.storage import FileStorage, course_prefix
 from tutor.db import Mongo
 from tutor.repositories.bundle import Repositories
 from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.repositories.materials import JobRepository, MaterialRepository
 from tutor.schemas.common import utcnow
 from tutor.services.course_state import REMOVING, is_live
 
@@ -73,8 +73,8 @@ class CourseRemoval:
             removals=core.removals,
             courses=core.courses,
             enrollments=core.enrollments,
-            materials=MaterialRepository(mongo.collection("materials")),
-            jobs=JobRepository(mongo.collection("ingest_jobs")),
+            materials=core.materials,
+            jobs=core.jobs,
             storage=storage,
             chunks=chunks,
         )

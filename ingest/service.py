@@ -10,13 +10,13 @@ from typing import Any
 from ingest.detect import detect_kind
 from ingest.errors import EmptyFile, check_size
 from ingest.records import plan_upload
-from ingest.repository import JobRepository, MaterialRepository
 from ingest.storage import FileStorage, material_prefix
 from ingest.upload_rollback import UploadRollback
 from retrieval.service import RetrievalService
 from tutor.db import Document
 from tutor.errors import Forbidden, InvalidInput, NotFound, Unavailable
 from tutor.queue import TaskQueue
+from tutor.repositories.materials import JobRepository, MaterialRepository
 from tutor.services.course_tree import find_lesson
 from tutor.services.courses import CourseService
 from tutor.services.enrollment import EnrollmentService

@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
-from functools import lru_cache
 from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
-from pymongo import MongoClient
 
 from ingest.components import pipeline_for
 from ingest.time_limit import clear_time_limit, record_time_limit
 from ingest.worker import process_job
-from tutor.db import Document
+from tutor.repositories.blocking import BlockingRepositories
 from tutor.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=1)
-def _client(url: str) -> MongoClient[Document]:
-    return MongoClient(url, tz_aware=True)
+_stores: dict[int, BlockingRepositories] = {}
+
+
+def _store() -> BlockingRepositories:
+    """This worker process's repositories (a forked child opens its own: a loop thread is not inherited)."""
+    pid = os.getpid()
+    if pid not in _stores:
+        settings = get_settings()
+        _stores.clear()
+        _stores[pid] = BlockingRepositories(settings.mongodb_url or "", settings.mongodb_db)
+    return _stores[pid]
 
 
 class IngestJobTask(Task):  # type: ignore[misc]
@@ -34,12 +41,12 @@ class IngestJobTask(Task):  # type: ignore[misc]
             return
         settings = get_settings()
         limit = float(exc.args[0]) if exc.args else settings.ingest_time_limit_s
-        # A client of its own: one cached in this parent process would be inherited by the next child.
-        client: MongoClient[Document] = MongoClient(settings.mongodb_url, tz_aware=True)
+        # Repositories of its own: a loop thread started in this parent process would not survive a fork.
+        store = BlockingRepositories(settings.mongodb_url or "", settings.mongodb_db)
         try:
-            record_time_limit(client[settings.mongodb_db], str(args[0]), limit)
+            record_time_limit(store, str(args[0]), limit)
         finally:
-            client.close()
+            store.close()
 
 
 @shared_task(
@@ -52,15 +59,15 @@ def run_job(self: Task, job_id: str) -> dict[str, Any]:
     message, its unfinished files' partial chunks are removed, and the task fails (it is not retried).
     """
     settings = get_settings()
-    client = _client(settings.mongodb_url or "")
+    store = _store()
     pipeline = pipeline_for(settings)
-    clear_time_limit(client[settings.mongodb_db], job_id)
+    clear_time_limit(store, job_id)
     # The limit this run has: the message's own (``apply_async(soft_time_limit=...)``) or the configured one.
     limit = (self.request.timelimit or (None, None))[1] or self.soft_time_limit
     deadline = time.monotonic() + float(limit) if limit else None
     try:
-        summary = process_job(job_id, client, settings.mongodb_db, pipeline, deadline=deadline)
+        summary = process_job(job_id, store, pipeline, deadline=deadline)
     except SoftTimeLimitExceeded:
-        record_time_limit(client[settings.mongodb_db], job_id, float(limit), pipeline.retrieval)
+        record_time_limit(store, job_id, float(limit), pipeline.retrieval)
         raise
     return {"job_id": job_id, "state": summary["state"], "chunks_total": summary["chunks_total"]}

@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pymongo.database import Database
-
 from ingest.errors import TimeLimitReached
 from ingest.ports import RetrievalPort
 from tutor.db import Document
+from tutor.repositories.blocking import BlockingRepositories
 from tutor.schemas.common import utcnow
 
 log = logging.getLogger(__name__)
@@ -30,12 +29,12 @@ def time_limit_error(limit_s: float) -> TimeLimitReached:
 
 
 def record_time_limit(
-    db: Database[Document], job_id: str, limit_s: float, retrieval: RetrievalPort | None = None
+    store: BlockingRepositories, job_id: str, limit_s: float, retrieval: RetrievalPort | None = None
 ) -> Document | None:
     """Mark job ``job_id`` failed for running past ``limit_s`` seconds; fail its unfinished files.
 
     Args:
-        db: The service database (sync client: this runs in a Celery worker).
+        store: The repositories (sync callers: this runs in a Celery worker).
         job_id: The stopped job.
         limit_s: The limit it ran past (shown in the message).
         retrieval: When given, chunks of unfinished files are removed so no half-indexed document
@@ -44,7 +43,8 @@ def record_time_limit(
     Returns:
         The updated job, or None when it does not exist.
     """
-    job = db.ingest_jobs.find_one({"_id": job_id})
+    repos = store.repos
+    job = store.run(repos.jobs.get(job_id))
     if job is None:
         return None
     error = time_limit_error(limit_s)
@@ -52,12 +52,11 @@ def record_time_limit(
     for entry in job.get("files", []):
         entry = dict(entry)
         if entry.get("status") == "indexed":  # finished before the stop: its material says so
-            db.materials.update_one(
-                {"_id": entry["document_id"]}, {"$set": {"status": "indexed", "chunks": entry.get("chunks", 0)}}
-            )
+            store.run(repos.materials.set_fields(entry["document_id"], {"status": "indexed",
+                                                                         "chunks": entry.get("chunks", 0)}))
         elif entry.get("status") not in (*_DONE, "failed"):
             entry.update(status="failed", chunks_done=0, error=error.message, error_code=error.code)
-            _forget(db, job["course_id"], entry["document_id"], error, retrieval)
+            _forget(store, job["course_id"], entry["document_id"], error, retrieval)
         files.append(entry)
     fields = {
         "state": "failed",
@@ -66,31 +65,25 @@ def record_time_limit(
         "files": files,
         "chunks_done": sum(int(f.get("chunks_done") or 0) for f in files),
         "finished_at": utcnow(),
-        "updated_at": utcnow(),
     }
-    db.ingest_jobs.update_one({"_id": job_id}, {"$set": fields})
+    store.run(repos.jobs.set_fields(job_id, fields))
     log.warning("ingest job %s stopped at its %g s time limit", job_id, limit_s)
     return {**job, **fields}
 
 
-def clear_time_limit(db: Database[Document], job_id: str) -> None:
+def clear_time_limit(store: BlockingRepositories, job_id: str) -> None:
     """Drop a previous run's time-limit error from a job about to run again (e.g. retried)."""
-    db.ingest_jobs.update_one(
-        {"_id": job_id, "error_code": TimeLimitReached.code}, {"$unset": {"error": "", "error_code": ""}}
-    )
+    store.run(store.repos.jobs.clear_error(job_id, TimeLimitReached.code))
 
 
 def _forget(
-    db: Database[Document], course_id: str, document_id: str, error: TimeLimitReached, retrieval: RetrievalPort | None
+    store: BlockingRepositories, course_id: str, document_id: str, error: TimeLimitReached,
+    retrieval: RetrievalPort | None,
 ) -> None:
     # The indexed hash goes too: what the index holds for this document is no longer known.
-    db.materials.update_one(
-        {"_id": document_id},
-        {
-            "$set": {"status": "failed", "error": error.message, "error_code": error.code, "updated_at": utcnow()},
-            "$unset": {"indexed_hash": ""},
-        },
-    )
+    store.run(store.repos.materials.mark_unindexed(
+        document_id, {"status": "failed", "error": error.message, "error_code": error.code}
+    ))
     if retrieval is None:
         return
     try:

@@ -12,9 +12,9 @@ import asyncio
 from dataclasses import dataclass, field
 
 from ingest.records import QueuedUpload
-from ingest.repository import JobRepository, MaterialRepository
 from ingest.storage import FileStorage, material_prefix
 from tutor.db import Document
+from tutor.repositories.materials import JobRepository, MaterialRepository
 
 
 @dataclass

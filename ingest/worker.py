@@ -13,11 +13,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from pymongo import MongoClient
-
 from ingest.jobs import run_ingest_files
 from ingest.pipeline import IngestPipeline, SourceFile
 from tutor.db import Document
+from tutor.repositories.blocking import BlockingRepositories
 from tutor.schemas.common import utcnow
 from tutor.services.course_state import is_live
 from tutor.services.course_tree import find_lesson
@@ -42,25 +41,25 @@ def heading_prefix(course: Document, lesson_id: str | None) -> tuple[str, ...]:
 
 def process_job(
     job_id: str,
-    client: MongoClient[Document],
-    database: str,
+    store: BlockingRepositories,
     pipeline: IngestPipeline,
     on_report: Callable[[dict[str, Any]], None] | None = None,
     deadline: float | None = None,
 ) -> dict[str, Any]:
     """Ingest every file of job ``job_id`` and record progress on the job as it goes.
 
-    ``deadline`` (a ``time.monotonic()`` instant) stops the run with Celery's soft-limit error.
+    Jobs, materials and courses are read and written through ``store``'s repositories. ``deadline``
+    (a ``time.monotonic()`` instant) stops the run with Celery's soft-limit error.
     """
-    db = client[database]
-    job = db.ingest_jobs.find_one({"_id": job_id})
+    repos = store.repos
+    job = store.run(repos.jobs.get(job_id))
     if job is None:
         raise LookupError(f"ingest job {job_id} not found")
-    course = db.courses.find_one({"_id": job["course_id"]})
+    course = store.run(repos.courses.get(job["course_id"]))
     if not is_live(course):
-        db.ingest_jobs.update_one({"_id": job_id}, {"$set": _cancelled()})
+        store.run(repos.jobs.set_fields(job_id, _cancelled()))
         return {"state": "cancelled", "files": [], "chunks_done": 0, "chunks_total": 0}
-    materials = {m["_id"]: m for m in db.materials.find({"_id": {"$in": [f["document_id"] for f in job["files"]]}})}
+    materials = store.run(repos.materials.by_ids([f["document_id"] for f in job["files"]]))
     storage = pipeline.storage
     files: list[SourceFile] = []
     for entry in job["files"]:
@@ -81,12 +80,11 @@ def process_job(
             )
         )
     known = {doc_id: m["indexed_hash"] for doc_id, m in materials.items() if m.get("indexed_hash")}
-    db.ingest_jobs.update_one({"_id": job_id}, {"$inc": {"attempts": 1}, "$set": {"started_at": utcnow()}})
+    store.run(repos.jobs.start_attempt(job_id))
 
     def report(summary: dict[str, Any]) -> None:
-        live = is_live(db.courses.find_one({"_id": job["course_id"]}, {"status": 1}))
-        fields = {**_public(summary), "updated_at": utcnow(), **({} if live else _cancelled())}
-        db.ingest_jobs.update_one({"_id": job_id}, {"$set": fields})
+        live = is_live(store.run(repos.courses.get(job["course_id"])))
+        store.run(repos.jobs.set_fields(job_id, {**_public(summary), **({} if live else _cancelled())}))
         if on_report is not None:
             on_report(summary)
         if not live:
@@ -103,19 +101,18 @@ def process_job(
             "chunks": entry["chunks"],
             "error": entry["error"],
             "error_code": entry["error_code"],
-            "updated_at": utcnow(),
         }
         if entry["status"] in ("indexed", "unchanged"):
             fields["indexed_hash"] = entry["content_hash"]
         if entry["status"] == "unchanged":
             fields.pop("chunks")
-        db.materials.update_one({"_id": entry["document_id"]}, {"$set": fields})
-    db.ingest_jobs.update_one({"_id": job_id}, {"$set": {"finished_at": utcnow()}})
+        store.run(repos.materials.set_fields(entry["document_id"], fields))
+    store.run(repos.jobs.set_fields(job_id, {"finished_at": utcnow()}))
     return summary
 
 
 def _cancelled() -> dict[str, Any]:
-    return {"state": "cancelled", "error": CANCELLED, "finished_at": utcnow(), "updated_at": utcnow()}
+    return {"state": "cancelled", "error": CANCELLED, "finished_at": utcnow()}
 
 
 def _public(summary: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import pytest
 
 from ingest.components import storage_for
 from ingest.records import plan_upload
-from ingest.repository import MaterialRepository
 from tests.integration.test_materials import upload, wait_job
 from tests.polling import wait_for
 from tutor.celery_app import make_celery
@@ -90,7 +89,7 @@ async def queue_without_running(
     """Store one file and its job as an upload does, without sending the task (the test sends it)."""
     plan = plan_upload(course_id, [(name, len(data), None)], owner)
     storage = storage_for(settings)
-    materials = MaterialRepository(services.mongo.collection("materials"))
+    materials = services.records.materials
     for doc_id, fields in plan.materials.items():
         await asyncio.to_thread(storage.put, plan.keys[doc_id], data, "text/markdown")
         await materials.upsert(doc_id, fields)

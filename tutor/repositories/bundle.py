@@ -9,6 +9,7 @@ from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.credentials import CredentialRepository
 from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.repositories.materials import JobRepository, MaterialRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
 from tutor.repositories.recommendations import RecommendationRepository
 from tutor.repositories.sessions import SessionRepository
@@ -32,6 +33,8 @@ class Repositories:
     sessions: SessionRepository
     recommendations: RecommendationRepository
     removals: CourseRemovalRepository
+    materials: MaterialRepository
+    jobs: JobRepository
 
     @classmethod
     def over(cls, mongo: Mongo) -> Repositories:
@@ -49,4 +52,6 @@ class Repositories:
             sessions=SessionRepository(mongo.collection("sessions")),
             recommendations=RecommendationRepository(mongo.collection("ai_recommendations")),
             removals=CourseRemovalRepository(mongo.collection("course_removals")),
+            materials=MaterialRepository(mongo.collection("materials")),
+            jobs=JobRepository(mongo.collection("ingest_jobs")),
         )
