@@ -32,7 +32,7 @@ class ComposerConfig:
     """Scoring weights and thresholds.
 
     The three thresholds were chosen by a grid search on the dev split of bench/data/chat_in_course.jsonl
-    (175 questions) and chat_near_topic.jsonl only, maximising the worse of answered - 0.90 and
+    (245 questions) and chat_near_topic.jsonl (87) only, maximising the worse of answered - 0.90 and
     declined - 0.85 (ties: the larger sum); the test split is what bench.chat reports.
 
     Attributes:
@@ -54,7 +54,7 @@ class ComposerConfig:
     lexical_weight: float = 0.5
     min_strength: float = 0.45
     min_coverage: float = 0.1
-    absent_share: float = 0.3
+    absent_share: float = 0.25
     rank_weight: float = 0.4
     heading_weight: float = 0.3
     max_candidates: int = 40
