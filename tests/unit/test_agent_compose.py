@@ -127,6 +127,21 @@ def test_a_shell_command_on_its_own_line_is_code_not_a_heading() -> None:
     assert ("prose", "pip is a tool.") in [(b.kind, b.text) for b in blocks("pip is a tool.")]
 
 
+def test_a_console_session_is_code_and_a_sentence_starting_with_a_command_is_prose() -> None:
+    text = (
+        "You can upgrade a package:\n\n(tutorial-env) $ python -m pip install --upgrade requests\n"
+        "Collecting requests\nInstalling collected packages: requests\n  Found existing installation: requests\n"
+        "Successfully installed requests-2.7.0\n\npython -m pip uninstall followed by one or more package names will\n"
+        "remove the packages from the virtual environment.\n\npython -m pip show will display information about a "
+        "particular package:"
+    )
+    kinds = [b.kind for b in blocks(text)]
+    assert kinds == ["prose", "code", "prose", "prose"]
+    # Code stays code: indented, or commands without a sentence around them.
+    assert [b.kind for b in blocks("    total = 0\n    for n in numbers: total += n")] == ["code"]
+    assert [b.kind for b in blocks("python -m venv env\nsource env/bin/activate")] == ["code"]
+
+
 def test_a_paragraph_that_leans_on_the_command_above_brings_the_command_and_its_introduction() -> None:
     items = blocks(VENV, ("Creating environments",))
     b = next(i for i, blk in enumerate(items) if blk.text.startswith("This will create"))

@@ -49,6 +49,11 @@ class ComposerConfig:
         max_excerpt_chars: Prose budget of one excerpt.
         max_code_lines: Longer code blocks are not quoted (they are never cut).
         second_margin: A second source's best sentence must score within this of the first's.
+        overriding_strength: Evidence this strong (a passage that all but states the answer) outweighs
+            one salient word the course never uses ("get rid of a package" where the course says
+            "uninstall"), when the passages also hold at least ``overriding_rest`` of the question's
+            other salient words. A technology name the course never mentions always declines.
+        overriding_rest: See ``overriding_strength``.
     """
 
     lexical_weight: float = 0.5
@@ -62,6 +67,8 @@ class ComposerConfig:
     max_excerpt_chars: int = 700
     max_code_lines: int = 24
     second_margin: float = 0.3
+    overriding_strength: float = 0.95
+    overriding_rest: float = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +117,13 @@ def _second(
         if text_terms(cand.text) & missing:
             return cand
     return None
+
+
+def _outweighed(absent: tuple[str, ...], strength: float, rest: float, cfg: ComposerConfig) -> bool:
+    """Whether very strong evidence outweighs one absent everyday word (never a technology name)."""
+    if len(absent) > 1 or names_technology(absent[0]):
+        return False
+    return strength >= cfg.overriding_strength and rest >= cfg.overriding_rest
 
 
 REPEAT_PENALTY = 0.15
@@ -201,6 +215,8 @@ def compose(
         covered = covered | _passage_terms(hits[extra.hit])
     share = sal.covered_by(covered)
     absent = tuple(w for w in sal.absent if sal.share(w) >= cfg.absent_share or names_technology(w))
+    if absent and _outweighed(absent, strength, sal.rest_covered_by(covered), cfg):
+        absent = ()
 
     def declined(reason: str) -> Composed:
         return Composed(decline_text(places, absent), [], False, strength, reason, absent, share, absent_share)

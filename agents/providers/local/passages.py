@@ -27,6 +27,10 @@ _CODE_CHARS = re.compile(r"[=(){}\[\]<>#_]")
 _TRAILING_COMMENT = re.compile(r"[\w)\]'\"]\s+#\s")
 _CALL = re.compile(r"\w[(\[]")
 _DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w-]+::")
+# A console session: its output lines read like anything, so the prompt on the first line decides.
+_SESSION_START = re.compile(r"^\s*(>>>|\$ |\([\w.-]+\)\s*\$ )")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[,.:;!?]?")
+_SENTENCE_END = re.compile(r"[.!?:][\"')\]`*]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +75,20 @@ def _kind(paragraph: str, headings: frozenset[str]) -> str:
         and not _PROSE_END.search(one_line) and not _CODE_CHARS.search(one_line)
     ):
         return "heading"
-    code_lines = sum(_is_code_line(line) for line in lines)
-    if lines[0].lstrip().startswith(">>>") or code_lines * 2 >= len(lines):
+    if _SESSION_START.match(lines[0]):
         return "code"
-    return "prose"
+    if _reads_as_sentences(one_line) and not lines[0].startswith(("    ", "\t")):
+        return "prose"  # "python -m pip uninstall followed by package names will remove them."
+    code_lines = sum(_is_code_line(line) for line in lines)
+    return "code" if code_lines * 2 >= len(lines) else "prose"
+
+
+def _reads_as_sentences(text: str) -> bool:
+    """Ends like a sentence and is (nearly) all plain words, though it may start with a command name."""
+    tokens = text.split()
+    if len(tokens) < 8 or not _SENTENCE_END.search(text):
+        return False
+    return sum(bool(_WORD.fullmatch(t)) for t in tokens) >= 0.85 * len(tokens)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -69,6 +69,14 @@ class Salience:
         hit = sum(w for word, w in self.weights.items() if self.terms[word] in text_terms)
         return hit / self.total
 
+    def rest_covered_by(self, text_terms: set[str]) -> float:
+        """Like :meth:`covered_by`, over the salient words the course does use (the absent ones left out)."""
+        rest = {word: w for word, w in self.weights.items() if word not in self.absent}
+        total = sum(rest.values())
+        if total <= 0:
+            return 0.0
+        return sum(w for word, w in rest.items() if self.terms[word] in text_terms) / total
+
 
 def _without(question: str, word: str) -> str:
     return re.sub(rf"\b{re.escape(word)}\b", " ", question, flags=re.IGNORECASE)
