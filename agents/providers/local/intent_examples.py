@@ -164,5 +164,7 @@ INTENT_EXAMPLES: dict[str, tuple[str, ...]] = {
         "is this course suitable for complete beginners",
         "how long will this course take me",
         "what will I be able to do after this course",
+        "what is the first lesson about",
+        "which topics does the course cover",
     ),
 }

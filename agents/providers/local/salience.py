@@ -22,7 +22,8 @@ _FRAMING_TEXT = """one ones someone anyone thing difference differences differ d
 explanation mean means meaning work works working use used using python code way ways thing things
 something anything happen happens help show give tell understand learn learning question quick
 simple basic good best right correct exactly just kind sort confused confusing stuck trying try idea
-ideas better simply again still even much many lot lots write writing"""
+ideas better simply again still even much many lot lots write writing simplest simpler easiest easier easy
+quickest quicker quick cleanest cleaner clean neatest nicest proper properly recommended normal usual"""
 _FRAMING = frozenset(stem(w) for w in _FRAMING_TEXT.split())
 
 # Other languages, frameworks and tools. A question that names one the course never mentions asks
