@@ -64,7 +64,7 @@ class ComposerConfig:
     heading_weight: float = 0.3
     max_candidates: int = 40
     max_sentence_chars: int = 500
-    max_excerpt_chars: int = 700
+    max_excerpt_chars: int = 1000
     max_code_lines: int = 24
     second_margin: float = 0.3
     overriding_strength: float = 0.95
