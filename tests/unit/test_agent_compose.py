@@ -180,6 +180,14 @@ def test_one_point_of_a_short_list_is_quoted_with_the_whole_list() -> None:
     assert excerpt.prose.startswith("Line chart")
 
 
+def test_a_second_source_quotes_only_its_own_point_of_a_list() -> None:
+    items = blocks(CHARTS, ("Choosing a chart",))
+    b = next(i for i, blk in enumerate(items) if blk.text.startswith("Scatter"))
+    best = Candidate(0, b, 0, items[b].text, listed=True)
+    excerpt = build_excerpt(items, best, CFG, False, "numeric chart", whole_section=False)
+    assert excerpt.prose == items[b].text
+
+
 def test_chat_filler_and_everyday_words_are_not_missing_course_terms() -> None:
     texts = ["Indexing past the end raises an IndexError exception.", "A 403 response means forbidden."]
     cov = {c.word: c for c in course_coverage("index vs slice, why does it crash pls", texts)}

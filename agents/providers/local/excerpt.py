@@ -219,7 +219,7 @@ def build_excerpt(
             if intro is not None and intro.kind == "prose" and intro.text.endswith(":") and len(intro.text) <= budget:
                 segments.insert(0, ("prose", intro.text))
                 budget -= len(intro.text)
-        elif whole and best.listed:
+        elif whole and best.listed and whole_section:  # a second source quotes only its own point
             first, last_item = _list_run(items, best.block)
             run = [items[i].text for i in range(first, last_item + 1)]
             if sum(len(t) for t in run) <= cfg.max_excerpt_chars:
@@ -227,8 +227,8 @@ def build_excerpt(
                 segments = [("prose", t) for t in run]
                 budget = cfg.max_excerpt_chars - sum(len(t) for t in run)
                 last = last_item
-        if end + 1 < len(sentences):
-            return Excerpt(tuple(segments))
+        if end + 1 < len(sentences) or (best.listed and not whole_section):
+            return Excerpt(tuple(_tidy(segments)))  # one point of a list is quoted alone by a second source
     else:
         before = items[best.block - 1] if best.block > 0 else None
         if before is not None and before.kind == "prose" and len(before.text) <= budget:
