@@ -44,6 +44,21 @@ _AFFIRM = re.compile(
 _DENY = re.compile(r"\b(no|nope|nah|don'?t|cancel|not\s+now|never\s*mind|stop|wait)\b", re.IGNORECASE)
 
 
+# "give me the quiz answers", "what's the answer key", "answers to the lesson 3 test": a request for a
+# graded quiz's key, which the tutor never gives (practice questions are graded after the student answers).
+_QUIZ_ANSWERS = re.compile(
+    r"\b(answer|solution)s?\s+(key|sheet)\b"
+    r"|\b(quiz|test|exam)\s+(answers?|solutions?|key)\b"
+    r"|\b(answers?|solutions?)\s+(to|for|of|on)\s+([\w']+\s+){0,4}(quiz|test|exam)(zes|s)?\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_quiz_answers(message: str) -> bool:
+    """Whether the student asks for the answers of a graded quiz."""
+    return bool(_QUIZ_ANSWERS.search(message))
+
+
 def has_enroll_intent(message: str) -> bool:
     """Whether a student message explicitly asks to be enrolled (and does not say "don't enroll")."""
     return bool(_ENROLL_REQUEST.search(message)) and not _NEGATED.search(message)

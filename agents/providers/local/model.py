@@ -26,7 +26,7 @@ from pydantic import ConfigDict, PrivateAttr
 from agents.catalog_match import match_course
 from agents.events import ChatTurn
 from agents.followup import is_followup, resolve, wants_example
-from agents.guardrails import is_affirmation
+from agents.guardrails import asks_for_quiz_answers, is_affirmation
 from agents.providers.local import practice_replies, replies
 from agents.providers.local.compose import NOT_COVERED, ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
@@ -177,6 +177,8 @@ class LocalTutorModel(BaseChatModel):
         if waiting is not None:
             return waiting
         intent, student, tools = turn.route.intent, turn.student, turn.tools
+        if asks_for_quiz_answers(student):
+            return AIMessage(content=replies.NO_QUIZ_ANSWERS)
         if intent == "smalltalk" or not student.strip():
             thanks = re.search(r"\bthank", student, re.IGNORECASE)
             return AIMessage(content="You're welcome!" if thanks else replies.CAPABILITIES)

@@ -12,6 +12,7 @@ from agents.providers.local.learner_replies import learner_reply, progress_reply
 
 __all__ = [
     "CAPABILITIES",
+    "NO_QUIZ_ANSWERS",
     "courses_reply",
     "enroll_reply",
     "learner_reply",
@@ -22,6 +23,12 @@ __all__ = [
 CAPABILITIES = (
     "Hi! I'm your course tutor. Ask me a question about the course material and I'll answer with "
     "citations, or ask me to list courses, enroll you in a course, or show your progress."
+)
+
+
+NO_QUIZ_ANSWERS = (
+    "I can't give out quiz answers: the quiz is how you see what you've really learned. I can explain any "
+    "topic it covers, or give you a practice question first (try “quiz me on loops”)."
 )
 
 
