@@ -20,9 +20,8 @@ from tutor.db import Document
 from tutor.errors import NotFound, Unavailable
 from tutor.queue import TaskQueue
 from tutor.repositories.bundle import Repositories
-from tutor.services.course_state import LIVE
 from tutor.services.courses import CourseService
-from tutor.services.labels import OUTLINE_PROJECTION, CourseLabels
+from tutor.services.labels import CourseLabels
 from tutor.services.principal import Principal
 from tutor.services.skills import course_skill_names, skill_label
 
@@ -75,9 +74,7 @@ class RecommendationService:
         if principal.user_id == user_id:
             return None
         if principal.is_instructor:
-            taught = await self.courses.courses.find(
-                {"instructor_id": principal.user_id, **LIVE}, projection={"skills": 1, "duration_hours": 1}
-            )
+            taught = await self.courses.courses.live_taught_by(principal.user_id)
             if await self.enrollments.takes_any(user_id, [c["_id"] for c in taught]):
                 return taught
         raise NotFound("no recommendations for this user")
@@ -120,7 +117,7 @@ class RecommendationService:
         """The provisional answer from the catalogue and the student's stored progress (no model)."""
         user, courses, progress = await asyncio.gather(
             self.users.get(user_id),
-            self.courses.courses.find(dict(LIVE), projection=OUTLINE_PROJECTION),
+            self.courses.courses.live_outlines(),
             self.progress.of_user(user_id),
         )
         if user is None:
@@ -165,7 +162,7 @@ class RecommendationService:
         docs = await self.progress.find(query, projection={"weak_areas": 1, "course_id": 1})
         ids = sorted({d["course_id"] for d in docs})
         # One read gives both which courses are still live and their labels (this runs on every chat turn).
-        courses = await self.courses.courses.find({"_id": {"$in": ids}, **LIVE}, projection=OUTLINE_PROJECTION)
+        courses = await self.courses.courses.live_outlines(ids)
         live = {c["_id"] for c in courses}
         docs = [doc for doc in docs if doc["course_id"] in live]  # a removed course is no longer served
         areas = [area for doc in docs for area in doc.get("weak_areas", [])]

@@ -17,6 +17,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from tutor.db import Document
 from tutor.repositories.base import Repository
 from tutor.schemas.common import utcnow
+from tutor.services.course_state import LIVE
 
 # What a catalogue entry needs: no lesson bodies, no quizzes.
 OUTLINE: dict[str, Any] = {"modules.lessons.content": 0, "modules.lessons.quiz": 0}
@@ -58,6 +59,15 @@ class CourseRepository(Repository):
     async def outlines(self, course_ids: Iterable[str]) -> list[Document]:
         """The given courses without lesson bodies and quizzes (unknown ids are skipped)."""
         return await self.find({"_id": {"$in": sorted(set(course_ids))}}, projection=OUTLINE)
+
+    async def live_outlines(self, course_ids: Iterable[str] | None = None) -> list[Document]:
+        """Outlines (see :meth:`outlines`) of every live course, or of the live ones among ``course_ids``."""
+        query: dict[str, Any] = dict(LIVE) if course_ids is None else {"_id": {"$in": sorted(set(course_ids))}, **LIVE}
+        return await self.find(query, projection=OUTLINE)
+
+    async def live_taught_by(self, instructor_id: str) -> list[Document]:
+        """``skills`` and ``duration_hours`` of the live courses ``instructor_id`` teaches."""
+        return await self.find({"instructor_id": instructor_id, **LIVE}, projection={"skills": 1, "duration_hours": 1})
 
     async def insert(self, doc: Document, *, conflict_message: str = "already exists") -> Document:
         """Insert a course (see :meth:`Repository.insert`)."""

@@ -10,11 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tutor.repositories.courses import CourseRepository
+from tutor.repositories.courses import OUTLINE, CourseRepository
 from tutor.services.skills import course_skill_names, skill_label
 
 # What a lesson's stored document needs for labels: no bodies, no quizzes.
-OUTLINE_PROJECTION: dict[str, Any] = {"modules.lessons.content": 0, "modules.lessons.quiz": 0}
 
 
 @dataclass(frozen=True)
@@ -95,5 +94,5 @@ class CourseLabels:
 
 async def load_labels(courses: CourseRepository, course_ids: Iterable[str] | None = None) -> CourseLabels:
     """Labels of the given courses (of every course when ``course_ids`` is None); unknown ids are skipped."""
-    query: dict[str, Any] = {} if course_ids is None else {"_id": {"$in": sorted(set(course_ids))}}
-    return CourseLabels.from_courses(await courses.find(query, projection=OUTLINE_PROJECTION))
+    docs = await (courses.find({}, projection=OUTLINE) if course_ids is None else courses.outlines(course_ids))
+    return CourseLabels.from_courses(docs)
