@@ -58,7 +58,9 @@ async def test_the_recommendation_get_never_computes_on_the_loop(client, factory
     get = asyncio.ensure_future(client.get(f"/api/ai/recommendations/{student['id']}/", headers=h))
     latencies = await _healthz_while(client, get)
     res = await get
-    assert len(latencies) >= 3 and max(latencies) < 1.0, latencies
+    # The computation blocks for 3 s: on the loop, one /healthz would wait that long. 2 s leaves room for a
+    # machine loaded by other jobs without ever passing the stall.
+    assert len(latencies) >= 3 and max(latencies) < 2.0, latencies
     assert res.status_code == 200, res.text
     assert time.monotonic() - started < SLOW_S  # the GET itself did not wait for a model either
     body = res.json()
