@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import redis.asyncio as aioredis
+from celery import Celery
 
 from agents.adapters import LearnerAdapter, build_deps
 from agents.chat import ChatService
@@ -18,7 +20,7 @@ from agents.providers.openai_compat import LLMConfig
 from api.extensions import Extensions
 from ingest.components import retrieval_for, storage_for
 from ingest.service import MaterialService
-from recommender.service import RecommendationService
+from recommender.service import RecommendationService, learner_refresh_hook
 from tutor.celery_app import make_celery
 from tutor.container import Services
 from tutor.cpu import configure as configure_cpu
@@ -46,19 +48,39 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     )
 
 
-def build_extensions(core: Services, settings: Settings) -> Extensions:
+@dataclass(frozen=True)
+class Connections:
+    """What the API process connects to besides MongoDB: Celery's broker (as a task queue) and Redis."""
+
+    celery: Celery
+    queue: TaskQueue
+    redis: aioredis.Redis
+
+    @classmethod
+    def open(cls, settings: Settings) -> Connections:
+        """Clients for ``settings`` (they connect on first use)."""
+        celery = make_celery(settings)
+        redis = aioredis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
+        return cls(celery, TaskQueue(celery), redis)
+
+
+def build_core(mongo: Mongo, settings: Settings, connections: Connections) -> Services:
+    """The core services as the API runs them: quiz answers queue learner refreshes, logins are throttled."""
+    throttle = LoginThrottle(
+        connections.redis,
+        max_failures=settings.login_max_failures,
+        address_max_failures=settings.login_address_max_failures,
+        window_s=settings.login_window_s,
+    )
+    return Services.build(mongo, settings, learner_refresh_hook(connections.queue), throttle)
+
+
+def build_extensions(core: Services, settings: Settings, connections: Connections) -> Extensions:
     """Wire materials (with its Celery dispatch) and chat over the core services."""
     configure_cpu(settings.cpu_workers)
-    celery = make_celery(settings)
     retrieval = retrieval_for(settings)
-
-    queue = TaskQueue(celery)
+    queue = connections.queue
     recommendations = RecommendationService(core.records, core.courses, queue)  # the model itself runs on the worker
-
-    async def on_quiz(user_id: str, _course_id: str) -> None:
-        await recommendations.refresh_later(user_id)
-
-    core.progress.on_quiz_submitted = on_quiz
 
     materials = MaterialService(
         core.records.materials,
@@ -77,14 +99,7 @@ def build_extensions(core: Services, settings: Settings) -> Extensions:
             raise NotFound("account not found")
         return build_deps(core, retrieval, principal, user, LearnerAdapter(recommendations, principal))
 
-    redis = aioredis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
-    limiter = RateLimiter(redis, settings.chat_rate_per_min, 60, prefix="chat")
-    core.auth.throttle = LoginThrottle(
-        redis,
-        max_failures=settings.login_max_failures,
-        address_max_failures=settings.login_address_max_failures,
-        window_s=settings.login_window_s,
-    )
+    limiter = RateLimiter(connections.redis, settings.chat_rate_per_min, 60, prefix="chat")
     agent = build_agent(retrieval.embedder, llm_config(settings))
     chat = ChatService(agent, core.conversations, deps_for, limiter)
     removals = CourseRemovalService(
@@ -94,7 +109,12 @@ def build_extensions(core: Services, settings: Settings) -> Extensions:
         queue,
     )
     return Extensions(
-        celery=celery, materials=materials, chat=chat, recommendations=recommendations, redis=redis, removals=removals
+        celery=connections.celery,
+        materials=materials,
+        chat=chat,
+        recommendations=recommendations,
+        redis=connections.redis,
+        removals=removals,
     )
 
 
@@ -103,8 +123,9 @@ async def open_services(settings: Settings) -> AsyncIterator[tuple[Services, Ext
     """Connect to MongoDB (``MONGODB_URL`` must be set), build every service, and close them at the end."""
     mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
     await mongo.ensure_indexes()
-    core = Services.build(mongo, settings)
-    extensions = build_extensions(core, settings)
+    connections = Connections.open(settings)
+    core = build_core(mongo, settings, connections)
+    extensions = build_extensions(core, settings, connections)
     try:
         yield core, extensions
     finally:

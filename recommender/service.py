@@ -23,11 +23,24 @@ from tutor.repositories.bundle import Repositories
 from tutor.services.courses import CourseService
 from tutor.services.labels import CourseLabels
 from tutor.services.principal import Principal
+from tutor.services.progress import QuizHook
 from tutor.services.skills import course_skill_names, skill_label
 
 log = logging.getLogger(__name__)
 REQUEUE_AFTER_S = 30.0
 """A read finding no stored model queues a refresh at most this often per student (the worker may be down)."""
+
+
+def learner_refresh_hook(queue: TaskQueue) -> QuizHook:
+    """The hook that queues a student's learner-model refresh after each graded answer (never fails it)."""
+
+    async def refresh(user_id: str, _course_id: str = "") -> None:
+        try:
+            await queue.enqueue("recommender.refresh_learner", [user_id])
+        except Unavailable:
+            log.warning("learner-model refresh for %s not queued", user_id)
+
+    return refresh
 
 
 class RecommendationService:
@@ -41,6 +54,7 @@ class RecommendationService:
         self.users = records.users
         self.enrollments = records.enrollments
         self._queued = _RecentlyQueued(REQUEUE_AFTER_S)
+        self._refresh = learner_refresh_hook(queue)
         self._background: set[asyncio.Task[None]] = set()
 
     async def refresh_later(self, user_id: str) -> None:
@@ -49,10 +63,7 @@ class RecommendationService:
         The submission itself is already stored; if the queue is down, the model is refreshed on the
         next submission or queued again by a later read, so this never fails the request.
         """
-        try:
-            await self.queue.enqueue("recommender.refresh_learner", [user_id])
-        except Unavailable:
-            log.warning("learner-model refresh for %s not queued", user_id)
+        await self._refresh(user_id, "")
 
     def _refresh_soon(self, user_id: str) -> None:
         """Queue a refresh in the background (the read does not wait for the broker), once per period."""

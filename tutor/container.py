@@ -14,6 +14,7 @@ from tutor.services.conversations import ConversationService
 from tutor.services.course_content import CourseContentService
 from tutor.services.courses import CourseService
 from tutor.services.enrollment import EnrollmentService
+from tutor.services.login_throttle import LoginThrottle
 from tutor.services.practice import PracticeService
 from tutor.services.progress import ProgressService, QuizHook
 from tutor.services.sessions import SessionService
@@ -40,8 +41,22 @@ class Services:
     account: AccountService
 
     @classmethod
-    def build(cls, mongo: Mongo, settings: Settings, on_quiz_submitted: QuizHook | None = None) -> Services:
-        """Build the services over ``mongo``."""
+    def build(
+        cls,
+        mongo: Mongo,
+        settings: Settings,
+        on_quiz_submitted: QuizHook | None = None,
+        login_throttle: LoginThrottle | None = None,
+    ) -> Services:
+        """Build the services over ``mongo``.
+
+        Args:
+            mongo: The database.
+            settings: Service settings.
+            on_quiz_submitted: Called after every graded quiz or practice answer (the API queues a
+                learner-model refresh); None in the CLI.
+            login_throttle: Counts failed logins (the API's, in Redis); None where nobody logs in.
+        """
         repos = Repositories.over(mongo)
         tokens = TokenService(settings.jwt)
         sessions = SessionService(repos.sessions, repos.credentials, repos.users, tokens)
@@ -57,7 +72,11 @@ class Services:
             tokens=tokens,
             sessions=sessions,
             auth=AuthService(
-                repos.users, repos.credentials, sessions, allow_instructor_signup=settings.allow_instructor_signup
+                repos.users,
+                repos.credentials,
+                sessions,
+                allow_instructor_signup=settings.allow_instructor_signup,
+                throttle=login_throttle,
             ),
             courses=catalog,
             content=CourseContentService(repos.courses, catalog),
@@ -66,7 +85,7 @@ class Services:
             conversations=ConversationService(
                 repos.threads, ThreadArchiveService(repos.archive, settings.chat_max_messages)
             ),
-            # Shares ``grading``'s on_quiz_submitted hook, which the wiring sets after building.
+            # Shares ``grading``'s on_quiz_submitted hook.
             practice=PracticeService(repos.courses, repos.progress, repos.attempts, enrollment, grading),
             account=AccountService(repos),
         )

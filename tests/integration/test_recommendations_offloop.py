@@ -120,3 +120,25 @@ async def test_the_cold_start_answer_does_not_need_the_queue(no_queue_app, facto
         stranger = await factory.student()
         res = await client.get(f"/api/ai/recommendations/{student['id']}/", headers=stranger["headers"])
         assert res.status_code == 404
+
+
+async def test_a_quiz_answer_queues_a_fresh_learner_model(client, factory, worker):
+    teacher = await factory.instructor()
+    course = await factory.course(teacher, price=0)
+    student = await factory.student()
+    h = student["headers"]
+    assert (await client.post("/api/courses/enroll/", json={"course_id": course["id"]}, headers=h)).status_code == 201
+    url = f"/api/ai/recommendations/{student['id']}/"
+    assert (await client.get(url, headers=h)).json()["pending"] is True  # queues the first model
+
+    async def stored_after(previous: str | None) -> dict[str, Any] | None:
+        body = (await client.get(url, headers=h)).json()
+        return body if not body["pending"] and body["generated_at"] != previous else None
+
+    first = await wait_for(lambda: stored_after(None))
+    # A read queues again only after 30 s; a newer model now comes from the quiz submission's hook alone.
+    answers = {"course_id": course["id"], "lesson_id": "l1", "quiz_answers": {"q1": 0, "q2": 1}}
+    assert (await client.post("/api/progress/update/", json=answers, headers=h)).status_code == 200
+    after = await wait_for(lambda: stored_after(first["generated_at"]))
+    assert after["source"] == "learner_model"
+    assert any(area["skill"] == "python.loops" for area in after["weak_areas"]), after["weak_areas"]
