@@ -25,6 +25,10 @@ _CONTINUES = re.compile(
 _REFERS = re.compile(r"\b(it|that|this|those|these|they|them|one|ones|too|also|instead|example)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(example|examples|e\.?g|show me|demo|sample code|snippet|in code)\b", re.IGNORECASE)
 MAX_WORDS = 8
+# Words of a follow-up that ask for more of the same rather than name a new topic ("show me an example").
+_MORE_OF_THE_SAME_TEXT = """show example examples sample code snippet demo explain explanation more another
+detail details why how work works mean means again please"""
+_MORE_OF_THE_SAME = frozenset(_MORE_OF_THE_SAME_TEXT.split())
 MAX_CONTENT_WORDS = 2
 
 
@@ -69,6 +73,10 @@ def resolve(message: str, history: Sequence[ChatTurn]) -> str:
             break
     if not context:
         return message
-    base = " ".join(context)
-    new_words = set(content_words(message)) - set(content_words(base))
-    return f"{base} I mean {message}" if new_words else f"{base} {message}"
+    # Each follow-up in turn corrects what came before it, so the latest topic carries the most weight:
+    # "are lists mutable?" → "and tuples?" → "show me an example" is an example about tuples.
+    resolved = context[0]
+    for follow in [*context[1:], message]:
+        new_words = set(content_words(follow)) - set(content_words(resolved)) - _MORE_OF_THE_SAME
+        resolved = f"{resolved} I mean {follow}" if new_words else f"{resolved} {follow}"
+    return resolved

@@ -25,6 +25,12 @@ def test_a_followup_with_new_words_is_read_as_a_correction_of_the_previous_quest
     assert "tuples" in parsed.after and "lists" in parsed.before
 
 
+def test_a_chain_of_followups_keeps_the_latest_topic_in_front() -> None:
+    history = [*HISTORY, ChatTurn("user", "and tuples?"), ChatTurn("assistant", "Tuples cannot be changed. [1]")]
+    parsed = parse_query(resolve("show me an example", history))
+    assert "tuples" in parsed.after and "lists" in parsed.before
+
+
 @pytest.mark.parametrize("message", ["How do I define a function with default arguments?", "what is a set"])
 def test_standalone_questions_are_left_alone(message: str) -> None:
     assert resolve(message, HISTORY) == message
