@@ -83,7 +83,7 @@ def process_job(
     store.run(repos.jobs.start_attempt(job_id))
 
     def report(summary: dict[str, Any]) -> None:
-        live = is_live(store.run(repos.courses.get(job["course_id"])))
+        live = is_live(store.run(repos.courses.status_of(job["course_id"])))
         store.run(repos.jobs.set_fields(job_id, {**_public(summary), **({} if live else _cancelled())}))
         if on_report is not None:
             on_report(summary)

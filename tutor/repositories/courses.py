@@ -60,6 +60,10 @@ class CourseRepository(Repository):
         """The given courses without lesson bodies and quizzes (unknown ids are skipped)."""
         return await self.find({"_id": {"$in": sorted(set(course_ids))}}, projection=OUTLINE)
 
+    async def status_of(self, course_id: str) -> Document | None:
+        """Only ``_id`` and ``status`` of a course (None when it does not exist): a cheap liveness check."""
+        return await self.collection.find_one({"_id": course_id}, {"status": 1})
+
     async def live_outlines(self, course_ids: Iterable[str] | None = None) -> list[Document]:
         """Outlines (see :meth:`outlines`) of every live course, or of the live ones among ``course_ids``."""
         query: dict[str, Any] = dict(LIVE) if course_ids is None else {"_id": {"$in": sorted(set(course_ids))}, **LIVE}
