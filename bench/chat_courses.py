@@ -1,7 +1,8 @@
 """The two bench courses of ``bench.chat``, built by the real ingestion pipeline into the real retrieval service.
 
 Disfl-QA passages (one document each) and the CPython 3.11 reST docs. Each built store is kept under
-the cache directory, keyed by a hash of its input, so repeated runs skip re-encoding.
+the cache directory, keyed by a hash of its input and of the ingestion code (loaders, chunker), so
+repeated runs skip re-encoding and a changed chunker re-indexes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import ingest
 from ingest.pipeline import IngestPipeline, SourceFile
 from retrieval.coverage import TermCoverage
 from retrieval.embedder.base import Embedder
@@ -19,9 +21,18 @@ from retrieval.service import RetrievalService
 from retrieval.types import SearchHit
 
 
+def _ingest_code_digest() -> bytes:
+    """Hash of the code that turns files into chunks: a change to it must not reuse an old index."""
+    root = Path(ingest.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([root / "chunking.py", root / "document.py", *(root / "loaders").glob("*.py")]):
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
 def build_course(course_id: str, files: Sequence[SourceFile], embedder: Embedder, cache: Path) -> RetrievalService:
     """A retrieval service holding ``files`` as course ``course_id`` (reused from the cache when built before)."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_ingest_code_digest())
     for source in files:
         digest.update(source.document_id.encode() + b"\x1f" + hashlib.sha256(source.data).digest())
         digest.update(repr((source.filename, source.lesson_id, source.heading_prefix)).encode())

@@ -1,6 +1,7 @@
 """Structure-aware, token-bounded chunking with overlap.
 
-A document is cut into *units* (sentences; over-long sentences into lines, then words). Units are
+A document is cut into *units* (sentences, and code blocks whole; over-long units into lines, then
+words). Units are
 packed greedily into windows of at most ``max_tokens``, the next window re-using trailing units of
 the previous one up to ``overlap_tokens``. Windows never cross a section boundary unless a section on
 either side is tiny (fewer than ``merge_below`` tokens): a lone title or a transcript cue is merged
@@ -126,8 +127,12 @@ class Chunker:
         text = document.text
         spans: list[tuple[int, int, int]] = []
         for index, section in enumerate(document.sections):
-            for start, end in _split(text, section.char_start, section.char_end, _PARAGRAPH_BREAK):
-                spans.extend((s, e, index) for s, e in _split(text, start, end, _SENTENCE_BREAK))
+            for start, end, code in _regions(section.char_start, section.char_end, document.code_spans):
+                if code:
+                    spans.append((start, end, index))
+                    continue
+                for p_start, p_end in _split(text, start, end, _PARAGRAPH_BREAK):
+                    spans.extend((s, e, index) for s, e in _split(text, p_start, p_end, _SENTENCE_BREAK))
         counts = self.counter.count_many([text[s:e] for s, e, _ in spans])
         units: list[_Unit] = []
         for (start, end, index), tokens in zip(spans, counts, strict=True):
@@ -203,8 +208,27 @@ class Chunker:
             while k - 1 > i and overlap + units[k - 1].tokens <= self.overlap_tokens:
                 overlap += units[k - 1].tokens
                 k -= 1
-            i = k
+            # Overlap only when the next unit still fits after it: a window of overlap alone repeats
+            # the previous chunk's tail as a chunk of its own.
+            i = k if overlap + units[j].tokens <= self.max_tokens else j
         return windows
+
+
+def _regions(start: int, end: int, code_spans: Sequence[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """``[start, end)`` cut into prose and code regions (``True`` for code), in order."""
+    out: list[tuple[int, int, bool]] = []
+    cursor = start
+    for c_start, c_end in code_spans:
+        c_start, c_end = max(c_start, start), min(c_end, end)
+        if c_start >= c_end:
+            continue
+        if c_start > cursor:
+            out.append((cursor, c_start, False))
+        out.append((c_start, c_end, True))
+        cursor = c_end
+    if cursor < end:
+        out.append((cursor, end, False))
+    return out
 
 
 def _split(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:

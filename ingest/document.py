@@ -28,11 +28,16 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class ParsedDocument:
-    """Extracted text of one file and its sections, in reading order, non-overlapping."""
+    """Extracted text of one file and its sections, in reading order, non-overlapping.
+
+    ``code_spans`` are the (start, end) offsets of code and console blocks, which the chunker keeps
+    whole: a sentence break inside code (``...`` then ``2 is a prime``) is not a sentence break.
+    """
 
     text: str
     sections: tuple[Section, ...]
     kind: str = ""
+    code_spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -57,6 +62,7 @@ class DocumentBuilder:
     _length: int = 0
     _open: _Pending | None = None
     _sections: list[Section] = field(default_factory=list)
+    _code: list[tuple[int, int]] = field(default_factory=list)
 
     def start_section(
         self,
@@ -70,8 +76,8 @@ class DocumentBuilder:
         self._close()
         self._open = _Pending(heading_path, page, start_seconds, end_seconds)
 
-    def add_block(self, text: str, separator: str = "\n\n") -> None:
-        """Append a block of text (stripped; empty blocks are ignored)."""
+    def add_block(self, text: str, separator: str = "\n\n", *, code: bool = False) -> None:
+        """Append a block of text (stripped; empty blocks are ignored); ``code`` marks a code block."""
         text = text.strip()
         if not text:
             return
@@ -84,6 +90,8 @@ class DocumentBuilder:
         if self._open.start is None:
             self._open.start = self._length
         self._parts.append(text)
+        if code:
+            self._code.append((self._length, self._length + len(text)))
         self._length += len(text)
 
     @property
@@ -94,7 +102,9 @@ class DocumentBuilder:
     def build(self) -> ParsedDocument:
         """Freeze the accumulated text and sections (sections without text are dropped)."""
         self._close()
-        return ParsedDocument(text="".join(self._parts), sections=tuple(self._sections), kind=self.kind)
+        return ParsedDocument(
+            text="".join(self._parts), sections=tuple(self._sections), kind=self.kind, code_spans=tuple(self._code)
+        )
 
     def _close(self) -> None:
         pending, self._open = self._open, None

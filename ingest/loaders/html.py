@@ -86,7 +86,7 @@ class _Walker:
             self._heading(_HEADINGS[name], tag)
         elif name == "pre":
             self.flush()
-            self.builder.add_block(tag.get_text())
+            self.builder.add_block(tag.get_text(), code=True)
         elif name == "br":
             self.buffer.append("\n")
         elif name == "tr":

@@ -47,7 +47,7 @@ class MarkdownLoader(TextLoader):
             elif token.type == "inline" and tokens[i - 1].type != "heading_open":
                 builder.add_block(squash(_inline_text(token.children or [])))
             elif token.type in ("fence", "code_block"):
-                builder.add_block(token.content.rstrip())
+                builder.add_block(token.content.rstrip(), code=True)
             elif token.type == "html_block":
                 builder.add_block(html_fragment_text(token.content))
         return builder.build()

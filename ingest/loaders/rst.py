@@ -76,7 +76,7 @@ def _walk(node: nodes.Element, builder: DocumentBuilder, path: list[str]) -> Non
         elif isinstance(child, _SKIP):
             continue
         elif isinstance(child, nodes.literal_block | nodes.doctest_block):
-            builder.add_block(child.astext())
+            builder.add_block(child.astext(), code=True)
         elif isinstance(child, nodes.row):
             cells = (one_line(_inline(entry)) for entry in child.children)
             builder.add_block(" | ".join(cell for cell in cells if cell))

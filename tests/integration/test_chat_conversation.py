@@ -142,6 +142,26 @@ async def test_short_followup_is_resolved_against_the_previous_question(client, 
     assert cited and cited[0] == "tuples.md", follow["answer"]
 
 
+async def test_why_and_more_never_repeat_the_previous_quote(client, factory, world):
+    """Each "why?" / "more" brings a passage not quoted yet, or says plainly that there is nothing more."""
+    student = await factory.student()
+    cid = world["free"]["id"]
+    await client.post("/api/courses/enroll/", json={"course_id": cid}, headers=student["headers"])
+    first = await ask(client, student, "can lists be changed after i make them?", course_id=cid)
+
+    def quotes(answer: str) -> set[str]:
+        return {line for line in answer.splitlines() if line.startswith("> ")}
+
+    quoted = quotes(first["answer"])
+    for message in ("why?", "more", "why?"):
+        done = await ask(client, student, message, thread_id=first["thread_id"])
+        new = quotes(done["answer"])
+        assert not new & quoted, (message, done["answer"])
+        assert new or "nothing more on this" in done["answer"], done["answer"]
+        assert "isn't covered" not in done["answer"] and any(c["cited"] for c in done["citations"])
+        quoted |= new
+
+
 async def test_not_enrolled_is_told_so_and_offered_enrollment(client, factory, world):
     student = await factory.student()
     cid = world["free"]["id"]

@@ -107,3 +107,50 @@ def test_ids_are_stable_and_ordinal_based() -> None:
 def test_invalid_overlap_rejected() -> None:
     with pytest.raises(ValueError, match="overlap"):
         Chunker(max_tokens=50, overlap_tokens=50)
+
+
+CONSOLE = """Loop statements may have an else clause. It runs when the loop ends without a break, as
+this search for primes shows::
+
+   >>> for n in range(2, 10):
+   ...     for x in range(2, n):
+   ...         if n % x == 0:
+   ...             print(n, 'equals', x, '*', n//x)
+   ...             break
+   ...     else:
+   ...         print(n, 'is a prime number')
+   ...
+   2 is a prime number
+   3 is a prime number
+   4 equals 2 * 2
+
+   5 is a prime number
+
+The continue statement goes on with the next iteration of the loop.
+"""
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("loops.rst", "Loops\n=====\n\n" + CONSOLE),
+    ("loops.md", "# Loops\n\n" + CONSOLE.replace("::\n\n   ", ":\n\n```\n").replace("\n   ", "\n")
+     .replace("\n\nThe continue", "\n```\n\nThe continue")),
+])
+def test_a_code_block_is_never_cut_between_chunks(name: str, text: str) -> None:
+    """A console session stays whole: its '...' prompt followed by output is not a sentence end."""
+    doc = load_document(name, text.encode())
+    assert doc.code_spans, "the loader marks the code block"
+    # Small windows: any split point inside the block would show up as a chunk edge inside it.
+    chunks = chunk(doc, Chunker(max_tokens=110, overlap_tokens=20, merge_below=4))
+    (start, end), = doc.code_spans
+    for c in chunks:
+        assert not start < c.char_start < end, f"a chunk starts inside the code block: {c.text[:60]!r}"
+        assert not start < c.char_end < end, f"a chunk ends inside the code block: {c.text[-60:]!r}"
+    assert any("2 is a prime number" in c.text and ">>> for n" in c.text for c in chunks)
+
+
+def test_no_chunk_is_only_the_tail_of_the_previous_one() -> None:
+    """When the next unit is too big to share a window with the overlap, the next chunk starts fresh."""
+    doc = load_document("loops.rst", ("Loops\n=====\n\n" + CONSOLE).encode())
+    chunks = chunk(doc, Chunker(max_tokens=110, overlap_tokens=20, merge_below=4))
+    for before, after in itertools.pairwise(chunks):
+        assert after.char_end > before.char_end, (before.text, after.text)

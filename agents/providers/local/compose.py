@@ -19,7 +19,13 @@ from dataclasses import dataclass, replace
 from agents.providers.local.embedding import QueryEmbedder
 from agents.providers.local.excerpt import Candidate, Excerpt, build_excerpt, candidates, score_candidates
 from agents.providers.local.passages import Block
-from agents.providers.local.render import NOT_COVERED, decline_text, render_answer, render_hint
+from agents.providers.local.render import (
+    NOT_COVERED,
+    decline_text,
+    nothing_more_text,
+    render_answer,
+    render_hint,
+)
 from agents.providers.local.salience import Salience, names_technology, salience, text_terms
 from retrieval.coverage import TermCoverage
 from retrieval.types import SearchHit
@@ -48,7 +54,8 @@ class ComposerConfig:
         max_sentence_chars: Longer sentences are skipped as unreadable (tables, dumps).
         max_excerpt_chars: Prose budget of one excerpt.
         max_code_lines: Longer code blocks are not quoted (they are never cut).
-        second_margin: A second source's best sentence must score within this of the first's.
+        second_margin: A second source's best sentence must score within this of the first's; so must
+            the sentence a follow-up quotes instead of repeating the previous reply.
         overriding_strength: Evidence this strong (a passage that all but states the answer) outweighs
             one salient word the course never uses ("get rid of a package" where the course says
             "uninstall"), when the passages also hold at least ``overriding_rest`` of the question's
@@ -80,7 +87,8 @@ class Composed:
         cited: Citation numbers used, in order.
         covered: Whether the question was answered.
         strength: Evidence strength of the best sentence.
-        reason: ``answered``, ``no_passages``, ``absent_term``, ``weak_evidence`` or ``low_coverage``.
+        reason: ``answered``, ``nothing_new`` (a follow-up, and nothing beyond what was quoted),
+            ``no_passages``, ``absent_term``, ``weak_evidence`` or ``low_coverage``.
         absent: Salient words the course never uses (for the refusal text).
         coverage: Weighted share of the question's salient words the answering passages contain.
         absent_share: Largest salience share of a word the course never uses.
@@ -147,8 +155,12 @@ def _refocus(scored: list[Candidate], parsed: list[list[Block]], said: str, exam
 def _fresh(
     scored: list[Candidate], best: Candidate, first: Excerpt, parsed: list[list[Block]], cfg: ComposerConfig,
     want_example: bool, question: str, said: str,
-) -> tuple[Candidate, Excerpt]:
-    """The best candidate whose excerpt says something the previous reply did not."""
+) -> tuple[Candidate, Excerpt] | None:
+    """The best candidate whose excerpt says something the previous replies did not, or ``None``.
+
+    Every candidate within ``second_margin`` of the best is tried, not just the first few: "why?" after
+    a long answer may find its reason far down the list.
+    """
     flat = " ".join(said.split())
 
     def has_code(excerpt: Excerpt) -> bool:
@@ -163,11 +175,14 @@ def _fresh(
 
     if fresh(first):
         return best, first
-    for cand in scored[1:8]:
+    floor = best.score - cfg.second_margin
+    for cand in scored[1:]:
+        if cand.score < floor:
+            break
         excerpt = build_excerpt(parsed[cand.hit], cand, cfg, want_example, question)
         if fresh(excerpt):
             return cand, excerpt
-    return best, first
+    return None
 
 
 def compose(
@@ -229,7 +244,12 @@ def compose(
         return declined("low_coverage")
     first = build_excerpt(parsed[best.hit], best, cfg, want_example, question)
     if already_said or want_example:  # a follow-up gets something new; an example request gets code
-        best, first = _fresh(scored, best, first, parsed, cfg, want_example, question, already_said)
+        found = _fresh(scored, best, first, parsed, cfg, want_example, question, already_said)
+        if found is not None:
+            best, first = found
+        elif not want_example:  # the lessons hold nothing beyond what was quoted: say so, do not repeat
+            return Composed(nothing_more_text(hits[best.hit].chunk, numbers[best.hit]), [numbers[best.hit]],
+                            True, strength, "nothing_new", coverage=share, absent_share=absent_share)
     if socratic:
         return Composed(render_hint(hits[best.hit].chunk, best.text, numbers[best.hit]), [numbers[best.hit]],
                         True, strength, coverage=share, absent_share=absent_share)

@@ -40,6 +40,14 @@ _PRACTICE = re.compile(
     r"(quiz|exercise|problem|practice|question\s+to\s+practi[cs]e)\b|^\W*(quiz|practi[cs]e)\b",
     re.IGNORECASE,
 )
+# Practice records graded attempts, so similarity alone never starts it: the message must also name
+# practice in some way ("how many characters does my string have" is close to "check if I understood
+# strings", but asks nothing of the sort).
+_PRACTICE_CUE = re.compile(
+    r"\b(quiz\w*|test(ed)?\s+(me|my|on)|tested|exercise\w*|practi[cs]\w*|drill\w*|challenge\w*|problems?|questions?|"
+    r"understand\w*|knowledge|another|one\s+more)\b",
+    re.IGNORECASE,
+)
 _SELF = re.compile(r"\b(i|i'm|im|i've|me|my|mine|myself)\b", re.IGNORECASE)
 _PERSONAL = frozenset({"progress", "recommendations", "weak_areas", "practice"})
 
@@ -104,8 +112,12 @@ class IntentRouter:
             return Route("practice", 1.0)
         scores = self.scores(message)
         question = scores.pop(QUESTION)
+        cued = bool(_PRACTICE_CUE.search(message))
+        if not cued:
+            scores.pop("practice", None)
         intent, score = max(scores.items(), key=lambda kv: kv[1])
-        if intent in _PERSONAL and not _SELF.search(message) and score < MIN_ROUTE_SCORE + PERSONAL_BONUS:
+        personal = _SELF.search(message) or (intent == "practice" and cued)
+        if intent in _PERSONAL and not personal and score < MIN_ROUTE_SCORE + PERSONAL_BONUS:
             # "what is progress" is a question; "how is my progress" is a request.
             return Route(QUESTION, question, intent, score)
         if score >= MIN_ROUTE_SCORE and score >= question + MIN_MARGIN:

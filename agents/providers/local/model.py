@@ -34,7 +34,6 @@ from agents.providers.local.intents import IntentRouter, Route
 from agents.providers.local.status_replies import enroll_reply, material_failure_reply
 from agents.providers.local.turn_state import looks_like_answer, practice_topic
 from agents.waiting import parse_waiting
-from retrieval.lexical.tokenize import content_words
 from tutor.cpu import run_cpu
 
 LOCAL_MODEL_NAME = "local-tutor-v2"
@@ -83,14 +82,6 @@ def _tool_data(message: ToolMessage) -> dict[str, Any]:
     except ValueError:
         return {"ok": False}
     return data if isinstance(data, dict) else {"ok": False}
-
-
-def _asks_for_more(turn: _Turn) -> bool:
-    """A follow-up that names something new ("and sets?"): the previous quote is not the answer to it."""
-    if not is_followup(turn.student):
-        return False
-    before = {w for t in turn.earlier if t.role == "user" for w in content_words(t.content)}
-    return bool(set(content_words(turn.student)) - before)
 
 
 def _previous_answer(turn: _Turn) -> str:
@@ -231,7 +222,8 @@ class LocalTutorModel(BaseChatModel):
             socratic=turn.socratic,
             coverage=data.get("coverage") or (),
             want_example=wants_example(turn.student),
-            already_said=_previous_answer(turn) if _asks_for_more(turn) else "",
+            # "and sets?", "why?", "more": the previous quote is not what the student asks for now.
+            already_said=_previous_answer(turn) if is_followup(turn.student) else "",
         )
         return answer.text
 

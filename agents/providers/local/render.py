@@ -103,6 +103,14 @@ def _quote(excerpt: Excerpt, number: int) -> list[str]:
     return blocks
 
 
+def nothing_more_text(chunk: Chunk, number: int) -> str:
+    """A follow-up asked for more, and the lessons hold nothing beyond what was already quoted."""
+    return (
+        f"I have nothing more on this in the course material than what I quoted from {where(chunk)} "
+        f"[{number}]. If a part of it is unclear, tell me which part, or ask about a related topic."
+    )
+
+
 def render_hint(chunk: Chunk, sentence: str, number: int) -> str:
     """Socratic mode: one sentence as a hint and a question back, never the whole answer."""
     return (
