@@ -5,6 +5,7 @@ from __future__ import annotations
 from agents.providers.local.compose import ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.excerpt import Candidate, build_excerpt, lexical_overlap, query_weights
+from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import blocks
 from retrieval.coverage import term_coverage
 from retrieval.lexical import BM25Index, analyze
@@ -221,3 +222,49 @@ def test_a_followup_never_repeats_an_excerpt_quoted_around_a_code_block() -> Non
     assert first.covered and "python3 -m venv tutorial-env" in first.text
     again = compose(question, hits, [1, 2], HashEmbedder(), CFG, coverage=cov, already_said=first.text)
     assert again.covered and again.text != first.text
+
+
+FLOATS = (
+    "Floating point\n\n>>> .1 + .1 + .1 == .3\nFalse\n\nAlso, rounding each term first cannot help:\n\n"
+    ">>> round(.1, 1) + round(.1, 1) + round(.1, 1) == round(.3, 1)\nFalse\n\n"
+    "The round function is useful for post-rounding, so that inexact results become comparable:\n\n"
+    ">>> round(.1 + .1 + .1, 10) == round(.3, 10)\nTrue"
+)
+FINALLY = (
+    "Clean-up\n\nIf a finally clause returns, the returned value is the one from the finally clause.\n\n"
+    "For example:\n\n>>> def f():\n...     try:\n...         return True\n...     finally:\n...         return False"
+)
+
+
+def _excerpt_at(text: str, starts: str):  # type: ignore[no-untyped-def]
+    items = blocks(text, ("Section",))
+    b = next(i for i, blk in enumerate(items) if blk.text.startswith(starts))
+    sentence = items[b].sentences[0] if items[b].kind == "prose" else ""
+    index = 0 if items[b].kind == "prose" else -1
+    return build_excerpt(items, Candidate(0, b, index, sentence), CFG, False, "compare floats", whole_section=False)
+
+
+def test_a_paragraph_that_introduces_code_brings_it_even_past_the_code_cap() -> None:
+    """Dropping the last code block would drop its introduction, which holds the answer ("post-rounding")."""
+    excerpt = _excerpt_at(FLOATS, "Also, rounding")
+    assert "post-rounding" in excerpt.prose and excerpt.segments[-1] == ("code", ">>> round(.1 + .1 + .1, 10) == round(.3, 10)\nTrue")
+
+
+def test_code_after_a_bare_for_example_brings_the_paragraph_it_exemplifies() -> None:
+    excerpt = _excerpt_at(FINALLY, ">>> def f")
+    assert [kind for kind, _ in excerpt.segments] == ["prose", "prose", "code"]
+    assert excerpt.segments[0][1].startswith("If a finally clause returns")
+
+
+def test_overlapping_passages_of_one_section_are_read_as_one() -> None:
+    text = "One. Two. Three. Four. Five."
+    path = ("Course", "Lesson")
+
+    def located(start: int, end: int, rank: int) -> SearchHit:
+        return SearchHit(Chunk(id=f"c{rank}", course_id="c", document_id="d", text=text[start:end], heading_path=path,
+                               char_start=start, char_end=end), 1.0, rank)
+
+    other = SearchHit(Chunk(id="x", course_id="c", document_id="e", text="Elsewhere.", heading_path=path), 0.5, 2)
+    joined, numbers = join_overlapping([located(5, 21, 0), other, located(0, 10, 1), located(15, 28, 3)], [1, 2, 3, 4])
+    assert numbers == [1, 2] and joined[0].chunk.text == text and joined[1] is other
+    assert (joined[0].chunk.char_start, joined[0].chunk.char_end) == (0, 28)

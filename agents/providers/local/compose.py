@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from agents.providers.local.embedding import QueryEmbedder
 from agents.providers.local.excerpt import Candidate, Excerpt, build_excerpt, candidates, score_candidates
+from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import Block
 from agents.providers.local.render import (
     NOT_COVERED,
@@ -213,6 +214,7 @@ def compose(
     Returns:
         The reply with ``[n]`` markers (or the refusal), the cited numbers and the evidence facts.
     """
+    hits, numbers = join_overlapping(hits, numbers)
     parsed, cands = candidates(hits, cfg.max_sentence_chars)
     scored, strength = score_candidates(question, cands, hits, embedder, cfg.lexical_weight, cfg.rank_weight,
                                         cfg.max_candidates, cfg.heading_weight)

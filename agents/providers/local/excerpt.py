@@ -33,6 +33,7 @@ _REFERS_BACK = re.compile(
 _MIN_WORDS = 4
 _MAX_CODE_CANDIDATE_LINES = 12
 _MAX_CODE_BLOCKS = 2
+_BARE_INTRO = 40  # a paragraph this short before code only introduces it ("For example:")
 LIST_PENALTY = 0.15
 
 
@@ -234,13 +235,22 @@ def build_excerpt(
         if before is not None and before.kind == "prose" and len(before.text) <= budget:
             segments.append(("prose", before.text))
             budget -= len(before.text)
+            earlier = items[best.block - 2] if best.block >= 2 else None
+            # "For example:" says nothing alone: the paragraph before it is what the code exemplifies.
+            if len(before.text) <= _BARE_INTRO and earlier is not None and earlier.kind == "prose" and (
+                len(earlier.text) <= budget
+            ):
+                segments.insert(0, ("prose", earlier.text))
+                budget -= len(earlier.text)
         segments.append(("code", items[best.block].text))
     codes = sum(kind == "code" for kind, _ in segments)
     for block in items[last + 1 :]:
         if block.kind == "heading":
             break
         if block.kind == "code":
-            if not fits(block) or codes >= _MAX_CODE_BLOCKS:
+            # A paragraph that introduces code ("... comparable to one another:") brings it, one over the cap.
+            introduced = segments[-1][0] == "prose" and segments[-1][1].endswith(":")
+            if not fits(block) or codes >= _MAX_CODE_BLOCKS + introduced:
                 break
             segments.append(("code", block.text))
             codes += 1
