@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from agents.providers.local.compose import ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
-from agents.providers.local.excerpt import Candidate, build_excerpt, lexical_overlap, query_weights
+from agents.providers.local.excerpt import (
+    Candidate,
+    build_excerpt,
+    candidates,
+    lexical_overlap,
+    query_weights,
+    score_candidates,
+)
 from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import blocks
 from retrieval.coverage import term_coverage
@@ -268,3 +275,11 @@ def test_overlapping_passages_of_one_section_are_read_as_one() -> None:
     joined, numbers = join_overlapping([located(5, 21, 0), other, located(0, 10, 1), located(15, 28, 3)], [1, 2, 3, 4])
     assert numbers == [1, 2] and joined[0].chunk.text == text and joined[1] is other
     assert (joined[0].chunk.char_start, joined[0].chunk.char_end) == (0, 28)
+
+
+def test_a_recap_section_ranks_below_the_section_that_explains_the_same_thing() -> None:
+    sentence = "You add an item to a set with add(), since sets have no append."
+    hits = [hit(f"Summary\n\n{sentence}", 0, "Sets › Summary"), hit(f"Growing one\n\n{sentence}", 1, "Sets › Growing one")]
+    _, cands = candidates(hits, CFG.max_sentence_chars)
+    scored, _ = score_candidates("how do i add to a set", cands, hits, HashEmbedder(), 0.5, 0.0, 40)
+    assert scored[0].hit == 1 and scored[0].score > scored[1].score

@@ -35,6 +35,9 @@ _MAX_CODE_CANDIDATE_LINES = 12
 _MAX_CODE_BLOCKS = 2
 _BARE_INTRO = 40  # a paragraph this short before code only introduces it ("For example:")
 LIST_PENALTY = 0.15
+# A recap restates in one line what a section of its lesson explains: quote the explanation first.
+RECAP_PENALTY = 0.1
+_RECAP = re.compile(r"\b(summary|recap|key (points|ideas|takeaways)|takeaways|in short|wrap[- ]up|tl;?dr)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,8 @@ def score_candidates(
         evidence = float(sim) + lexical_weight * overlap
         strength = max(strength, evidence)
         bonus = rank_weight / (1 + cand.hit) + heading_weight * heading - (LIST_PENALTY if cand.listed else 0.0)
+        if _RECAP.search(" ".join(hits[cand.hit].chunk.heading_path[-1:])):
+            bonus -= RECAP_PENALTY
         scored.append(Candidate(cand.hit, cand.block, cand.sentence, cand.text, evidence + bonus, cand.listed))
     scored.sort(key=lambda c: (-c.score, c.hit, c.block, c.sentence))
     return scored, strength
