@@ -28,7 +28,7 @@ MAX_WORDS = 8
 # Words of a follow-up that ask for more of the same rather than name a new topic ("show me an example").
 _MORE_OF_THE_SAME_TEXT = """show example examples sample code snippet demo explain explanation more another
 detail details why how work works mean means again please"""
-_MORE_OF_THE_SAME = frozenset(_MORE_OF_THE_SAME_TEXT.split())
+MORE_OF_THE_SAME = frozenset(_MORE_OF_THE_SAME_TEXT.split())
 MAX_CONTENT_WORDS = 2
 
 
@@ -77,6 +77,6 @@ def resolve(message: str, history: Sequence[ChatTurn]) -> str:
     # "are lists mutable?" → "and tuples?" → "show me an example" is an example about tuples.
     resolved = context[0]
     for follow in [*context[1:], message]:
-        new_words = set(content_words(follow)) - set(content_words(resolved)) - _MORE_OF_THE_SAME
+        new_words = set(content_words(follow)) - set(content_words(resolved)) - MORE_OF_THE_SAME
         resolved = f"{resolved} I mean {follow}" if new_words else f"{resolved} {follow}"
     return resolved

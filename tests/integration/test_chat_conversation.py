@@ -143,11 +143,14 @@ async def test_short_followup_is_resolved_against_the_previous_question(client, 
 
 
 async def test_why_and_more_never_repeat_the_previous_quote(client, factory, world):
-    """Each "why?" / "more" brings a passage not quoted yet, or says plainly that there is nothing more."""
+    """Each "why?" / "more" brings a passage of the same lesson not quoted yet, or says there is nothing more."""
     student = await factory.student()
     cid = world["free"]["id"]
     await client.post("/api/courses/enroll/", json={"course_id": cid}, headers=student["headers"])
     first = await ask(client, student, "can lists be changed after i make them?", course_id=cid)
+
+    def sources(done: dict) -> set[str]:  # type: ignore[type-arg]
+        return {c["citation"]["source_name"] for c in done["citations"] if c["cited"]}
 
     def quotes(answer: str) -> set[str]:
         return {line for line in answer.splitlines() if line.startswith("> ")}
@@ -159,6 +162,8 @@ async def test_why_and_more_never_repeat_the_previous_quote(client, factory, wor
         assert not new & quoted, (message, done["answer"])
         assert new or "nothing more on this" in done["answer"], done["answer"]
         assert "isn't covered" not in done["answer"] and any(c["cited"] for c in done["citations"])
+        # "why?" and "more" are about what was just said: never a passage from another lesson.
+        assert sources(done) == sources(first), (message, done["answer"])
         quoted |= new
 
 

@@ -196,6 +196,7 @@ def compose(
     coverage: Sequence[TermCoverage] = (),
     want_example: bool = False,
     already_said: str = "",
+    same_source: bool = False,
 ) -> Composed:
     """Answer ``question`` from ``hits`` or decline when the evidence does not cover it.
 
@@ -210,6 +211,8 @@ def compose(
         want_example: The student asked for an example: quote a code block when the passage has one.
         already_said: The tutor's previous reply in the thread, for a follow-up: what it quoted there
             ranks lower, so "and sets?" or "show me an example" brings something new.
+        same_source: The follow-up names nothing new ("why?", "more"): what it brings must come from
+            the document the answer to the question itself comes from, or it is told there is no more.
 
     Returns:
         The reply with ``[n]`` markers (or the refusal), the cited numbers and the evidence facts.
@@ -219,6 +222,9 @@ def compose(
     scored, strength = score_candidates(question, cands, hits, embedder, cfg.lexical_weight, cfg.rank_weight,
                                         cfg.max_candidates, cfg.heading_weight)
     if already_said or want_example:
+        if same_source and scored:
+            document = hits[scored[0].hit].chunk.document_id
+            scored = [c for c in scored if hits[c.hit].chunk.document_id == document]
         scored = _refocus(scored, parsed, already_said, want_example)
     places = [h.chunk for h in hits]
     if not scored:
