@@ -28,6 +28,7 @@ from api.deps import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
 from api.extensions import ServicesFactory
 from api.json_limits import TutorRequest
+from api.openapi_errors import document_errors
 from api.request_id import RequestIdMiddleware
 from api.schemas.request_docs import RequestModelSchemaPlugin
 from api.web import web_router
@@ -88,6 +89,7 @@ def create_app(settings: Settings, services: ServicesFactory, extra_handlers: Se
             security=[{"BearerToken": []}],
         ),
     )
+    document_errors(app)
     # Outermost layer, around routing too: request id, security headers and 5xx logging on every response.
     app.asgi_handler = RequestIdMiddleware(app.asgi_handler)
     return app

@@ -124,6 +124,17 @@ async def test_a_body_unlike_its_schema_is_a_finding(api_server, client, factory
     assert any(f.check == "response_schema_conformance" and f.status == 200 for f in run.findings), run.findings
 
 
+async def test_an_error_body_unlike_the_documented_error_is_a_finding(api_server, client, factory):
+    """Error answers are checked too: documenting the error code as an integer is reported on a 404."""
+    student = await factory.student()
+    schema = (await client.get("/schema/openapi.json")).json()
+    schema["paths"] = {"/api/courses/{course_id}": {"get": schema["paths"]["/api/courses/{course_id}"]["get"]}}
+    schema["components"]["schemas"]["Error"]["properties"]["error"] = {"type": "integer"}
+    run = FuzzRun(api_server, student["headers"], lambda names: {}, max_examples=5)
+    await asyncio.to_thread(run.run, schema)
+    assert any(f.check == "response_schema_conformance" and f.status == 404 for f in run.findings), run.findings
+
+
 async def test_each_event_of_the_chat_stream_matches_its_documented_payload(api_server, client, factory):
     student = await factory.student()
     schema = (await client.get("/schema/openapi.json")).json()

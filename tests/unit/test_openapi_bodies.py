@@ -21,6 +21,7 @@ from api.schemas.users import UserOut
 from tutor.settings import Settings
 
 METHODS = ("get", "post", "put", "patch", "delete")
+PUBLIC_AUTH = tuple(f"/api/auth/{name}" for name in ("register", "login", "refresh", "logout"))
 
 
 @asynccontextmanager
@@ -167,3 +168,23 @@ def test_typed_passes_the_answer_through_outside_strict_mode(caplog):
         assert "does not match UserOut" in caplog.text
     finally:
         set_strict(None)
+
+
+def test_every_operation_documents_its_error_answers(schema: dict[str, Any]) -> None:
+    """Errors all share one body (``Error``); statuses follow from the operation's shape."""
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"status_code", "error", "detail"}
+    seen = 0
+    for path, item in schema["paths"].items():
+        for method in METHODS:
+            if method not in item:
+                continue
+            seen += 1
+            responses = item[method]["responses"]
+            assert responses["default"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+            assert ("401" in responses) == (path.startswith("/api/") and path != "/api/auth/register"), (method, path)
+            assert ("403" in responses) == (path.startswith("/api/") and not path.startswith(PUBLIC_AUTH)), path
+            assert ("404" in responses) == ("{" in path), (method, path)
+    assert seen > 30
+    assert "429" in schema["paths"]["/api/chat/stream"]["post"]["responses"]
+    assert "429" in schema["paths"]["/api/auth/login"]["post"]["responses"]
