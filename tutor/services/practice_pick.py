@@ -66,18 +66,19 @@ def match_topic(pool: Sequence[Candidate], words: set[str]) -> dict[int, list[st
     """Questions whose skills or lesson title best match ``words``: ``order`` → matching skills.
 
     Only the best-scoring questions are kept, so "python loops" prefers loop questions over every
-    question of a course whose skills all start with ``python.``.
+    question of a course whose skills all start with ``python.``, and a question whose own skill
+    matches beats one that only sits in a matching lesson ("quiz me on strings" asks about strings,
+    not about ``7 // 2`` from "Working with Numbers and Strings").
     """
     if not words:
         return {}
-    scored: dict[int, tuple[int, list[str]]] = {}
+    scored: dict[int, tuple[tuple[int, int], list[str]]] = {}
     for cand in pool:
         hit_skills = [s for s in cand.skills if _overlap(words, _words(s))]
-        vocabulary = _words(str(cand.lesson.get("title", "")))
-        for skill in cand.skills:
-            vocabulary |= _words(skill)
-        score = _overlap(words, vocabulary)
-        if score:
+        own = set().union(*(_words(skill) for skill in cand.skills)) if cand.skills else set()
+        vocabulary = own | _words(str(cand.lesson.get("title", "")))
+        score = (_overlap(words, own), _overlap(words, vocabulary))
+        if score[1]:
             scored[cand.order] = (score, hit_skills)
     if not scored:
         return {}
