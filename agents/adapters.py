@@ -68,11 +68,12 @@ class ProgressAdapter(ProgressPort):
     async def get_progress(self, user_id: str, course_id: str | None) -> list[dict[str, Any]]:
         """Progress per course (one or all) with course and lesson titles; see ``learner_views.progress_record``."""
         _same_user(self.principal, user_id)
+        # The labels the progress views were named with: the same courses, not read a second time.
         if course_id:
-            views = [await self.services.progress.mine_in(self.principal, course_id)]
+            view, labels = await self.services.progress.mine_in_with_labels(self.principal, course_id)
+            views = [view]
         else:
-            views = await self.services.progress.mine(self.principal)
-        labels = await self.services.courses.labels(str(v["course_id"]) for v in views)
+            views, labels = await self.services.progress.mine_with_labels(self.principal)
         return [learner_views.progress_record(v, labels) for v in views]
 
 

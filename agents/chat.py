@@ -60,25 +60,23 @@ class ChatService:
         """Check the rate limit and the thread, record the student's message; errors raise before streaming."""
         if self.limiter is not None:
             await self.limiter.hit(principal.user_id)
-        thread = await self.conversations.open(principal, request.thread_id, request.message, request.course_id)
+        deps = await self.deps_factory(principal)
+        message = {
+            "id": new_id(),
+            "role": "user",
+            "content": request.message,
+            "mode": request.mode,
+            "created_at": utcnow(),
+        }
+        # The thread comes back as it was before this message; a new one is written once, message included.
+        thread = await self.conversations.open(
+            principal, request.thread_id, request.message, request.course_id, [message]
+        )
         history = [
             ChatTurn(m["role"], m["content"], m.get("pending"))
             for m in thread.get("messages", [])
             if m["role"] in ("user", "assistant")
         ]
-        deps = await self.deps_factory(principal)
-        await self.conversations.append(
-            thread["_id"],
-            [
-                {
-                    "id": new_id(),
-                    "role": "user",
-                    "content": request.message,
-                    "mode": request.mode,
-                    "created_at": utcnow(),
-                }
-            ],
-        )
         return Turn(principal, request, thread, deps, history)
 
     async def run(self, turn: Turn) -> AsyncIterator[AgentEvent]:

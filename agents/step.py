@@ -65,14 +65,15 @@ async def stream_step(
     attempts = max(1, provider.retry.attempts)
     for attempt in range(attempts):
         streamed = False
-        aggregate: AIMessageChunk | None = None
+        # Merged once at the end: adding each chunk to a running total rebuilds the message every time.
+        chunks: list[AIMessageChunk] = []
         try:
             # aclosing: on cancellation the HTTP response is closed now, not whenever GC runs.
             async with aclosing(runnable.astream(list(messages))) as stream:  # type: ignore[type-var]
                 async for chunk in stream:
                     if not isinstance(chunk, AIMessageChunk):
                         continue
-                    aggregate = chunk if aggregate is None else aggregate + chunk
+                    chunks.append(chunk)
                     text = chunk_text(chunk)
                     if text:
                         streamed = True
@@ -84,6 +85,7 @@ async def stream_step(
                 raise ProviderDown(exc, partial=streamed) from exc
             await sleep(provider.retry.delay(attempt))
             continue
+        aggregate = chunks[0] + chunks[1:] if len(chunks) > 1 else chunks[0] if chunks else None
         final = message_chunk_to_message(aggregate) if aggregate is not None else AIMessage(content="")
         result.message = final if isinstance(final, AIMessage) else AIMessage(content=final.content)
         return

@@ -35,10 +35,10 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         sessions = connection.app.state.services.sessions
         try:
             # Signature, expiry and type, then the user's session version (a password change revokes).
-            claims = await sessions.authenticate(token.strip())
+            claims, principal = await sessions.authenticate_principal(token.strip())
         except Unauthorized as exc:
             raise NotAuthorizedException(exc.message) from exc
-        return AuthenticationResult(user=Principal(claims.user_id, claims.role), auth=claims)
+        return AuthenticationResult(user=principal, auth=claims)
 
 
 def is_preflight(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:

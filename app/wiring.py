@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import redis.asyncio as aioredis
 from celery import Celery
@@ -94,7 +95,12 @@ def build_extensions(core: Services, settings: Settings, connections: Connection
     )
 
     async def deps_for(principal: Principal) -> TutorDeps:
-        user = await core.auth.users.get(principal.user_id)
+        user: dict[str, Any] | None
+        if principal.email is not None and principal.full_name is not None:
+            # Read with this request's session check (api.auth): no second read of the account.
+            user = {"email": principal.email, "profile": {"full_name": principal.full_name}}
+        else:
+            user = await core.auth.users.get(principal.user_id)
         if user is None:
             raise NotFound("account not found")
         return build_deps(core, retrieval, principal, user, LearnerAdapter(recommendations, principal))

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
+from openai import AsyncStream
+from openai._base_client import make_request_options
+from openai.resources.chat.completions import AsyncCompletions
+from openai.types.chat import ChatCompletion
 from pydantic import SecretStr
 
 from agents.providers.base import ModelProvider, RetryPolicy
@@ -48,6 +53,35 @@ _TRANSIENT = (
 )
 
 
+_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+
+class RawChunkCompletions(AsyncCompletions):
+    """``chat.completions`` whose streamed chunks are the decoded JSON objects, not SDK models.
+
+    ``ChatOpenAI`` turns every streamed chunk back into a dict (``model_dump``) before reading it,
+    and accepts dicts as they are; building each chunk's pydantic model first, and walking the
+    request body against the SDK's parameter types (a no-op for LangChain's plain JSON payload),
+    cost about a fifth of a chat turn's server CPU. The HTTP call, its errors (status errors,
+    timeouts, an ``error`` object in the stream) and the body sent are the SDK's own.
+    Non-streaming calls and ``response_format`` (parsed by the SDK) take the SDK's path unchanged.
+    """
+
+    async def create(self, **params: Any) -> Any:  # type: ignore[override]
+        """``AsyncCompletions.create``; a streaming call yields ``dict`` chunks."""
+        if not params.get("stream") or "response_format" in params:
+            return await super().create(**params)
+        options = {name: params.pop(name) for name in _REQUEST_OPTIONS if name in params}
+        return await self._post(
+            "/chat/completions",
+            body=params,
+            options=make_request_options(**options, security={"bearer_auth": True}),
+            cast_to=ChatCompletion,
+            stream=True,
+            stream_cls=AsyncStream[object],  # object: each chunk is the decoded JSON as is
+        )
+
+
 class OpenAICompatProvider(ModelProvider):
     """``ChatOpenAI`` with the SDK's own retries off: the agent loop retries and falls back instead."""
 
@@ -73,6 +107,7 @@ class OpenAICompatProvider(ModelProvider):
             # read timeout (``timeout``) already bounds a silent server.
             stream_chunk_timeout=None,
         )
+        self._model.async_client = RawChunkCompletions(self._model.root_async_client)
 
     def chat_model(self) -> BaseChatModel:
         """The configured ``ChatOpenAI``."""

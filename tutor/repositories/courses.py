@@ -58,7 +58,10 @@ class CourseRepository(Repository):
 
     async def outlines(self, course_ids: Iterable[str]) -> list[Document]:
         """The given courses without lesson bodies and quizzes (unknown ids are skipped)."""
-        return await self.find({"_id": {"$in": sorted(set(course_ids))}}, projection=OUTLINE)
+        ids = sorted(set(course_ids))
+        if not ids:  # nothing can match: no round trip (a student with no courses yet, on every chat turn)
+            return []
+        return await self.find({"_id": {"$in": ids}}, projection=OUTLINE)
 
     async def status_of(self, course_id: str) -> Document | None:
         """Only ``_id`` and ``status`` of a course (None when it does not exist): a cheap liveness check."""
@@ -66,8 +69,12 @@ class CourseRepository(Repository):
 
     async def live_outlines(self, course_ids: Iterable[str] | None = None) -> list[Document]:
         """Outlines (see :meth:`outlines`) of every live course, or of the live ones among ``course_ids``."""
-        query: dict[str, Any] = dict(LIVE) if course_ids is None else {"_id": {"$in": sorted(set(course_ids))}, **LIVE}
-        return await self.find(query, projection=OUTLINE)
+        if course_ids is None:
+            return await self.find(dict(LIVE), projection=OUTLINE)
+        ids = sorted(set(course_ids))
+        if not ids:  # nothing can match: no round trip
+            return []
+        return await self.find({"_id": {"$in": ids}, **LIVE}, projection=OUTLINE)
 
     async def live_taught_by(self, instructor_id: str) -> list[Document]:
         """``skills`` and ``duration_hours`` of the live courses ``instructor_id`` teaches."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pymongo import ReturnDocument
 
+from tutor.db import Document
 from tutor.repositories.base import Repository
 from tutor.schemas.common import utcnow
 
@@ -17,10 +18,19 @@ class CredentialRepository(Repository):
 
     async def session_version(self, user_id: str) -> int | None:
         """The user's session version, or None when the account does not exist."""
-        doc = await self.collection.find_one({"_id": user_id}, {"session_version": 1})
+        doc = await self.session_account(user_id)
         if doc is None:
             return None
         return int(doc.get("session_version", 0))
+
+    async def session_account(self, user_id: str) -> Document | None:
+        """``session_version`` (absent means 0), ``email`` and ``profile.full_name`` of a user, or None.
+
+        What every authenticated request reads: the session check and the caller's name in one read.
+        """
+        return await self.collection.find_one(
+            {"_id": user_id}, {"session_version": 1, "email": 1, "profile.full_name": 1}
+        )
 
     async def set_password(self, user_id: str, password_hash: str) -> int | None:
         """Store a new password hash and bump the session version; the new version (None: no such user)."""

@@ -20,13 +20,28 @@ class ThreadRepository(Repository):
         """Every thread of a user with its messages, oldest first (for the user's own export)."""
         return await self.find({"user_id": user_id}, sort=[("created_at", 1), ("_id", 1)])
 
-    async def append(self, thread_id: str, messages: list[dict[str, Any]]) -> None:
-        """Append messages and bump ``updated_at`` in one atomic update."""
-        await self.collection.update_one(
-            {"_id": thread_id},
-            {
-                "$push": {"messages": {"$each": messages}},
-                "$set": {"updated_at": utcnow()},
-                "$inc": {"message_count": len(messages)},
-            },
-        )
+    async def append(self, thread_id: str, messages: list[dict[str, Any]], keep: int | None = None) -> bool:
+        """Append messages and bump ``updated_at`` in one atomic update.
+
+        Args:
+            thread_id: The thread.
+            messages: Messages to add at the end.
+            keep: The thread's cap on live messages, if it has one.
+
+        Returns:
+            False when the thread certainly holds at most ``keep`` live messages afterwards (nothing
+            to archive), True otherwise. The common case is one round trip: the update applies only
+            while the thread has room (its ``messages`` array has no element at index
+            ``keep - len(messages)``), and only a thread at its cap is updated a second time.
+        """
+        update = {
+            "$push": {"messages": {"$each": messages}},
+            "$set": {"updated_at": utcnow()},
+            "$inc": {"message_count": len(messages)},
+        }
+        if keep is not None and len(messages) <= keep:
+            room = {"_id": thread_id, f"messages.{keep - len(messages)}": {"$exists": False}}
+            if (await self.collection.update_one(room, update)).matched_count:
+                return False
+        await self.collection.update_one({"_id": thread_id}, update)
+        return True

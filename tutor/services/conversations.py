@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tutor.db import Document
@@ -20,22 +21,28 @@ class ConversationService:
         # Caps live messages per thread; older ones are archived (None: threads grow without a cap).
         self.archive = archive
 
-    async def open(self, principal: Principal, thread_id: str | None, title: str, course_id: str | None) -> Document:
-        """The caller's thread ``thread_id``, or a new one when ``thread_id`` is None."""
+    async def open(
+        self,
+        principal: Principal,
+        thread_id: str | None,
+        title: str,
+        course_id: str | None,
+        messages: Sequence[dict[str, Any]] = (),
+    ) -> Document:
+        """The caller's thread ``thread_id``, or a new one when ``thread_id`` is None, with ``messages`` appended.
+
+        Returns the thread as it was before ``messages``. A new thread is written once, with
+        ``messages`` already in it, rather than inserted and then updated.
+        """
         if thread_id is not None:
-            return await self.owned(principal, thread_id)
-        now = utcnow()
-        doc: Document = {
-            "_id": new_id(),
-            "user_id": principal.user_id,
-            "course_id": course_id,
-            "title": title[:80],
-            "messages": [],
-            "message_count": 0,
-            "created_at": now,
-            "updated_at": now,
-        }
-        await self.threads.insert(doc)
+            thread = await self.owned(principal, thread_id)
+            if messages:
+                await self.append(thread_id, list(messages))
+            return thread
+        doc = _new_thread(principal, title, course_id)
+        await self.threads.insert({**doc, "messages": list(messages), "message_count": len(messages)})
+        if self.archive is not None and len(messages) > self.archive.max_messages:
+            await self.archive.trim(doc["_id"])
         return doc
 
     async def owned(self, principal: Principal, thread_id: str) -> Document:
@@ -47,8 +54,9 @@ class ConversationService:
 
     async def append(self, thread_id: str, messages: list[dict[str, Any]]) -> None:
         """Record messages of a turn, then archive the oldest ones beyond the thread cap."""
-        await self.threads.append(thread_id, messages)
-        if self.archive is not None:
+        keep = self.archive.max_messages if self.archive is not None else None
+        # A thread with room under its cap needs no trim (and no read to find that out).
+        if await self.threads.append(thread_id, messages, keep) and self.archive is not None:
             await self.archive.trim(thread_id)
 
     async def list(self, principal: Principal) -> list[dict[str, Any]]:
@@ -65,6 +73,20 @@ class ConversationService:
         await self.threads.delete(thread_id)
         if self.archive is not None:
             await self.archive.forget_thread(thread_id)
+
+
+def _new_thread(principal: Principal, title: str, course_id: str | None) -> Document:
+    now = utcnow()
+    return {
+        "_id": new_id(),
+        "user_id": principal.user_id,
+        "course_id": course_id,
+        "title": title[:80],
+        "messages": [],
+        "message_count": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def thread_view(thread: Document) -> dict[str, Any]:

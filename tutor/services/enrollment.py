@@ -89,6 +89,8 @@ class EnrollmentService:
 
     async def live_course_ids(self, course_ids: list[str]) -> set[str]:
         """Those of ``course_ids`` whose course exists and is not being removed."""
+        if not course_ids:  # nothing can match: no round trip
+            return set()
         docs = await self.courses.find({"_id": {"$in": course_ids}, **LIVE}, projection={"_id": 1})
         return {doc["_id"] for doc in docs}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,6 +11,10 @@ class Principal:
 
     user_id: str
     role: str
+    # The account's e-mail and display name as read by this request's session check (None: not read
+    # here), so a chat turn need not read the account a second time. Not part of the caller's identity.
+    email: str | None = field(default=None, compare=False)
+    full_name: str | None = field(default=None, compare=False)
 
     @property
     def is_instructor(self) -> bool:

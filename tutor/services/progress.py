@@ -157,19 +157,32 @@ class ProgressService:
 
     async def mine(self, principal: Principal) -> list[dict[str, Any]]:
         """All of the caller's progress documents in live courses, with course, lesson and skill names."""
+        views, _ = await self.mine_with_labels(principal)
+        return views
+
+    async def mine_with_labels(self, principal: Principal) -> tuple[list[dict[str, Any]], CourseLabels]:
+        """:meth:`mine`, with the labels of those courses (for callers that name them, without a second read)."""
         docs = await self.progress.of_user(principal.user_id)
-        live = await self.enrollment.live_course_ids([doc["course_id"] for doc in docs])
+        # One read says which courses are still live and names them.
+        courses = await self.courses.live_outlines([doc["course_id"] for doc in docs])
+        live = {course["_id"] for course in courses}
         docs = [doc for doc in docs if doc["course_id"] in live]  # a removed course's stay for the export
-        labels = await load_labels(self.courses, [doc["course_id"] for doc in docs])
-        return [progress_view(doc, labels) for doc in docs]
+        labels = CourseLabels.from_courses(courses)
+        return [progress_view(doc, labels) for doc in docs], labels
 
     async def mine_in(self, principal: Principal, course_id: str) -> dict[str, Any]:
         """The caller's progress in one course (404 once the course is removed)."""
+        view, _ = await self.mine_in_with_labels(principal, course_id)
+        return view
+
+    async def mine_in_with_labels(self, principal: Principal, course_id: str) -> tuple[dict[str, Any], CourseLabels]:
+        """:meth:`mine_in`, with the course's labels."""
         await self.enrollment.require_live_course(course_id)
         doc = await self.progress.find_one(principal.user_id, course_id)
         if doc is None:
             raise NotFound("no progress in this course; enroll first")
-        return progress_view(doc, await load_labels(self.courses, [course_id]))
+        labels = await load_labels(self.courses, [course_id])
+        return progress_view(doc, labels), labels
 
     async def _refresh_percentage(self, doc: Document, course: Document) -> Document:
         lesson_ids = {lesson["id"] for lesson in iter_lessons(course)}

@@ -21,6 +21,7 @@ from tutor.repositories.sessions import SessionRepository
 from tutor.repositories.users import UserRepository
 from tutor.schemas.common import utcnow
 from tutor.security.tokens import TokenClaims, TokenService
+from tutor.services.principal import Principal
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +88,25 @@ class SessionService:
 
     async def authenticate(self, access_token: str) -> TokenClaims:
         """Verify an access token and that its session version is still the user's current one."""
-        claims = self.tokens.verify(access_token, "access")
-        version = await self.credentials.session_version(claims.user_id)
-        if version is None:
-            raise Unauthorized("account no longer exists")
-        if version != claims.session_version:
-            raise Unauthorized("session revoked: log in again")
+        claims, _ = await self.authenticate_principal(access_token)
         return claims
+
+    async def authenticate_principal(self, access_token: str) -> tuple[TokenClaims, Principal]:
+        """:meth:`authenticate`, with the caller as a :class:`Principal` carrying its e-mail and name.
+
+        The account read that checks the session version also brings the e-mail and display name,
+        so a request that needs them (a chat turn) does not read the account again.
+        """
+        claims = self.tokens.verify(access_token, "access")
+        account = await self.credentials.session_account(claims.user_id)
+        if account is None:
+            raise Unauthorized("account no longer exists")
+        if int(account.get("session_version", 0)) != claims.session_version:
+            raise Unauthorized("session revoked: log in again")
+        profile = account.get("profile")
+        name = profile.get("full_name") if isinstance(profile, dict) else None
+        principal = Principal(claims.user_id, claims.role, str(account.get("email") or ""), str(name or ""))
+        return claims, principal
 
     async def _refuse(self, claims: TokenClaims) -> NoReturn:
         """Revoke the family when a live session was presented a token that is not its current one."""

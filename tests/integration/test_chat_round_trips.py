@@ -1,0 +1,180 @@
+"""A chat turn's database round trips: what each turn must read and write, and nothing it need not.
+
+Every command the API sends to the test database is recorded (a PyMongo command listener on the
+app's own client), so these tests see the turn as the database does. Round trips are most of a
+turn's server CPU (the MongoDB client's and the server's), paid again by every concurrent chat.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
+
+import tutor.db
+from agents.adapters import ProgressAdapter
+from tests.fakes.openai_server import ScriptedOpenAIServer
+from tests.servers import serve
+from tutor.container import Services
+from tutor.repositories.courses import OUTLINE, CourseRepository
+from tutor.services.principal import Principal
+
+pytestmark = pytest.mark.asyncio
+
+
+class Commands(CommandListener):
+    """``(command, collection, command document)`` of every command sent to one database."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.sent: list[tuple[str, str, dict[str, Any]]] = []
+        self._lock = threading.Lock()
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if event.database_name == self.database:
+            with self._lock:
+                self.sent.append((event.command_name, str(event.command.get(event.command_name)), dict(event.command)))
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+    def on(self, collection: str) -> list[str]:
+        """Command names sent to ``collection``, in order."""
+        return [name for name, target, _ in self.sent if target == collection]
+
+
+@pytest.fixture(scope="module")
+def scripted() -> Iterator[ScriptedOpenAIServer]:
+    with ScriptedOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def watched(settings, scripted) -> Iterator[tuple[str, Commands]]:
+    """The API (LLM: the scripted server) whose MongoDB client reports every command."""
+    from app.asgi import create_app
+
+    commands = Commands(settings.mongodb_db)
+    llm = settings.model_copy(
+        update={"openai_base_url": scripted.base_url, "openai_api_key": "k", "llm_model": scripted.model}
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        # The app builds its client in its lifespan, which runs while the server starts.
+        patch.setattr(tutor.db, "AsyncMongoClient", partial(AsyncMongoClient, event_listeners=[commands]))
+        server = serve(create_app(llm))
+        url = server.__enter__().url
+    try:
+        yield url, commands
+    finally:
+        server.__exit__(None, None, None)
+
+
+async def _turn(url: str, headers: dict[str, str], body: dict[str, Any]) -> str:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        response = await http.post("/api/chat/stream/", json=body, headers=headers)  # read to the end
+    assert response.status_code == 200, response.text
+    done = response.text.split("event: done", 1)[1]
+    return done.split('"thread_id": "', 1)[1].split('"', 1)[0]
+
+
+async def test_a_turn_writes_its_thread_once_per_message_and_never_rereads_it(watched, scripted, factory):
+    url, commands = watched
+    student = await factory.student()
+    scripted.replies.clear()
+    scripted.reply_text("A loop repeats a block of code.")
+    commands.sent.clear()
+    thread_id = await _turn(url, student["headers"], {"message": "What is a loop?"})
+    # A new thread is inserted with the question already in it; the answer is one update.
+    assert commands.on("chat_threads") == ["insert", "update"]
+
+    scripted.reply_text("A list holds items in order.")
+    commands.sent.clear()
+    await _turn(url, student["headers"], {"message": "And a list?", "thread_id": thread_id})
+    # The thread is read once (its history); a thread under its cap needs no read to find that out.
+    assert commands.on("chat_threads") == ["find", "update", "update"]
+
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        thread = (await http.get(f"/api/chat/threads/{thread_id}/", headers=student["headers"])).json()
+    assert [m["content"] for m in thread["messages"]] == [
+        "What is a loop?", "A loop repeats a block of code.", "And a list?", "A list holds items in order."
+    ]  # fmt: skip
+    assert thread["message_count"] == 4
+
+
+async def test_a_turn_reads_the_account_once_and_skips_reads_that_cannot_match(watched, scripted, factory):
+    url, commands = watched
+    student = await factory.student(full_name="Ada Lovelace")
+    scripted.replies.clear()
+    scripted.reply_text("Hello Ada.")
+    commands.sent.clear()
+    await _turn(url, student["headers"], {"message": "Hello"})
+
+    # The session check's read brings the name the system prompt uses.
+    assert "Ada Lovelace" in str(scripted.requests[-1]["body"]["messages"][0])
+    account_reads = [doc for name, target, doc in commands.sent if (name, target) == ("find", "users")]
+    session_checks = [doc for doc in account_reads if "session_version" in (doc.get("projection") or {})]
+    assert len(session_checks) == 1
+    # A whole-account read is left only where the learner model's cold start needs the profile.
+    assert len(account_reads) - len(session_checks) <= 1
+    # A student in no course: no query for courses among none.
+    empty = [
+        doc
+        for _, target, doc in commands.sent
+        if target == "courses" and doc.get("filter", {}).get("_id") == {"$in": []}
+    ]
+    assert empty == []
+
+
+async def test_course_reads_for_no_ids_send_nothing(settings):
+    commands = Commands(settings.mongodb_db)
+    client: AsyncMongoClient[Any] = AsyncMongoClient(settings.mongodb_url, tz_aware=True, event_listeners=[commands])
+    try:
+        courses = CourseRepository(client[settings.mongodb_db]["courses"])
+        assert await courses.outlines([]) == []
+        assert await courses.live_outlines([]) == []
+        assert commands.sent == []
+        await courses.live_outlines(["no-such-course"])
+        assert commands.on("courses") == ["find"]
+    finally:
+        await client.close()
+
+
+async def test_the_session_check_brings_the_callers_name(services, factory):
+    student = await factory.student(full_name="Grace Hopper")
+    claims, principal = await services.sessions.authenticate_principal(student["tokens"]["access_token"])
+    assert principal == Principal(student["id"], "student")
+    assert (principal.email, principal.full_name) == (student["email"], "Grace Hopper")
+    assert claims.user_id == student["id"]
+
+
+async def test_an_enrolled_students_progress_is_named_from_one_read(settings, factory, client):
+    teacher, student = await factory.instructor(), await factory.student()
+    course = await factory.course(teacher, price=0)
+    res = await client.post("/api/courses/enroll/", json={"course_id": course["id"]}, headers=student["headers"])
+    assert res.status_code == 201, res.text
+    commands = Commands(settings.mongodb_db)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tutor.db, "AsyncMongoClient", partial(AsyncMongoClient, event_listeners=[commands]))
+        mongo = tutor.db.Mongo(settings.mongodb_url or "", settings.mongodb_db)
+    try:
+        progress = ProgressAdapter(Services.build(mongo, settings), Principal(student["id"], "student"))
+        records = await progress.get_progress(student["id"], None)
+        assert [r["course_title"] for r in records] == [course["title"]]
+        # One read of the courses says which are live and names them, for the views and the records.
+        assert commands.on("courses") == ["find"]
+        commands.sent.clear()
+        records = await progress.get_progress(student["id"], course["id"])
+        assert [r["course_title"] for r in records] == [course["title"]]
+        outlines = [doc for _, target, doc in commands.sent if target == "courses" and doc.get("projection") == OUTLINE]
+        assert len(outlines) == 1
+    finally:
+        await mongo.close()
