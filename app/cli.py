@@ -139,10 +139,12 @@ def _worker() -> int:
 
 
 def _ingest(settings: Settings, path: str, course_id: str, lesson_id: str | None) -> int:
+    from app.components import pipeline_for
     from ingest import local_run
 
     with embedded_services(settings, with_redis=False) as servers:
-        summary = local_run.ingest_folder(servers.settings(), course_id, path, lesson_id)
+        live = servers.settings()
+        summary = local_run.ingest_folder(live, pipeline_for(live), course_id, path, lesson_id)
     for entry in summary["files"]:
         note = f" ({entry['error_code']}: {entry['error']})" if entry["error"] else ""
         print(f"  {entry['status']:>9}  {entry['chunks']:>4} chunks  {entry['filename']}{note}")
@@ -151,6 +153,7 @@ def _ingest(settings: Settings, path: str, course_id: str, lesson_id: str | None
 
 
 def _ingest_sample(settings: Settings) -> int:
+    from app.components import pipeline_for
     from ingest import local_run
     from tutor.seed import material_files
 
@@ -158,7 +161,7 @@ def _ingest_sample(settings: Settings) -> int:
     for course_id, lesson_id, _, path in material_files():
         by_course.setdefault(course_id, []).append(local_run.LocalFile(path.name, path.read_bytes(), lesson_id))
     for course_id, files in by_course.items():
-        summary = local_run.ingest_local(settings, course_id, files, progress=False)
+        summary = local_run.ingest_local(settings, pipeline_for(settings), course_id, files, progress=False)
         print(f"sample material of {course_id}: {summary['state']}, {summary['chunks_total']} chunks")
     return 0
 

@@ -19,7 +19,7 @@ from agents.deps import TutorDeps
 from agents.factory import build_agent
 from agents.providers.openai_compat import LLMConfig
 from api.extensions import Extensions
-from ingest.components import retrieval_for, storage_for
+from app.components import retrieval_for, storage_for
 from ingest.service import MaterialService
 from recommender.service import RecommendationService, learner_refresh_hook
 from tutor.celery_app import make_celery

@@ -87,6 +87,7 @@ async def _seed(settings: Settings) -> None:
 
 def seed_and_ingest(settings: Settings) -> None:
     """Demo accounts, the sample catalogue, and its material ingested as ``tutor seed-demo`` does."""
+    from app.components import pipeline_for
     from ingest.local_run import LocalFile, ingest_local
     from tutor.seed import material_files
 
@@ -95,7 +96,7 @@ def seed_and_ingest(settings: Settings) -> None:
     for course_id, lesson_id, _, path in material_files():
         by_course.setdefault(course_id, []).append(LocalFile(path.name, path.read_bytes(), lesson_id))
     for course_id, files in by_course.items():
-        summary = ingest_local(settings, course_id, files, progress=False)
+        summary = ingest_local(settings, pipeline_for(settings), course_id, files, progress=False)
         if summary["state"] != "succeeded":
             raise RuntimeError(f"ingesting the sample material of {course_id}: {summary['state']}")
         log(f"  sample material of {course_id}: {summary['chunks_total']} chunks")

@@ -9,8 +9,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from ingest.components import pipeline_for
 from ingest.folder import collect_folder
+from ingest.pipeline import IngestPipeline
 from ingest.records import plan_upload
 from ingest.worker import process_job
 from tutor.repositories.blocking import BlockingRepositories
@@ -27,15 +27,14 @@ class LocalFile:
 
 
 def ingest_local(
-    settings: Settings, course_id: str, files: Sequence[LocalFile], *, progress: bool = True
+    settings: Settings, pipeline: IngestPipeline, course_id: str, files: Sequence[LocalFile], *, progress: bool = True
 ) -> dict[str, Any]:
-    """Store ``files`` as course material and ingest them now, with a progress bar."""
+    """Store ``files`` as course material and ingest them now through ``pipeline``, with a progress bar."""
     store = BlockingRepositories(settings.mongodb_url or "", settings.mongodb_db)
     try:
         repos = store.repos
         if store.run(repos.courses.get(course_id)) is None:
             raise LookupError(f"course {course_id} not found")
-        pipeline = pipeline_for(settings)
         assert pipeline.storage is not None
         plan = plan_upload(course_id, [(f.name, len(f.data), f.lesson_id) for f in files], "cli")
         for file, (doc_id, fields) in zip(files, plan.materials.items(), strict=True):
@@ -58,9 +57,11 @@ def ingest_local(
         store.close()
 
 
-def ingest_folder(settings: Settings, course_id: str, path: str | Path, lesson_id: str | None = None) -> dict[str, Any]:
+def ingest_folder(
+    settings: Settings, pipeline: IngestPipeline, course_id: str, path: str | Path, lesson_id: str | None = None
+) -> dict[str, Any]:
     """Ingest every supported file below ``path`` into ``course_id``."""
     files = [LocalFile(name, data, lesson_id) for name, data in collect_folder(path)]
     if not files:
         raise ValueError(f"no supported files found in {path}")
-    return ingest_local(settings, course_id, files)
+    return ingest_local(settings, pipeline, course_id, files)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import Task, shared_task
 
-from ingest.components import retrieval_for, storage_for
 from ingest.removal import CourseRemoval, IngestionRunning
+from ingest.storage import FileStorage
+from retrieval.service import RetrievalService
 from tutor.db import Mongo
 from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.settings import Settings, get_settings
@@ -17,12 +19,22 @@ from tutor.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 WAIT_FOR_INGESTION_S = 5
 MAX_RETRIES = 8  # errors (a store down): back off 1, 2, 4 ... 60 s, then the job is left "failed"
+_storage: list[Callable[[Settings], FileStorage]] = []
+_retrieval: list[Callable[[Settings], RetrievalService]] = []
+
+
+def wire(storage: Callable[[Settings], FileStorage], retrieval: Callable[[Settings], RetrievalService]) -> None:
+    """Give the task its storage and index builders; the worker's composition root (``app.tasks``) calls this."""
+    _storage[:] = [storage]
+    _retrieval[:] = [retrieval]
 
 
 async def _remove(settings: Settings, course_id: str) -> list[str]:
     mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
     try:
-        removal = CourseRemoval.over(mongo, storage_for(settings), retrieval_for(settings))
+        if not _storage or not _retrieval:
+            raise RuntimeError("ingest.removal_tasks is not wired: the worker's Celery app (app.tasks) wires it")
+        removal = CourseRemoval.over(mongo, _storage[0](settings), _retrieval[0](settings))
         return await removal.run(course_id)
     finally:
         await mongo.close()

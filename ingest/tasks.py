@@ -5,21 +5,28 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 
-from ingest.components import pipeline_for
+from ingest.pipeline import IngestPipeline
 from ingest.time_limit import clear_time_limit, record_time_limit
 from ingest.worker import process_job
 from tutor.repositories.blocking import BlockingRepositories
-from tutor.settings import get_settings
+from tutor.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 
 _stores: dict[int, BlockingRepositories] = {}
+_pipeline: list[Callable[[Settings], IngestPipeline]] = []
+
+
+def wire(pipeline: Callable[[Settings], IngestPipeline]) -> None:
+    """Give the task its pipeline builder; the worker's composition root (``app.tasks``) calls this."""
+    _pipeline[:] = [pipeline]
 
 
 def _store() -> BlockingRepositories:
@@ -60,7 +67,9 @@ def run_job(self: Task, job_id: str) -> dict[str, Any]:
     """
     settings = get_settings()
     store = _store()
-    pipeline = pipeline_for(settings)
+    if not _pipeline:
+        raise RuntimeError("ingest.tasks is not wired: the worker's Celery app (app.tasks) wires it")
+    pipeline = _pipeline[0](settings)
     clear_time_limit(store, job_id)
     # The limit this run has: the message's own (``apply_async(soft_time_limit=...)``) or the configured one.
     limit = (self.request.timelimit or (None, None))[1] or self.soft_time_limit

@@ -5,25 +5,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
 
-from recommender.components import learner_model
 from recommender.kt.course import train_course_model
-from recommender.learner import course_model_dir
+from recommender.learner import LearnerModel, course_model_dir
 from tutor.db import Mongo
 from tutor.repositories.bundle import Repositories
 from tutor.services.quiz_evidence import evidence
 from tutor.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+_learner: list[Callable[[Mongo, Settings], LearnerModel]] = []
+
+
+def wire(learner_model: Callable[[Mongo, Settings], LearnerModel]) -> None:
+    """Give the tasks their learner-model builder; the worker's composition root (``app.tasks``) calls this."""
+    _learner[:] = [learner_model]
 
 
 async def _refresh(settings: Settings, user_id: str) -> dict[str, Any]:
     mongo = Mongo(settings.mongodb_url or "", settings.mongodb_db)
     try:
-        doc = await learner_model(mongo, settings).refresh(user_id)
+        if not _learner:
+            raise RuntimeError("recommender.tasks is not wired: the worker's Celery app (app.tasks) wires it")
+        doc = await _learner[0](mongo, settings).refresh(user_id)
         return {"user_id": user_id, "recommended": len(doc["recommended_courses"]), "weak": len(doc["weak_areas"])}
     finally:
         await mongo.close()

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from ingest.components import storage_for
+from app.components import storage_for
 from ingest.storage import material_key
 from tests.faults.helpers import LESSON
 from tests.faults.stack import kill, restart

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ingest.components import storage_for
+from app.components import storage_for
 from ingest.records import plan_upload
 from tests.integration.test_materials import upload, wait_job
 from tests.polling import wait_for

@@ -22,10 +22,11 @@ pytestmark = pytest.mark.asyncio
 
 RUN_JOB = """
 import sys
+from app.components import pipeline_for
 from ingest.local_run import LocalFile, ingest_local
 from tutor.settings import Settings
 data = open(sys.argv[2], "rb").read()
-ingest_local(Settings(), sys.argv[1], [LocalFile("big.md", data)], progress=False)
+ingest_local(Settings(), pipeline_for(Settings()), sys.argv[1], [LocalFile("big.md", data)], progress=False)
 """
 
 

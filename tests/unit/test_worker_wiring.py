@@ -1,0 +1,26 @@
+"""The worker's composition root hands every background task its builders; an unwired task says so."""
+
+from __future__ import annotations
+
+import pytest
+
+import app.components
+import app.tasks
+import ingest.removal_tasks
+import ingest.tasks
+import recommender.tasks
+from tutor.settings import Settings
+
+
+def test_the_worker_app_wires_every_task_with_the_shared_builders() -> None:
+    assert app.tasks.celery_app is not None
+    assert ingest.tasks._pipeline == [app.components.pipeline_for]
+    assert ingest.removal_tasks._storage == [app.components.storage_for]
+    assert ingest.removal_tasks._retrieval == [app.components.retrieval_for]
+    assert recommender.tasks._learner == [app.components.learner_model]
+
+
+async def test_an_unwired_task_names_what_wires_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recommender.tasks, "_learner", [])
+    with pytest.raises(RuntimeError, match=r"app\.tasks"):
+        await recommender.tasks._refresh(Settings(mongodb_url="mongodb://127.0.0.1:9"), "u1")
