@@ -28,8 +28,14 @@ MAX_WORDS = 8
 # Words of a follow-up that ask for more of the same rather than name a new topic ("show me an example").
 _MORE_OF_THE_SAME_TEXT = """show example examples sample code snippet demo explain explanation more another
 detail details why how work works mean means again please"""
-MORE_OF_THE_SAME = frozenset(_MORE_OF_THE_SAME_TEXT.split())
+_MORE_OF_THE_SAME = frozenset(_MORE_OF_THE_SAME_TEXT.split())
 MAX_CONTENT_WORDS = 2
+
+
+def new_words(message: str, earlier: Sequence[str]) -> set[str]:
+    """Words of ``message`` that none of ``earlier`` used, other than words asking for more ("why", "example")."""
+    before = {w for text in earlier for w in content_words(text)}
+    return set(content_words(message)) - before - _MORE_OF_THE_SAME
 
 
 def is_followup(message: str) -> bool:
@@ -77,6 +83,5 @@ def resolve(message: str, history: Sequence[ChatTurn]) -> str:
     # "are lists mutable?" → "and tuples?" → "show me an example" is an example about tuples.
     resolved = context[0]
     for follow in [*context[1:], message]:
-        new_words = set(content_words(follow)) - set(content_words(resolved)) - MORE_OF_THE_SAME
-        resolved = f"{resolved} I mean {follow}" if new_words else f"{resolved} {follow}"
+        resolved = f"{resolved} I mean {follow}" if new_words(follow, [resolved]) else f"{resolved} {follow}"
     return resolved

@@ -25,7 +25,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from agents.catalog_match import match_course
 from agents.events import ChatTurn
-from agents.followup import MORE_OF_THE_SAME, is_followup, resolve, wants_example
+from agents.followup import is_followup, new_words, resolve, wants_example
 from agents.guardrails import asks_for_quiz_answers, is_affirmation
 from agents.providers.local import practice_replies, replies
 from agents.providers.local.compose import NOT_COVERED, ComposerConfig, compose
@@ -34,7 +34,6 @@ from agents.providers.local.intents import IntentRouter, Route
 from agents.providers.local.status_replies import enroll_reply, material_failure_reply
 from agents.providers.local.turn_state import looks_like_answer, practice_topic
 from agents.waiting import parse_waiting
-from retrieval.lexical.tokenize import content_words
 from tutor.cpu import run_cpu
 
 LOCAL_MODEL_NAME = "local-tutor-v2"
@@ -83,12 +82,6 @@ def _tool_data(message: ToolMessage) -> dict[str, Any]:
     except ValueError:
         return {"ok": False}
     return data if isinstance(data, dict) else {"ok": False}
-
-
-def _names_something_new(turn: _Turn) -> bool:
-    """A follow-up with a word the thread's questions did not use ("and sets?"), unlike "why?" or "more"."""
-    before = {w for t in turn.earlier if t.role == "user" for w in content_words(t.content)}
-    return bool(set(content_words(turn.student)) - before - MORE_OF_THE_SAME)
 
 
 def _previous_answer(turn: _Turn) -> str:
@@ -231,7 +224,9 @@ class LocalTutorModel(BaseChatModel):
             want_example=wants_example(turn.student),
             # "and sets?", "why?", "more": the previous quote is not what the student asks for now.
             already_said=_previous_answer(turn) if is_followup(turn.student) else "",
-            same_source=is_followup(turn.student) and not _names_something_new(turn),
+            # "why?" / "more" name nothing new ("and sets?" does): they stay in the answer's lesson.
+            same_source=is_followup(turn.student)
+            and not new_words(turn.student, [t.content for t in turn.earlier if t.role == "user"]),
         )
         return answer.text
 
