@@ -283,3 +283,15 @@ def test_a_recap_section_ranks_below_the_section_that_explains_the_same_thing() 
     _, cands = candidates(hits, CFG.max_sentence_chars)
     scored, _ = score_candidates("how do i add to a set", cands, hits, HashEmbedder(), 0.5, 0.0, 40)
     assert scored[0].hit == 1 and scored[0].score > scored[1].score
+
+
+def test_an_everyday_word_the_course_never_uses_is_left_to_the_evidence() -> None:
+    lists = "Emptying a list\n\nThe clear() method removes every item from a list, leaving it empty."
+    hits = [hit(lists, 0, "Lists › Emptying a list")]
+    question = "whats the method to wipe every item out of a list"
+    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [lists]))
+    assert answer.covered and "clear()" in answer.text and answer.absent == ()
+    # A programming concept the course never names is still declined.
+    question = "how do i wipe a decorator"
+    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [lists]))
+    assert not answer.covered and answer.absent == ("decorator",)

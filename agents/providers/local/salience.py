@@ -26,20 +26,6 @@ ideas better simply again still even much many lot lots write writing simplest s
 quickest quicker quick cleanest cleaner clean neatest nicest proper properly recommended normal usual"""
 _FRAMING = frozenset(stem(w) for w in _FRAMING_TEXT.split())
 
-# Other languages, frameworks and tools. A question that names one the course never mentions asks
-# about that technology ("scala case classes vs normal classes"), however much else it shares.
-_TECHNOLOGIES_TEXT = """java javascript typescript kotlin scala swift ruby rails php perl haskell rust golang
-bash zsh powershell matlab julia lua dart elixir erlang clojure fortran cobol csharp cpp objective vba
-jquery react angular vue svelte node nodejs django flask fastapi numpy pandas scipy tensorflow pytorch
-keras docker kubernetes terraform spark hadoop excel"""
-_TECHNOLOGIES = frozenset(_TECHNOLOGIES_TEXT.split())
-
-
-def names_technology(word: str) -> bool:
-    """Whether ``word`` names a programming language, framework or tool."""
-    return word in _TECHNOLOGIES
-
-
 @dataclass(frozen=True, slots=True)
 class Salience:
     """Salient words of a question with their weights and course coverage.
