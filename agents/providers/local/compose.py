@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from agents.providers.local.embedding import QueryEmbedder
 from agents.providers.local.excerpt import Candidate, Excerpt, build_excerpt, candidates, score_candidates
-from agents.providers.local.lexicon import is_everyday, names_technology
+from agents.providers.local.lexicon import names_technology
 from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import Block
 from agents.providers.local.render import (
@@ -238,12 +238,7 @@ def compose(
     if extra is not None:
         covered = covered | _passage_terms(hits[extra.hit])
     share = sal.covered_by(covered)
-    # An everyday word the course never uses is usually the student's own phrasing ("wipe" a list where
-    # the course says "clear"): the evidence and coverage tests judge it, not its absence.
-    absent = tuple(
-        w for w in sal.absent
-        if (sal.share(w) >= cfg.absent_share and not is_everyday(w)) or names_technology(w)
-    )
+    absent = tuple(w for w in sal.absent if sal.share(w) >= cfg.absent_share or names_technology(w))
     if absent and _outweighed(absent, strength, sal.rest_covered_by(covered), cfg):
         absent = ()
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agents.providers.local.embedding import QueryEmbedder, unit_vectors
+from agents.providers.local.lexicon import names_technology
 from retrieval.coverage import TermCoverage
 from retrieval.lexical.tokenize import stem, words
 
@@ -84,7 +85,9 @@ def salience(question: str, coverage: Sequence[TermCoverage], embedder: QueryEmb
     moves = 1.0 - vectors[1:] @ vectors[0]
     weights = {c.word: float(max(m, 0.0)) + 1e-3 for c, m in zip(items, moves, strict=True)}
     terms = {c.word: (c.corrected or c.term) for c in items}
-    absent = sorted((c.word for c in items if c.df == 0), key=lambda w: -weights[w])
+    # A technology name is taken as spelt: only the name itself counts, not a course word it resembles.
+    missing = [c.word for c in items if c.df == 0 or (c.corrected is not None and names_technology(c.word))]
+    absent = sorted(missing, key=lambda w: -weights[w])
     return Salience(weights, terms, absent)
 
 
