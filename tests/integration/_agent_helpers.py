@@ -10,7 +10,7 @@ from agents.providers.local.compose import ComposerConfig
 from agents.providers.openai_compat import LLMConfig
 from tests.fakes.agent_ports import FakeWorld, HashEmbedder, make_world
 
-HASH_COMPOSER = ComposerConfig(min_strength=0.35)
+HASH_COMPOSER = ComposerConfig(min_strength=0.35, answerability=None)
 
 
 async def run_turn(

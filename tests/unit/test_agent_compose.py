@@ -19,7 +19,7 @@ from retrieval.lexical import BM25Index, analyze
 from retrieval.types import Chunk, SearchHit
 from tests.fakes.agent_ports import HashEmbedder
 
-CFG = ComposerConfig(min_strength=0.35)
+CFG = ComposerConfig(min_strength=0.35, answerability=None)
 LISTS = (
     "Lists are mutable\n\nUnlike strings, lists can be changed in place. You add an item with append, which "
     "puts it at the end:\n\nfruits = ['apple']\nfruits.append('date')  # add to the end\n\nprint(fruits)\n\n"

@@ -13,7 +13,7 @@ from retrieval.types import Chunk
 from tests.fakes.agent_ports import PYTHON_CHUNKS, HashEmbedder, make_world
 
 # The hash embedder's cosines run lower than MiniLM's, so its "covered" threshold is lower too.
-HASH_COMPOSER = ComposerConfig(min_strength=0.35)
+HASH_COMPOSER = ComposerConfig(min_strength=0.35, answerability=None)
 
 
 def agent() -> TutorAgent:

@@ -6,9 +6,11 @@ introduced by one plain sentence naming where it comes from, then cites it. A se
 added only when it covers a salient part of the question the first one leaves out. Sentences of
 unrelated sections are never spliced together.
 
-The evidence test has three parts, all of which must pass: the best sentence must be close to the
-question (dense + lexical strength), no salient word of the question may be one the course never
-uses, and the answering passages must contain most of the question's salient words.
+Whether to answer is decided from the evidence facts (:mod:`agents.providers.local.answerability`):
+how close the best sentence is to the question (dense + lexical strength), whether salient words of
+the question are ones the course never uses, how many of the question's salient words the answering
+passages contain, and how far the best passage stands out in retrieval. A technology the course never
+names always declines.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from agents.providers.local.answerability import DEFAULT_ANSWERABILITY, Answerability, Evidence, evidence, refusal
 from agents.providers.local.embedding import QueryEmbedder
 from agents.providers.local.excerpt import Candidate, Excerpt, build_excerpt, candidates, score_candidates
 from agents.providers.local.lexicon import names_technology
@@ -63,6 +66,9 @@ class ComposerConfig:
             "uninstall"), when the passages also hold at least ``overriding_rest`` of the question's
             other salient words. A technology name the course never mentions always declines.
         overriding_rest: See ``overriding_strength``.
+        answerability: The model that decides whether the evidence answers the question
+            (:mod:`agents.providers.local.answerability`); ``None`` uses ``min_strength``,
+            ``min_coverage`` and ``absent_share`` as three cuts instead.
     """
 
     lexical_weight: float = 0.5
@@ -78,6 +84,7 @@ class ComposerConfig:
     second_margin: float = 0.3
     overriding_strength: float = 0.95
     overriding_rest: float = 0.8
+    answerability: Answerability | None = DEFAULT_ANSWERABILITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,7 @@ class Composed:
         absent: Salient words the course never uses (for the refusal text).
         coverage: Weighted share of the question's salient words the answering passages contain.
         absent_share: Largest salience share of a word the course never uses.
+        evidence: The facts the answer-or-decline decision was made on (``None`` before it).
     """
 
     text: str
@@ -104,6 +112,7 @@ class Composed:
     absent: tuple[str, ...] = ()
     coverage: float = 1.0
     absent_share: float = 0.0
+    evidence: Evidence | None = None
 
 
 def _passage_terms(hit: SearchHit) -> set[str]:
@@ -127,13 +136,6 @@ def _second(
         if text_terms(cand.text) & missing:
             return cand
     return None
-
-
-def _outweighed(absent: tuple[str, ...], strength: float, rest: float, cfg: ComposerConfig) -> bool:
-    """Whether very strong evidence outweighs one absent everyday word (never a technology name)."""
-    if len(absent) > 1 or names_technology(absent[0]):
-        return False
-    return strength >= cfg.overriding_strength and rest >= cfg.overriding_rest
 
 
 REPEAT_PENALTY = 0.15
@@ -218,6 +220,7 @@ def compose(
     Returns:
         The reply with ``[n]`` markers (or the refusal), the cited numbers and the evidence facts.
     """
+    scores = [h.score for h in hits]
     hits, numbers = join_overlapping(hits, numbers)
     parsed, cands = candidates(hits, cfg.max_sentence_chars)
     scored, strength = score_candidates(question, cands, hits, embedder, cfg.lexical_weight, cfg.rank_weight,
@@ -238,19 +241,12 @@ def compose(
     if extra is not None:
         covered = covered | _passage_terms(hits[extra.hit])
     share = sal.covered_by(covered)
+    facts = evidence(strength, share, [sal.share(w) for w in sal.absent], scores)
     absent = tuple(w for w in sal.absent if sal.share(w) >= cfg.absent_share or names_technology(w))
-    if absent and _outweighed(absent, strength, sal.rest_covered_by(covered), cfg):
-        absent = ()
-
-    def declined(reason: str) -> Composed:
-        return Composed(decline_text(places, absent), [], False, strength, reason, absent, share, absent_share)
-
-    if absent:
-        return declined("absent_term")
-    if strength < cfg.min_strength:
-        return declined("weak_evidence")
-    if share < cfg.min_coverage:
-        return declined("low_coverage")
+    reason = refusal(facts, absent, sal.rest_covered_by(covered), cfg)
+    if reason is not None:
+        named = absent if reason == "absent_term" else ()
+        return Composed(decline_text(places, named), [], False, strength, reason, named, share, absent_share, facts)
     first = build_excerpt(parsed[best.hit], best, cfg, want_example, question)
     if already_said or want_example:  # a follow-up gets something new; an example request gets code
         found = _fresh(scored, best, first, parsed, cfg, want_example, question, already_said)
@@ -258,10 +254,11 @@ def compose(
             best, first = found
         elif not want_example:  # the lessons hold nothing beyond what was quoted: say so, do not repeat
             return Composed(nothing_more_text(hits[best.hit].chunk, numbers[best.hit]), [numbers[best.hit]],
-                            True, strength, "nothing_new", coverage=share, absent_share=absent_share)
+                            True, strength, "nothing_new", coverage=share, absent_share=absent_share,
+                            evidence=facts)
     if socratic:
         return Composed(render_hint(hits[best.hit].chunk, best.text, numbers[best.hit]), [numbers[best.hit]],
-                        True, strength, coverage=share, absent_share=absent_share)
+                        True, strength, coverage=share, absent_share=absent_share, evidence=facts)
     parts: list[tuple[Excerpt, SearchHit, int]] = [(first, hits[best.hit], numbers[best.hit])]
     if extra is not None:
         second = build_excerpt(parsed[extra.hit], extra, cfg, False, question, whole_section=False)
@@ -269,4 +266,4 @@ def compose(
     cited = list(dict.fromkeys(n for _, _, n in parts))
     no_example = want_example and not any(kind == "code" for e, _, _ in parts for kind, _ in e.segments)
     text = render_answer(parts, sal, no_example)
-    return Composed(text, cited, True, strength, coverage=share, absent_share=absent_share)
+    return Composed(text, cited, True, strength, coverage=share, absent_share=absent_share, evidence=facts)
