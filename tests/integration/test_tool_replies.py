@@ -115,6 +115,8 @@ async def test_student_hears_titles_and_skill_names(client, factory, worker):
     assert "Lists and indexing: about" in weak and "from 3 answers" in weak, weak
     assert 'Reviewing "Lists" would help.' in weak, weak
     _assert_plain(weak, ids)
+    worst = await _ask(client, h, "which bits am i worst at so far", "what are my weak areas", "get_weak_areas")
+    assert "Lists and indexing: about" in worst, worst
 
 
 async def test_student_without_progress_hears_kind_empty_states(client, factory, worker):

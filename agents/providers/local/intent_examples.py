@@ -84,6 +84,10 @@ INTENT_EXAMPLES: dict[str, tuple[str, ...]] = {
         "am I weak at functions",
         "show my weak spots",
         "which of my skills are lowest",
+        "what am I worst at so far",
+        "which parts do I find hardest",
+        "where do I make the most mistakes",
+        "which lessons am I having trouble with",
     ),
     "practice": (
         "quiz me on loops",
