@@ -80,13 +80,16 @@ class ChatService:
         return Turn(principal, request, thread, deps, history)
 
     async def run(self, turn: Turn) -> AsyncIterator[AgentEvent]:
-        """Stream the agent's events; the assistant message is stored even if the client goes away."""
+        """Stream ``start``, then the agent's events; the assistant message is stored even if the client goes away."""
         course_id = turn.request.course_id or turn.thread.get("course_id")
         done: dict[str, Any] | None = None
         tokens: list[str] = []
         tool_calls: list[dict[str, Any]] = []
         model = ""
         try:
+            # First, before the model is asked anything: the client learns its thread at once.
+            yield AgentEvent("start", {"thread_id": turn.thread["_id"], "course_id": course_id,
+                                       "mode": turn.request.mode})  # fmt: skip
             # Only the turn right before this message can leave something waiting on it.
             last = turn.history[-1] if turn.history else None
             pending = last.pending if last is not None and last.role == "assistant" else None
@@ -119,7 +122,7 @@ class ChatService:
         async for event in self.run(turn):
             if event.type == "done":
                 final = dict(event.data)
-            elif event.type != "token":
+            elif event.type not in ("token", "start"):  # the answer carries the thread id itself
                 events.append({"type": event.type, "data": event.data})
         return {**final, "events": events}
 

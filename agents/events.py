@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-EventType = Literal["token", "tool_call", "tool_result", "citation", "notice", "error", "done"]
+EventType = Literal["start", "token", "tool_call", "tool_result", "citation", "notice", "error", "done"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,8 @@ class AgentEvent:
     """One event of a streamed turn; ``type`` and ``data`` map 1:1 onto an SSE event and its JSON.
 
     Payloads by type:
+        start: ``{"thread_id", "course_id", "mode"}``, first, as soon as the turn is accepted (the
+            student's message is stored): the client knows its thread before the tutor says anything.
         token: ``{"text"}``.
         tool_call: ``{"id", "name", "args"}`` once the call is complete.
         tool_result: ``{"id", "name", "ok", "summary"}``.

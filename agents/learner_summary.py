@@ -7,34 +7,29 @@ part leaves that part out rather than failing the turn.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from agents.deps import TutorDeps
-from tutor.services.skills import skill_label
 
 logger = logging.getLogger(__name__)
 MAX_SKILLS = 3
 
 
-def _pct(value: Any) -> str:
-    return f"{round(100 * float(value))}%" if isinstance(value, int | float) else "unknown"
-
-
-async def _weakest(deps: TutorDeps, course_id: str | None) -> str | None:
-    if deps.learner is None:
-        return None
-    areas = await deps.learner.get_weak_areas(deps.user.id, course_id)
-    named = [
-        f"{a.get('skill_name') or skill_label(str(a.get('skill', '')), {})} ({_pct(a.get('mastery'))} mastery)"
-        for a in areas[:MAX_SKILLS]
-        if a.get("skill") or a.get("skill_name")
-    ]
+def _weakest(records: list[dict[str, Any]]) -> str | None:
+    """The weakest skills across the progress records (each names its course's weakest, weakest first)."""
+    skills = [w for r in records for w in r.get("weakest_skills") or [] if w.get("skill_name")]
+    ranked = sorted(skills, key=lambda w: w["mastery_percent"] if isinstance(w.get("mastery_percent"), int) else 101)
+    named = [f"{w['skill_name']} ({_whole_pct(w.get('mastery_percent'))} mastery)" for w in ranked[:MAX_SKILLS]]
     return "Weakest skills: " + ", ".join(named) + "." if named else None
 
 
-async def _current(deps: TutorDeps, course_id: str | None) -> str | None:
-    records = await deps.progress.get_progress(deps.user.id, course_id)
+def _whole_pct(value: Any) -> str:
+    return f"{value}%" if isinstance(value, int) else "unknown"
+
+
+def _current(records: list[dict[str, Any]]) -> str | None:
     lines = []
     for record in records[:3]:
         title = record.get("course_title") or "a course"
@@ -62,16 +57,30 @@ async def _next(deps: TutorDeps) -> str | None:
 
 
 async def learner_summary(deps: TutorDeps, course_id: str | None) -> str | None:
-    """One short paragraph about the student, or ``None`` when nothing is known yet."""
+    """One short paragraph about the student, or ``None`` when nothing is known yet.
+
+    Two reads, side by side (one wait before the model is asked): the progress records, which give both
+    the courses' progress and their weakest skills (the learner model's per-course weak areas), and the
+    recommendations. Weakest skills are listed only where learner modelling is wired in.
+    """
     if deps.user.role != "student":
         return None
-    parts = []
-    for part in (_weakest(deps, course_id), _current(deps, course_id), _next(deps)):
-        try:
-            text = await part
-        except Exception as exc:  # optional context: a missing part must not fail the turn
-            logger.debug("learner summary part unavailable: %r", exc)
-            continue
-        if text:
-            parts.append(text)
-    return " ".join(parts) or None
+    records, upcoming = await asyncio.gather(deps.progress.get_progress(deps.user.id, course_id), _next(deps),
+                                             return_exceptions=True)  # fmt: skip
+    parts: list[str | None] = []
+    if isinstance(records, BaseException):
+        _missing(records)
+    else:
+        parts += [_weakest(records) if deps.learner is not None else None, _current(records)]
+    if isinstance(upcoming, BaseException):
+        _missing(upcoming)
+    else:
+        parts.append(upcoming)
+    return " ".join(p for p in parts if p) or None
+
+
+def _missing(exc: BaseException) -> None:
+    """A part that could not be read is left out (optional context must not fail the turn); a cancellation is not."""
+    if not isinstance(exc, Exception):
+        raise exc
+    logger.debug("learner summary part unavailable: %r", exc)

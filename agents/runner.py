@@ -1,6 +1,6 @@
 """``TutorAgent``: the streaming tool-calling loop over any ``ModelProvider``.
 
-Own loop over ``bind_tools`` + ``astream`` (rather than a prebuilt agent graph) because the loop must
+Own loop over streamed model calls (rather than a prebuilt agent graph) because the loop must
 forward text deltas the moment they arrive, announce tool calls as soon as they are complete,
 retry and fall back per model call, and stop on a step budget, all in one event stream.
 """
@@ -87,6 +87,11 @@ class TutorAgent:
         self.config = config or AgentConfig()
         self._sleep = sleep
 
+    async def aclose(self) -> None:
+        """Release the providers' connections (at shutdown)."""
+        for provider in self.providers:
+            await provider.aclose()
+
     async def stream(
         self,
         deps: TutorDeps,
@@ -171,8 +176,7 @@ class TutorAgent:
         record: TurnRecord,
     ) -> AsyncIterator[AgentEvent]:
         tools = build_tools(ctx)
-        model = provider.chat_model()
-        bound = model.bind_tools([tool_schema(t.tool) for t in tools.values()])
+        schemas = [tool_schema(t.tool) for t in tools.values()]
         messages: list[BaseMessage] = [
             await self._system_message(ctx, mode),
             *to_messages(history),
@@ -181,7 +185,7 @@ class TutorAgent:
         for step in range(self.config.max_steps):
             last = step + 1 == self.config.max_steps
             result = StepResult()
-            async for text in stream_step(provider, model if last else bound, messages, result, self._sleep):
+            async for text in stream_step(provider, [] if last else schemas, messages, result, self._sleep):
                 record.tokens.append(text)
                 yield AgentEvent("token", {"text": text})
             ai = result.message

@@ -34,6 +34,7 @@ class Extensions:
     async def close(self) -> None:
         """Release connections."""
         await self.redis.aclose()
+        await self.chat.agent.aclose()
 
 
 # Opens every service for the API process (for as long as the app runs) and closes them after.

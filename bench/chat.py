@@ -47,7 +47,8 @@ HERE = Path(__file__).resolve().parent
 def measure_overhead(args: argparse.Namespace) -> dict[str, Any] | None:
     """Server overhead: time to first SSE event and to ``done`` through the real API and an instant LLM.
 
-    Returns ``{"streams_1": {"ttfe_ms_p50", "ttfe_ms_p95", "done_ms_p50"}, "streams_64": {...}}``.
+    Returns ``{"streams_1": {"ttfe_ms_p50", "ttfe_ms_p95", "done_ms_p50", "ttft_ms_p50"}, "streams_64": {...,
+    "healthz_ms_p50", "healthz_ms_p99"}}``; the first event is ``start``, ``ttft`` is the time to the first ``token``.
     """
     if "overhead" in args.skip:
         return None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import openai
 from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
 from langchain_openai import ChatOpenAI
 from openai import AsyncStream
 from openai._base_client import make_request_options
@@ -16,7 +19,8 @@ from openai.resources.chat.completions import AsyncCompletions
 from openai.types.chat import ChatCompletion
 from pydantic import SecretStr
 
-from agents.providers.base import ModelProvider, RetryPolicy
+from agents.providers.base import ModelProvider, RetryPolicy, StepResult
+from agents.providers.openai_stream import ReplyBuilder, StreamingCompletions, request_body
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +112,28 @@ class OpenAICompatProvider(ModelProvider):
             stream_chunk_timeout=None,
         )
         self._model.async_client = RawChunkCompletions(self._model.root_async_client)
+        self._completions = StreamingCompletions(self._model.root_async_client, config.timeout_s)
 
     def chat_model(self) -> BaseChatModel:
-        """The configured ``ChatOpenAI``."""
+        """The configured ``ChatOpenAI`` (the agent loop streams through :meth:`stream_reply` instead)."""
         return self._model
+
+    async def stream_reply(
+        self, messages: Sequence[BaseMessage], tools: Sequence[dict[str, Any]], result: StepResult
+    ) -> AsyncIterator[str]:
+        """One streamed completion: the body ``chat_model().bind_tools(tools)`` would send, read without LangChain."""
+        body = request_body(self.config.model, self.config.temperature, messages, tools)
+        reply = ReplyBuilder()
+        async with aclosing(self._completions.stream(body)) as chunks:  # closes the response on cancellation
+            async for chunk in chunks:
+                text = reply.feed(chunk)
+                if text:
+                    yield text
+        result.message = reply.message()
+
+    async def aclose(self) -> None:
+        """Close the pooled connections to the endpoint."""
+        await self._completions.aclose()
 
     def is_transient(self, exc: BaseException) -> bool:
         """429, 5xx, timeouts and dropped connections."""

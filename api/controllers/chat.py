@@ -42,7 +42,8 @@ class ChatController(Controller):
         operation_class=EventStreamOperation,
     )
     async def stream(self, data: ChatIn, chat: ChatService, principal: Principal) -> ServerSentEvent:
-        """Events ``token``, ``tool_call``, ``tool_result``, ``citation``, ``notice``, ``error``, then ``done``."""
+        """Events ``start`` (thread stored), then ``token``, ``tool_call``, ``tool_result``, ``citation``, ``notice``,
+        ``error``, and last ``done``."""
         turn = await chat.begin(principal, data)
         return ServerSentEvent(_sse(chat.run(turn)), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 

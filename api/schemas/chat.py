@@ -9,7 +9,16 @@ from msgspec import UNSET, Struct, UnsetType
 
 from api.schemas.materials import CitationOut
 
-EventName = Literal["token", "tool_call", "tool_result", "citation", "notice", "error", "done"]
+EventName = Literal["start", "token", "tool_call", "tool_result", "citation", "notice", "error", "done"]
+
+
+class StartEvent(Struct, kw_only=True):
+    """``start``: first, as soon as the turn is accepted and the student's message stored (before the
+    tutor says anything): the thread the turn belongs to, the course in scope and the mode."""
+
+    thread_id: str
+    course_id: str | None
+    mode: Literal["answer", "socratic"]
 
 
 class TokenEvent(Struct, kw_only=True):
@@ -105,6 +114,7 @@ class ChatAnswerOut(DoneEvent, kw_only=True):
 
 
 EVENT_PAYLOADS: dict[str, type[Struct]] = {
+    "start": StartEvent,
     "token": TokenEvent,
     "tool_call": ToolCallEvent,
     "tool_result": ToolResultEvent,

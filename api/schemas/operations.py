@@ -79,8 +79,8 @@ def event_schema() -> Schema:
         )
     return Schema(
         one_of=events,
-        description="One object per event: ``event`` (token, tool_call, tool_result, citation, notice, error, "
-        "then done) and ``data``, the event's payload as JSON.",
+        description="One object per event: ``event`` (start first, then token, tool_call, tool_result, citation, "
+        "notice, error, then done) and ``data``, the event's payload as JSON.",
     )
 
 

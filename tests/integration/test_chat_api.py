@@ -40,12 +40,13 @@ async def test_streamed_grounded_answer_and_thread(client, course_with_material)
         client, {"message": "How do I repeat a block five times with a for loop?", "course_id": cid}, student["headers"]
     )
     kinds = [kind for kind, _ in events]
-    assert kinds[-1] == "done"
+    assert kinds[0] == "start" and kinds[-1] == "done"
     assert kinds.count("token") >= 2
     assert "citation" in kinds
     citation = next(data for kind, data in events if kind == "citation")
     assert citation["citation"]["lesson_id"] == "l1"
     done = events[-1][1]
+    assert events[0][1] == {"thread_id": done["thread_id"], "course_id": cid, "mode": "answer"}
     assert "range" in done["answer"]
     assert done["model"] and done["prompt_version"]
     assert done["incomplete"] is False

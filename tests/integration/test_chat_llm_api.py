@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Iterator
 
@@ -50,7 +51,7 @@ async def test_disconnect_mid_stream_keeps_partial_answer(llm_app, scripted, fac
             if kind == "token" and "until" in data["text"]:
                 break
     # Leaving the block closes the connection mid-answer.
-    assert "token" in seen and "done" not in seen
+    assert seen[0] == "start" and "token" in seen and "done" not in seen
     deadline = time.monotonic() + 20
     message = None
     while time.monotonic() < deadline:
@@ -77,6 +78,33 @@ async def test_scripted_llm_answer_names_its_model(llm_app, scripted, factory):
     assert res.status_code == 200, res.text
     assert res.json()["answer"] == "A loop repeats a block of code."
     assert res.json()["model"] == scripted.model
+    assert all(event["type"] != "start" for event in res.json()["events"])  # the answer names its thread itself
+
+
+async def test_the_stream_starts_with_the_stored_thread_before_the_model_answers(llm_app, scripted, factory, services):
+    student = await factory.student()
+    scripted.replies.clear()
+    scripted.reply_delay(1.0)  # the model takes a second to say anything
+    body = {"message": "What is a loop?", "mode": "socratic"}
+    async with (
+        httpx.AsyncClient(base_url=llm_app, timeout=30) as client,
+        client.stream("POST", "/api/chat/stream/", json=body, headers=student["headers"]) as response,
+    ):
+        events = sse_events(response)
+        kind, start = await anext(events)
+        assert kind == "start" and start == {"thread_id": start["thread_id"], "course_id": None, "mode": "socratic"}
+        # Already stored, with the student's message, while the model has not answered yet.
+        thread = await services.conversations.threads.get(start["thread_id"])
+        assert thread is not None and thread["user_id"] == student["id"]
+        assert [m["content"] for m in thread["messages"]] == ["What is a loop?"]
+        rest = [item async for item in events]
+    assert [k for k, _ in rest][-1] == "done" and "start" not in [k for k, _ in rest]
+    assert rest[-1][1]["thread_id"] == start["thread_id"] and rest[-1][1]["answer"] == "too late"
+
+
+async def test_the_serving_process_keeps_its_startup_objects_out_of_full_collections(llm_app):
+    # A full pass over the startup heap (torch, the services) would stop the event loop for ~0.4 s.
+    assert gc.get_freeze_count() > 100_000
 
 
 async def test_rate_limit_answers_429(llm_app, scripted, factory):

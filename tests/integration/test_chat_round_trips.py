@@ -125,6 +125,10 @@ async def test_a_turn_reads_the_account_once_and_skips_reads_that_cannot_match(w
     assert len(session_checks) == 1
     # A whole-account read is left only where the learner model's cold start needs the profile.
     assert len(account_reads) - len(session_checks) <= 1
+    # The learner summary's progress and weakest skills come from one read of the progress records
+    # (no separate read of their weak areas; a second find here is the learner model's cold start).
+    progress_reads = [doc for name, target, doc in commands.sent if (name, target) == ("find", "user_progress")]
+    assert not [doc for doc in progress_reads if "weak_areas" in (doc.get("projection") or {})]
     # A student in no course: no query for courses among none.
     empty = [
         doc

@@ -92,7 +92,7 @@ export async function chatView(main, { threadId }) {
     window.addEventListener("hashchange", leave, { once: true });
     send.disabled = true;
     stop.hidden = false;
-    let threadFromDone = null;
+    let threadFromServer = null;
     try {
       const response = await authFetch("/api/chat/stream/", {
         method: "POST",
@@ -102,7 +102,8 @@ export async function chatView(main, { threadId }) {
       });
       await readEvents(response, (type, data) => {
         answer.event(type, data);
-        if (type === "done") threadFromDone = data.thread_id;
+        // `start` names the thread at once, so a stopped answer's thread is still the one continued.
+        if (type === "start" || type === "done") threadFromServer = data.thread_id;
         if (type === "token" || type === "citation") log.scrollTop = log.scrollHeight;
       });
       announce("The tutor has answered.");
@@ -118,10 +119,10 @@ export async function chatView(main, { threadId }) {
       stop.hidden = true;
       message.focus();
     }
-    if (threadFromDone && !currentThread) {
-      currentThread = { id: threadFromDone, course_id: body.course_id || null };
+    if (threadFromServer && !currentThread) {
+      currentThread = { id: threadFromServer, course_id: body.course_id || null };
       // Give the conversation its own address without re-rendering the page.
-      history.replaceState(null, "", `#/chat/${encodeURIComponent(threadFromDone)}`);
+      history.replaceState(null, "", `#/chat/${encodeURIComponent(threadFromServer)}`);
     }
     try {
       renderThreads(await api("/api/chat/threads/"));

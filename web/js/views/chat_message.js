@@ -91,6 +91,13 @@ export class AnswerView {
 
   /** Handle one server-sent event. */
   event(type, data) {
+    if (type === "start") {
+      // The turn is accepted and stored; say so until the tutor's first word or action arrives.
+      this.thinking = h("li.tool.running", null, "Thinking…");
+      this.activity.append(this.thinking);
+      return;
+    }
+    this.stopThinking();
     if (type === "token") this.textNode.appendData(String(data.text ?? ""));
     else if (type === "tool_call") this.toolCall(data);
     else if (type === "tool_result") this.toolResult(data);
@@ -154,8 +161,14 @@ export class AnswerView {
     this.finish();
   }
 
+  stopThinking() {
+    if (this.thinking) this.thinking.remove();
+    this.thinking = null;
+  }
+
   /** Streaming is over (done, error or stopped). */
   finish() {
+    this.stopThinking();
     this.el.setAttribute("aria-busy", "false");
     this.activity.querySelectorAll("li.running").forEach((li) => li.classList.remove("running"));
   }
