@@ -13,21 +13,11 @@ from pydantic import SecretStr
 
 from agents.providers.openai_compat import LLMConfig, OpenAICompatProvider, RawChunkCompletions
 from tests.fakes.openai_server import ScriptedOpenAIServer
+from tests.fakes.openai_tools import SEARCH_TOOL
 
 pytestmark = pytest.mark.asyncio
 
-TOOL = {
-    "type": "function",
-    "function": {
-        "name": "search_material",
-        "description": "Search the course material.",
-        "parameters": {
-            "type": "object",
-            "properties": {"query": {"type": "string"}, "k": {"type": "integer", "default": 5}},
-            "required": ["query"],
-        },
-    },
-}
+TOOL = SEARCH_TOOL
 MESSAGES = [
     SystemMessage("You are a tutor."),
     HumanMessage("What is a loop?"),

@@ -23,21 +23,11 @@ from pydantic import SecretStr
 from agents.providers.base import StepResult
 from agents.providers.openai_compat import LLMConfig, OpenAICompatProvider
 from tests.fakes.openai_server import ScriptedOpenAIServer
+from tests.fakes.openai_tools import SEARCH_TOOL
 
 pytestmark = pytest.mark.asyncio
 
-TOOL = {
-    "type": "function",
-    "function": {
-        "name": "search_material",
-        "description": "Search the course material.",
-        "parameters": {
-            "type": "object",
-            "properties": {"query": {"type": "string"}, "k": {"type": "integer", "default": 5}},
-            "required": ["query"],
-        },
-    },
-}
+TOOL = SEARCH_TOOL
 
 
 @pytest.fixture(scope="module")
