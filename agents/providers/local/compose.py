@@ -95,23 +95,17 @@ class Composed:
         text: The reply.
         cited: Citation numbers used, in order.
         covered: Whether the question was answered.
-        strength: Evidence strength of the best sentence.
         reason: ``answered``, ``nothing_new`` (a follow-up, and nothing beyond what was quoted),
             ``no_passages``, ``absent_term``, ``weak_evidence`` or ``low_coverage``.
         absent: Salient words the course never uses (for the refusal text).
-        coverage: Weighted share of the question's salient words the answering passages contain.
-        absent_share: Largest salience share of a word the course never uses.
-        evidence: The facts the answer-or-decline decision was made on (``None`` before it).
+        evidence: The facts the answer-or-decline decision was made on (``None`` when nothing was retrieved).
     """
 
     text: str
     cited: list[int]
     covered: bool
-    strength: float
     reason: str = "answered"
     absent: tuple[str, ...] = ()
-    coverage: float = 1.0
-    absent_share: float = 0.0
     evidence: Evidence | None = None
 
 
@@ -232,9 +226,8 @@ def compose(
         scored = _refocus(scored, parsed, already_said, want_example)
     places = [h.chunk for h in hits]
     if not scored:
-        return Composed(decline_text(places, ()), [], False, 0.0, "no_passages")
+        return Composed(decline_text(places, ()), [], False, "no_passages")
     sal = salience(question, coverage, embedder)
-    absent_share = max((sal.share(w) for w in sal.absent), default=0.0)
     best = scored[0]
     covered = _passage_terms(hits[best.hit])
     extra = _second(scored, best, hits, sal, covered, cfg) if not socratic else None
@@ -246,7 +239,7 @@ def compose(
     reason = refusal(facts, absent, sal.rest_covered_by(covered), cfg)
     if reason is not None:
         named = absent if reason == "absent_term" else ()
-        return Composed(decline_text(places, named), [], False, strength, reason, named, share, absent_share, facts)
+        return Composed(decline_text(places, named), [], False, reason, named, facts)
     first = build_excerpt(parsed[best.hit], best, cfg, want_example, question)
     if already_said or want_example:  # a follow-up gets something new; an example request gets code
         found = _fresh(scored, best, first, parsed, cfg, want_example, question, already_said)
@@ -254,11 +247,10 @@ def compose(
             best, first = found
         elif not want_example:  # the lessons hold nothing beyond what was quoted: say so, do not repeat
             return Composed(nothing_more_text(hits[best.hit].chunk, numbers[best.hit]), [numbers[best.hit]],
-                            True, strength, "nothing_new", coverage=share, absent_share=absent_share,
-                            evidence=facts)
+                            True, "nothing_new", evidence=facts)
     if socratic:
         return Composed(render_hint(hits[best.hit].chunk, best.text, numbers[best.hit]), [numbers[best.hit]],
-                        True, strength, coverage=share, absent_share=absent_share, evidence=facts)
+                        True, evidence=facts)
     parts: list[tuple[Excerpt, SearchHit, int]] = [(first, hits[best.hit], numbers[best.hit])]
     if extra is not None:
         second = build_excerpt(parsed[extra.hit], extra, cfg, False, question, whole_section=False)
@@ -266,4 +258,4 @@ def compose(
     cited = list(dict.fromkeys(n for _, _, n in parts))
     no_example = want_example and not any(kind == "code" for e, _, _ in parts for kind, _ in e.segments)
     text = render_answer(parts, sal, no_example)
-    return Composed(text, cited, True, strength, coverage=share, absent_share=absent_share, evidence=facts)
+    return Composed(text, cited, True, evidence=facts)
