@@ -85,6 +85,7 @@ class MiniLMEmbedder:
         self._query_threads = query_threads
         self._lock = threading.Lock()
         self.parts = PartsCache()
+        self._vocabulary: frozenset[str] | None = None
 
     @property
     def model(self) -> Any:
@@ -103,6 +104,18 @@ class MiniLMEmbedder:
     def name(self) -> str:
         """Model name."""
         return "all-MiniLM-L6-v2"
+
+    def vocabulary(self) -> frozenset[str]:
+        """Alphabetic words the tokenizer holds as one whole token, lower-cased.
+
+        WordPiece keeps the frequent words of its training text whole and splits rarer ones
+        ("snake", "wipe" and "teacher" are whole; "asyncio", "decorator" and "namedtuple" are not),
+        so this set tells an everyday word from jargon.
+        """
+        if self._vocabulary is None:
+            vocab = self.model[0].tokenizer.get_vocab()
+            self._vocabulary = frozenset(w.lower() for w in vocab if w.isalpha() and w.isascii() and len(w) > 1)
+        return self._vocabulary
 
     def _forward(self, texts: Sequence[str], with_parts: bool) -> tuple[np.ndarray, list[np.ndarray | None]]:
         import torch

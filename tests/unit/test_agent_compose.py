@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from agents.providers.local.answerability import DEFAULT_ANSWERABILITY
 from agents.providers.local.compose import ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.excerpt import (
@@ -14,6 +17,7 @@ from agents.providers.local.excerpt import (
 )
 from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import blocks
+from agents.providers.local.salience import salience
 from retrieval.coverage import term_coverage
 from retrieval.lexical import BM25Index, analyze
 from retrieval.types import Chunk, SearchHit
@@ -292,3 +296,27 @@ def test_a_technology_name_is_not_read_as_a_typo_of_a_course_word() -> None:
     question = "how do i speed up my loop with cython"
     answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [loops]))
     assert not answer.covered and answer.absent == ("cython",)
+
+
+class VocabularyEmbedder(HashEmbedder):
+    """A hash embedder whose tokenizer knows a few everyday words whole."""
+
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset({"wipe", "teammate", "snake", "list"})
+
+
+def test_an_absent_everyday_word_is_told_from_absent_jargon_and_never_named_in_a_refusal() -> None:
+    never = replace(DEFAULT_ANSWERABILITY, threshold=1.01)  # declines everything: only the wording is tested
+    question = "how do i wipe a list with a decorator"
+    cov = course_coverage(question, [LISTS, SCOPE])
+    sal = salience(question, cov, CachedQueryEmbedder(VocabularyEmbedder()))
+    assert set(sal.absent) == {"wipe", "decorator"} and sal.everyday == {"wipe"} and sal.jargon == ["decorator"]
+    hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(SCOPE, 1, "Scope › Local scope")]
+    cfg = replace(CFG, answerability=never, absent_share=0.0)
+    jargon = compose(question, hits, [1, 2], VocabularyEmbedder(), cfg, coverage=cov)
+    assert jargon.reason == "absent_term" and jargon.absent == ("decorator",) and "“wipe”" not in jargon.text
+    question = "how do i wipe my teammate's list"
+    plain = compose(question, hits, [1, 2], VocabularyEmbedder(), cfg, coverage=course_coverage(question, [LISTS, SCOPE]))
+    assert not plain.covered and plain.reason != "absent_term" and plain.absent == ()
+    assert "“" not in plain.text.split("The closest")[0]
+    assert plain.evidence is not None and plain.evidence.absent_everyday > 0 and plain.evidence.absent_jargon == 0

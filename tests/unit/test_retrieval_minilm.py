@@ -30,3 +30,10 @@ def test_queries_rank_the_matching_passage_first(embedder: MiniLMEmbedder) -> No
     query = embedder.embed_query("reading files in python")
     assert query.shape == (384,)
     assert float(docs[0] @ query) > float(docs[1] @ query)
+
+
+def test_the_vocabulary_holds_everyday_words_whole_and_not_python_jargon(embedder: MiniLMEmbedder) -> None:
+    words = embedder.vocabulary()
+    assert {"snake", "wipe", "teammate", "list"} <= words
+    assert not {"asyncio", "decorator", "namedtuple", "metaclass"} & words
+    assert all(w.isalpha() and w == w.lower() for w in words)

@@ -234,11 +234,13 @@ def compose(
     if extra is not None:
         covered = covered | _passage_terms(hits[extra.hit])
     share = sal.covered_by(covered)
-    facts = evidence(strength, share, [sal.share(w) for w in sal.absent], scores)
+    facts = evidence(strength, share, [sal.share(w) for w in sal.jargon],
+                     [sal.share(w) for w in sal.absent if w in sal.everyday], scores)
     absent = tuple(w for w in sal.absent if sal.share(w) >= cfg.absent_share or names_technology(w))
-    reason = refusal(facts, absent, sal.rest_covered_by(covered), cfg)
-    if reason is not None:
-        named = absent if reason == "absent_term" else ()
+    jargon = tuple(w for w in absent if w not in sal.everyday)
+    reason = refusal(facts, absent, jargon, sal.rest_covered_by(covered), cfg)
+    if reason is not None:  # the refusal names jargon the course lacks, never an everyday word it happens not to use
+        named = jargon if reason == "absent_term" else ()
         return Composed(decline_text(places, named), [], False, reason, named, facts)
     first = build_excerpt(parsed[best.hit], best, cfg, want_example, question)
     if already_said or want_example:  # a follow-up gets something new; an example request gets code

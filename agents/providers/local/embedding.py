@@ -29,6 +29,12 @@ def unit_vectors(embedder: QueryEmbedder, texts: Sequence[str]) -> NDArray[np.fl
     return normalised
 
 
+def everyday_words(embedder: object) -> frozenset[str]:
+    """The words an embedder's tokenizer holds whole (``vocabulary()``), or an empty set when it has none."""
+    get = getattr(embedder, "vocabulary", None)
+    return frozenset(get()) if callable(get) else frozenset()
+
+
 class CachedQueryEmbedder:
     """LRU cache in front of an embedder: a question is embedded for routing and again for answer
     scoring, and the same course sentences come back turn after turn."""
@@ -39,6 +45,10 @@ class CachedQueryEmbedder:
         self.capacity = capacity
         self._cache: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def vocabulary(self) -> frozenset[str]:
+        """The inner embedder's whole-word vocabulary (see :func:`everyday_words`)."""
+        return everyday_words(self.inner)
 
     def embed_queries(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Vectors for ``texts``; only unseen texts reach the inner embedder."""

@@ -3,8 +3,9 @@
 A word's salience is measured by ablation: how far the question's embedding moves when the word is
 taken out ("what is a decorator in python" loses its meaning without "decorator"; "hey so loops
 confuse me lol" hardly changes without "lol"). A salient word the course never uses is the
-strongest sign that the course does not cover the question; a passage that leaves the salient
-words out does not answer it, however similar it sounds.
+strongest sign that the course does not cover the question, when it is jargon ("decorator",
+"asyncio"); an everyday word the course happens not to use ("wipe", "snake", "teammate") says much
+less. A passage that leaves the salient words out does not answer it, however similar it sounds.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agents.providers.local.embedding import QueryEmbedder, unit_vectors
+from agents.providers.local.embedding import QueryEmbedder, everyday_words, unit_vectors
 from agents.providers.local.lexicon import names_technology
 from retrieval.coverage import TermCoverage
 from retrieval.lexical.tokenize import stem, words
@@ -35,11 +36,18 @@ class Salience:
         weights: Salience weight per word (as typed, lower-cased); framing words are left out.
         terms: The word's index term per word (its typo correction when it had one).
         absent: Salient words the course never uses (no typo match either), most salient first.
+        everyday: The absent words that are everyday words (whole words of the embedder's vocabulary).
     """
 
     weights: dict[str, float]
     terms: dict[str, str]
     absent: list[str]
+    everyday: frozenset[str] = frozenset()
+
+    @property
+    def jargon(self) -> list[str]:
+        """The absent words that are not everyday words, most salient first."""
+        return [w for w in self.absent if w not in self.everyday]
 
     @property
     def total(self) -> float:
@@ -70,6 +78,14 @@ def _without(question: str, word: str) -> str:
     return re.sub(rf"\b{re.escape(word)}\b", " ", question, flags=re.IGNORECASE)
 
 
+def _is_everyday(word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether ``word`` (or its singular) is a whole word of the vocabulary; a technology name never is."""
+    if names_technology(word):
+        return False
+    forms = {word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word}
+    return any(f in vocabulary for f in forms)
+
+
 def salience(question: str, coverage: Sequence[TermCoverage], embedder: QueryEmbedder) -> Salience:
     """Weigh the question's content words by ablation and note those the course never uses.
 
@@ -88,7 +104,8 @@ def salience(question: str, coverage: Sequence[TermCoverage], embedder: QueryEmb
     # A technology name is taken as spelt: only the name itself counts, not a course word it resembles.
     missing = [c.word for c in items if c.df == 0 or (c.corrected is not None and names_technology(c.word))]
     absent = sorted(missing, key=lambda w: -weights[w])
-    return Salience(weights, terms, absent)
+    vocabulary = everyday_words(embedder)
+    return Salience(weights, terms, absent, frozenset(w for w in absent if _is_everyday(w.lower(), vocabulary)))
 
 
 def text_terms(text: str) -> set[str]:
