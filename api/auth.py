@@ -34,8 +34,10 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
             raise NotAuthorizedException("missing bearer token")
         sessions = connection.app.state.services.sessions
         try:
-            # Signature, expiry and type, then the user's session version (a password change revokes).
-            claims, principal = await sessions.authenticate_principal(token.strip())
+            # Signature, expiry and type, then the user's session version (a password change revokes);
+            # only a request that changes nothing may take the account as checked a moment ago.
+            read_only = connection.scope.get("method") in ("GET", "HEAD")
+            claims, principal = await sessions.authenticate_principal(token.strip(), read_only=read_only)
         except Unauthorized as exc:
             raise NotAuthorizedException(exc.message) from exc
         return AuthenticationResult(user=principal, auth=claims)

@@ -8,6 +8,7 @@ from tutor.db import Mongo
 from tutor.repositories.bundle import Repositories
 from tutor.security.tokens import TokenService
 from tutor.services.account import AccountService
+from tutor.services.account_cache import AccountCache
 from tutor.services.auth import AuthService
 from tutor.services.catalogue_cache import CatalogueCache
 from tutor.services.conversations import ConversationService
@@ -59,7 +60,9 @@ class Services:
         """
         repos = Repositories.over(mongo)
         tokens = TokenService(settings.jwt)
-        sessions = SessionService(repos.sessions, repos.credentials, repos.users, tokens)
+        sessions = SessionService(
+            repos.sessions, repos.credentials, repos.users, tokens, AccountCache(settings.auth_cache_s)
+        )
         catalog = CourseService(
             repos.courses, repos.enrollments, CatalogueCache(repos.courses, settings.catalogue_cache_s)
         )
@@ -87,5 +90,5 @@ class Services:
             ),
             # Shares ``grading``'s on_quiz_submitted hook.
             practice=PracticeService(repos.courses, repos.progress, repos.attempts, enrollment, grading),
-            account=AccountService(repos),
+            account=AccountService(repos, sessions),
         )

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     # How long a process may answer the catalogue and course pages from memory before it checks every
     # course's version again (a write through the same process is seen at once); 0 checks on every read.
     catalogue_cache_s: float = Field(1.0, ge=0, le=60, validation_alias=_env("TUTOR_CATALOGUE_CACHE_S"))
+    # How long a read-only request may take the caller's account (session version, name) as checked
+    # before by this process (its own writes are seen at once; requests that write always check afresh).
+    auth_cache_s: float = Field(1.0, ge=0, le=60, validation_alias=_env("TUTOR_AUTH_CACHE_S"))
     # Threads of the one bounded pool that runs CPU work off the event loop (tutor.cpu.run_cpu).
     cpu_workers: int = Field(
         default_factory=default_workers, ge=1, le=MAX_WORKERS, validation_alias=_env("TUTOR_CPU_WORKERS")

@@ -64,8 +64,9 @@ def watched(settings, scripted) -> Iterator[tuple[str, Commands]]:
     from app.asgi import create_app
 
     commands = Commands(settings.mongodb_db)
-    llm = settings.model_copy(
-        update={"openai_base_url": scripted.base_url, "openai_api_key": "k", "llm_model": scripted.model}
+    llm = settings.model_copy(  # a session check stays fresh for the whole module (see the last test)
+        update={"openai_base_url": scripted.base_url, "openai_api_key": "k", "llm_model": scripted.model,
+                "auth_cache_s": 600.0}
     )
     with pytest.MonkeyPatch.context() as patch:
         # The app builds its client in its lifespan, which runs while the server starts.
@@ -182,3 +183,28 @@ async def test_an_enrolled_students_progress_is_named_from_one_read(settings, fa
         assert len(outlines) == 1
     finally:
         await mongo.close()
+
+
+async def test_read_only_requests_reuse_the_session_check_and_writes_always_check_afresh(watched, factory):
+    url, commands = watched
+    student = await factory.student(full_name="Grace Hopper")
+
+    def session_checks() -> int:
+        reads = [doc for name, target, doc in commands.sent if (name, target) == ("find", "users")]
+        return len([doc for doc in reads if "session_version" in (doc.get("projection") or {})])
+
+    async with httpx.AsyncClient(base_url=url, timeout=30, headers=student["headers"]) as http:
+        commands.sent.clear()
+        for _ in range(3):
+            assert (await http.get("/api/courses/")).status_code == 200
+        assert session_checks() == 1
+        # A request that writes reads the account afresh: a revoked token never writes through the cache.
+        renamed = await http.patch("/api/auth/me/", json={"full_name": "Grace B. Hopper"})
+        assert renamed.status_code == 200, renamed.text
+        assert session_checks() == 2
+        # The rename went through this process, so the next read-only request checks again.
+        assert (await http.get("/api/courses/")).status_code == 200
+        assert session_checks() == 3
+        body = {"current_password": student["password"], "new_password": "another long passphrase"}
+        assert (await http.post("/api/auth/password/", json=body)).status_code == 204
+        assert (await http.get("/api/courses/")).status_code == 401  # refused at once, not a second later

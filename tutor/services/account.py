@@ -20,15 +20,18 @@ from tutor.services.course_state import LIVE
 from tutor.services.enrollment import enrollment_view
 from tutor.services.labels import load_labels
 from tutor.services.principal import Principal
+from tutor.services.sessions import SessionService
 from tutor.services.views import progress_view, user_view
 
 
 class AccountService:
     """Export and deletion of the caller's own account."""
 
-    def __init__(self, records: Repositories) -> None:
-        """``records``: the core's repositories (every one that holds records of a user)."""
+    def __init__(self, records: Repositories, sessions: SessionService | None = None) -> None:
+        """``records``: the core's repositories (every one that holds records of a user); ``sessions``: told
+        when an account is deleted, so no cached session check outlives it."""
         self.records = records
+        self.sessions = sessions
 
     async def export(self, principal: Principal) -> dict[str, Any]:
         """Everything stored about the caller, and nothing about anyone else (no password hash)."""
@@ -78,6 +81,8 @@ class AccountService:
             )
         await self._erase(uid)
         await r.users.delete(uid)
+        if self.sessions is not None:
+            self.sessions.account_changed(uid)
         # Again, for anything a request still in flight wrote meanwhile; the account is gone now.
         await self._erase(uid)
 

@@ -133,6 +133,7 @@ class AuthService:
         """Update the caller's own profile fields."""
         fields = data.model_dump(exclude_unset=True)
         user = await self.users.update_profile(principal.user_id, fields)
+        self.sessions.account_changed(principal.user_id)  # the name a session check brings
         if user is None:
             raise NotFound("account not found")
         return user_view(user)

@@ -21,6 +21,7 @@ from tutor.repositories.sessions import SessionRepository
 from tutor.repositories.users import UserRepository
 from tutor.schemas.common import utcnow
 from tutor.security.tokens import TokenClaims, TokenService
+from tutor.services.account_cache import AccountCache
 from tutor.services.principal import Principal
 
 log = logging.getLogger(__name__)
@@ -46,11 +47,13 @@ class SessionService:
         credentials: CredentialRepository,
         users: UserRepository,
         tokens: TokenService,
+        accounts: AccountCache | None = None,
     ) -> None:
         self.sessions = sessions
         self.credentials = credentials
         self.users = users
         self.tokens = tokens
+        self.accounts = accounts or AccountCache(0.0)
 
     async def start(self, user: Document) -> IssuedTokens:
         """Open a new session for ``user`` (after a successful login)."""
@@ -84,21 +87,32 @@ class SessionService:
 
     async def revoke_all(self, user_id: str, reason: str) -> int:
         """End every session of a user (password change, account removal); how many were live."""
+        self.accounts.forget(user_id)
         return await self.sessions.revoke_user(user_id, reason)
+
+    def account_changed(self, user_id: str) -> None:
+        """The account's session fields, e-mail or name were just written (or it was deleted)."""
+        self.accounts.forget(user_id)
 
     async def authenticate(self, access_token: str) -> TokenClaims:
         """Verify an access token and that its session version is still the user's current one."""
         claims, _ = await self.authenticate_principal(access_token)
         return claims
 
-    async def authenticate_principal(self, access_token: str) -> tuple[TokenClaims, Principal]:
+    async def authenticate_principal(self, access_token: str, read_only: bool = False) -> tuple[TokenClaims, Principal]:
         """:meth:`authenticate`, with the caller as a :class:`Principal` carrying its e-mail and name.
 
         The account read that checks the session version also brings the e-mail and display name,
-        so a request that needs them (a chat turn) does not read the account again.
+        so a request that needs them (a chat turn) does not read the account again. A ``read_only``
+        request may take the account from :attr:`accounts` (see :mod:`tutor.services.account_cache`).
         """
         claims = self.tokens.verify(access_token, "access")
-        account = await self.credentials.session_account(claims.user_id)
+        account = self.accounts.get(claims.user_id) if read_only else None
+        if account is None:
+            mark = self.accounts.mark()
+            account = await self.credentials.session_account(claims.user_id)
+            if account is not None:
+                self.accounts.put(claims.user_id, account, mark)
         if account is None:
             raise Unauthorized("account no longer exists")
         if int(account.get("session_version", 0)) != claims.session_version:
