@@ -34,7 +34,10 @@ _MIN_WORDS = 4
 _MAX_CODE_CANDIDATE_LINES = 12
 _MAX_CODE_BLOCKS = 2
 _BARE_INTRO = 40  # a paragraph this short before code only introduces it ("For example:")
-LIST_PENALTY = 0.15
+# One point of a list reads worse alone than a sentence of prose, but it is often the very answer
+# ("Wrap lines so that they don't exceed 79 characters."): a small penalty only (dev split: 0.05 quotes
+# the answer as often as 0 and more often than 0.15).
+LIST_PENALTY = 0.05
 # A recap restates in one line what a section of its lesson explains: quote the explanation first.
 RECAP_PENALTY = 0.1
 _RECAP = re.compile(r"\b(summary|recap|key (points|ideas|takeaways)|takeaways|in short|wrap[- ]up|tl;?dr)\b", re.I)
