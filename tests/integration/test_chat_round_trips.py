@@ -208,3 +208,22 @@ async def test_read_only_requests_reuse_the_session_check_and_writes_always_chec
         body = {"current_password": student["password"], "new_password": "another long passphrase"}
         assert (await http.post("/api/auth/password/", json=body)).status_code == 204
         assert (await http.get("/api/courses/")).status_code == 401  # refused at once, not a second later
+
+
+async def test_a_quiz_submission_reads_progress_with_its_upsert_and_skips_an_unchanged_percentage(watched, factory):
+    url, commands = watched
+    teacher = await factory.instructor()
+    cid = (await factory.course(teacher))["id"]
+    student = await factory.student()
+    body = {"course_id": cid, "lesson_id": "l1", "quiz_answers": {"q1": 1, "q2": 1}}
+    async with httpx.AsyncClient(base_url=url, timeout=30, headers=student["headers"]) as http:
+        assert (await http.post("/api/courses/enroll/", json={"course_id": cid})).status_code == 201
+        first = await http.post("/api/progress/update/", json={**body, "completed": True})
+        assert first.status_code == 200 and first.json()["progress_percentage"] == 50.0
+        commands.sent.clear()
+        again = await http.post("/api/progress/update/", json=body)
+    assert again.status_code == 200 and again.json()["quiz_scores"][0]["attempts"] == 2
+    # The upsert that makes sure a progress record exists returns it (no separate read), the grading
+    # is one atomic update, and a percentage that did not move is not written again.
+    assert commands.on("user_progress") == ["findAndModify", "findAndModify"]
+    assert commands.on("quiz_attempts") == ["insert"]

@@ -31,10 +31,10 @@ class ProgressRepository(Repository):
         """All progress documents of a user."""
         return await self.find({"user_id": user_id}, sort=[("last_accessed", -1)])
 
-    async def create_if_missing(self, user_id: str, course_id: str) -> None:
-        """Create an empty progress document (no-op when one exists)."""
+    async def create_if_missing(self, user_id: str, course_id: str) -> Document:
+        """The progress of ``user_id`` in ``course_id``, created empty when there is none (one round trip)."""
         now = utcnow()
-        await self.collection.update_one(
+        doc: Document | None = await self.collection.find_one_and_update(
             {"user_id": user_id, "course_id": course_id},
             {
                 "$setOnInsert": {
@@ -51,7 +51,10 @@ class ProgressRepository(Repository):
                 }
             },
             upsert=True,
+            return_document=ReturnDocument.AFTER,
         )
+        assert doc is not None  # an upsert returning the document after it always has one
+        return doc
 
     async def apply(
         self,

@@ -67,7 +67,7 @@ class ProgressService:
         if lesson is None:
             raise NotFound(f"lesson {data.lesson_id} not found in this course")
         graded = grade(lesson, data.quiz_answers) if data.quiz_answers is not None else None
-        await self.progress.create_if_missing(principal.user_id, data.course_id)
+        before = await self.progress.create_if_missing(principal.user_id, data.course_id)
         result = None
         if graded is None:
             doc = await self.progress.apply(
@@ -77,7 +77,7 @@ class ProgressService:
                 time_spent=data.time_spent or 0,
             )
         else:
-            doc, result = await self._submit(principal, data, graded, policy_of(course))
+            doc, result = await self._submit(principal, data, graded, policy_of(course), before)
         if doc is None:
             raise NotFound("progress not found")
         doc = await self._refresh_percentage(doc, course)
@@ -89,10 +89,14 @@ class ProgressService:
         return out
 
     async def _submit(
-        self, principal: Principal, data: ProgressUpdateIn, graded: dict[str, Any], policy: QuizPolicy
+        self,
+        principal: Principal,
+        data: ProgressUpdateIn,
+        graded: dict[str, Any],
+        policy: QuizPolicy,
+        before: Document | None,
     ) -> tuple[Document, dict[str, Any]]:
         user_id, course_id, lesson_id = principal.user_id, data.course_id, data.lesson_id
-        before = await self.progress.find_one(user_id, course_id)
         _check_limit(policy, attempts_used(before, lesson_id))
         docs = attempt_docs(user_id, course_id, lesson_id, graded["results"])
         submission = docs[0]["submission_id"]
@@ -145,8 +149,7 @@ class ProgressService:
         doc = {**attempt_docs(user_id, course_id, lesson_id, [graded])[0], "source": "chat"}
         await self.attempts.add_many([doc])
         try:
-            await self.progress.create_if_missing(user_id, course_id)
-            progress = await self.progress.find_one(user_id, course_id)
+            progress = await self.progress.create_if_missing(user_id, course_id)
             if question_id not in revealed_questions(progress, lesson_id):
                 records = reveal_records(lesson_id, [question_id], doc["submission_id"], utcnow(), "chat")
                 await self.progress.add_reveals(user_id, course_id, records)
@@ -189,6 +192,8 @@ class ProgressService:
         done = len(set(doc.get("completed_lessons", [])) & lesson_ids)
         percentage = round(100.0 * done / len(lesson_ids), 2) if lesson_ids else 0.0
         completion = doc.get("completion_date") or (utcnow() if lesson_ids and done == len(lesson_ids) else None)
+        if percentage == doc.get("progress_percentage") and completion == doc.get("completion_date"):
+            return doc  # already stored (a quiz retaken, a lesson completed again): no write
         await self.progress.set_percentage(doc["_id"], len(doc.get("completed_lessons", [])), percentage, completion)
         return {**doc, "progress_percentage": percentage, "completion_date": completion}
 
