@@ -7,7 +7,7 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import Conflict, Forbidden, NotFound
-from tutor.repositories.courses import CourseRepository
+from tutor.repositories.courses import CourseRepository, version_of
 from tutor.repositories.enrollments import EnrollmentRepository
 from tutor.schemas.common import new_id, utcnow
 from tutor.schemas.courses import CourseIn, CourseQuery, CourseUpdate
@@ -18,6 +18,8 @@ from tutor.services.course_tree import build_modules, collect_skills
 from tutor.services.labels import CourseLabels, load_labels
 from tutor.services.principal import Principal
 from tutor.services.views import course_summary, course_view
+
+MAX_SUMMARIES = 4096  # catalogue entries kept built, per course version
 
 # List fields every reader iterates (skill names, the recommender): a PATCH with null empties them.
 CLEARED_TO_EMPTY = ("tags", "prerequisite_skills")
@@ -37,16 +39,27 @@ class CourseService:
         self.courses = courses
         self.enrollments = enrollments
         self.cache = cache or CatalogueCache(courses)
+        self._summaries: dict[tuple[str, int], dict[str, Any]] = {}
 
     async def list(self, query: CourseQuery) -> dict[str, Any]:
         """Filtered, sorted, paginated catalogue (from the catalogue cache)."""
         docs, total = select(await self.cache.outlines(), query)
         return {
-            "items": [course_summary(doc) for doc in docs],
+            "items": [self._summary(doc) for doc in docs],
             "total": total,
             "page": query.page,
             "page_size": query.page_size,
         }
+
+    def _summary(self, doc: Document) -> dict[str, Any]:
+        """The catalogue entry of a course, built once per course version (every write bumps it)."""
+        key = (doc["_id"], version_of(doc))
+        summary = self._summaries.get(key)
+        if summary is None:
+            if len(self._summaries) >= MAX_SUMMARIES:
+                self._summaries.clear()
+            summary = self._summaries[key] = course_summary(doc)
+        return dict(summary)
 
     async def get_doc(self, course_id: str) -> Document:
         """The stored course or :class:`NotFound` (also for a course being removed)."""
