@@ -90,9 +90,15 @@ async def test_only_the_instructor_edits_their_course(client, factory):
         assert (await client.delete(f"/api/courses/{cid}/", headers=who["headers"])).status_code == expected
         res = await client.post(f"/api/courses/{cid}/modules/", json={"title": "Evil"}, headers=who["headers"])
         assert res.status_code == expected
+    def listed_title(page: dict) -> str:  # type: ignore[type-arg]
+        return next(c["title"] for c in page["items"] if c["id"] == cid)
+
+    before = (await client.get("/api/courses/?page_size=100", headers=student["headers"])).json()
     res = await client.patch(f"/api/courses/{cid}/", json={"title": "Renamed", "price": 5}, headers=teacher["headers"])
     assert res.status_code == 200 and res.json()["title"] == "Renamed"
     assert (await client.get(f"/api/courses/{cid}/", headers=student["headers"])).json()["title"] == "Renamed"
+    after = (await client.get("/api/courses/?page_size=100", headers=student["headers"])).json()
+    assert listed_title(before) != "Renamed" and listed_title(after) == "Renamed"  # a built entry is never reused
 
 
 async def test_module_lesson_quiz_editing(client, factory):
