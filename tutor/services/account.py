@@ -27,7 +27,7 @@ from tutor.services.views import progress_view, user_view
 class AccountService:
     """Export and deletion of the caller's own account."""
 
-    def __init__(self, records: Repositories, sessions: SessionService | None = None) -> None:
+    def __init__(self, records: Repositories, sessions: SessionService) -> None:
         """``records``: the core's repositories (every one that holds records of a user); ``sessions``: told
         when an account is deleted, so no cached session check outlives it."""
         self.records = records
@@ -81,8 +81,7 @@ class AccountService:
             )
         await self._erase(uid)
         await r.users.delete(uid)
-        if self.sessions is not None:
-            self.sessions.account_changed(uid)
+        self.sessions.account_changed(uid)
         # Again, for anything a request still in flight wrote meanwhile; the account is gone now.
         await self._erase(uid)
 

@@ -234,8 +234,7 @@ def compose(
     if extra is not None:
         covered = covered | _passage_terms(hits[extra.hit])
     share = sal.covered_by(covered)
-    facts = evidence(strength, share, [sal.share(w) for w in sal.jargon],
-                     [sal.share(w) for w in sal.absent if w in sal.everyday], scores)
+    facts = evidence(strength, share, [sal.share(w) for w in sal.jargon], [sal.share(w) for w in sal.everyday], scores)
     absent = tuple(w for w in sal.absent if sal.share(w) >= cfg.absent_share or names_technology(w))
     jargon = tuple(w for w in absent if w not in sal.everyday)
     reason = refusal(facts, absent, jargon, sal.rest_covered_by(covered), cfg)
