@@ -47,7 +47,7 @@ class ChatController(Controller):
         operation_class=EventStreamOperation,
     )
     async def stream(self, data: ChatIn, chat: ChatService, principal: Principal) -> Stream:
-        """Events ``start`` (the turn is accepted: its thread id), then ``token``, ``tool_call``, ``tool_result``, ``citation``, ``notice``,
+        """Events ``start`` (thread stored), then ``token``, ``tool_call``, ``tool_result``, ``citation``, ``notice``,
         ``error``, and last ``done``."""
         turn = await chat.begin(principal, data)
         return Stream(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,8 +12,6 @@ from tutor.schemas.common import new_id, utcnow
 from tutor.services.principal import Principal
 from tutor.services.thread_archive import ThreadArchiveService
 
-log = logging.getLogger(__name__)
-
 
 class ConversationService:
     """Threads of the calling user."""
@@ -24,8 +20,6 @@ class ConversationService:
         self.threads = threads
         # Caps live messages per thread; older ones are archived (None: threads grow without a cap).
         self.archive = archive
-        # New threads whose insert is still in flight (by id, with their owner): every later use waits for it.
-        self._inserting: dict[str, tuple[str, asyncio.Task[None]]] = {}
 
     async def open(
         self,
@@ -38,9 +32,7 @@ class ConversationService:
         """The caller's thread ``thread_id``, or a new one when ``thread_id`` is None, with ``messages`` appended.
 
         Returns the thread as it was before ``messages``. A new thread is written once, with
-        ``messages`` already in it, rather than inserted and then updated; that insert runs in the
-        background (a chat turn tells the client its thread without waiting for the database), and
-        every later read, append or delete of the thread through this service waits for it.
+        ``messages`` already in it, rather than inserted and then updated.
         """
         if thread_id is not None:
             thread = await self.owned(principal, thread_id)
@@ -48,34 +40,13 @@ class ConversationService:
                 await self.append(thread_id, list(messages))
             return thread
         doc = _new_thread(principal, title, course_id)
-        task = asyncio.create_task(self._insert({**doc, "messages": list(messages), "message_count": len(messages)}))
-        self._inserting[doc["_id"]] = (principal.user_id, task)
-        task.add_done_callback(lambda done: self._inserted(doc["_id"], done))
+        await self.threads.insert({**doc, "messages": list(messages), "message_count": len(messages)})
+        if self.archive is not None and len(messages) > self.archive.max_messages:
+            await self.archive.trim(doc["_id"])
         return doc
-
-    def _inserted(self, thread_id: str, task: asyncio.Task[None]) -> None:
-        self._inserting.pop(thread_id, None)
-        if not task.cancelled():
-            task.exception()  # logged by _insert; whoever uses the thread next gets the error
-
-    async def _insert(self, thread: Document) -> None:
-        try:
-            await self.threads.insert(thread)
-        except Exception:
-            log.exception("storing new thread %s failed", thread["_id"])
-            raise
-        if self.archive is not None and thread["message_count"] > self.archive.max_messages:
-            await self.archive.trim(thread["_id"])
-
-    async def stored(self, thread_id: str) -> None:
-        """Wait until a thread this process is creating is in the database (at once for any other)."""
-        pending = self._inserting.get(thread_id)
-        if pending is not None:
-            await asyncio.shield(pending[1])  # a cancelled caller must not cancel the insert
 
     async def owned(self, principal: Principal, thread_id: str) -> Document:
         """A thread of the caller; another user's thread is reported as not found."""
-        await self.stored(thread_id)
         thread = await self.threads.get(thread_id)
         if thread is None or thread["user_id"] != principal.user_id:
             raise NotFound("thread not found")
@@ -83,7 +54,6 @@ class ConversationService:
 
     async def append(self, thread_id: str, messages: list[dict[str, Any]]) -> None:
         """Record messages of a turn, then archive the oldest ones beyond the thread cap."""
-        await self.stored(thread_id)
         keep = self.archive.max_messages if self.archive is not None else None
         # A thread with room under its cap needs no trim (and no read to find that out).
         if await self.threads.append(thread_id, messages, keep) and self.archive is not None:
@@ -91,8 +61,6 @@ class ConversationService:
 
     async def list(self, principal: Principal) -> list[dict[str, Any]]:
         """The caller's threads, newest first."""
-        mine = [task for owner, task in list(self._inserting.values()) if owner == principal.user_id]
-        await asyncio.gather(*(asyncio.shield(task) for task in mine), return_exceptions=True)
         return [thread_view(t) for t in await self.threads.of_user(principal.user_id)]
 
     async def get(self, principal: Principal, thread_id: str) -> dict[str, Any]:
