@@ -20,6 +20,7 @@ from api.controllers.auth import AuthController
 from api.controllers.chat import ChatController
 from api.controllers.content import CourseContentController
 from api.controllers.courses import CourseController
+from api.controllers.drafts import QuestionDraftController
 from api.controllers.enrollment import EnrollmentController
 from api.controllers.health import healthz, readyz
 from api.controllers.materials import MaterialController
@@ -64,6 +65,7 @@ def create_app(settings: Settings, services: ServicesFactory, extra_handlers: Se
             EnrollmentController,
             ProgressController,
             MaterialController,
+            QuestionDraftController,
             ChatController,
             AIController,
             healthz,

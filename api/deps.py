@@ -8,6 +8,8 @@ from litestar import Request
 from litestar.di import Provide
 
 from agents.chat import ChatService
+from ingest.questions.concept_service import ConceptService
+from ingest.questions.review import DraftService
 from ingest.service import MaterialService
 from recommender.service import RecommendationService
 from tutor.container import Services
@@ -51,7 +53,21 @@ def provide_removals(request: Request[Any, Any, Any]) -> CourseRemovalService:
     return removals
 
 
+def provide_drafts(request: Request[Any, Any, Any]) -> DraftService:
+    """Question drafts and their generation jobs."""
+    drafts: DraftService = request.app.state.extensions.drafts
+    return drafts
+
+
+def provide_concepts(request: Request[Any, Any, Any]) -> ConceptService:
+    """Concepts of a course's material."""
+    concepts: ConceptService = request.app.state.extensions.concepts
+    return concepts
+
+
 DEPENDENCIES = {
+    "drafts": Provide(provide_drafts, sync_to_thread=False),
+    "concepts": Provide(provide_concepts, sync_to_thread=False),
     "removals": Provide(provide_removals, sync_to_thread=False),
     "recommendations": Provide(provide_recommendations, sync_to_thread=False),
     "chat": Provide(provide_chat, sync_to_thread=False),

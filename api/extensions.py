@@ -13,6 +13,8 @@ import redis.asyncio as aioredis
 from celery import Celery
 
 from agents.chat import ChatService
+from ingest.questions.concept_service import ConceptService
+from ingest.questions.review import DraftService
 from ingest.service import MaterialService
 from recommender.service import RecommendationService
 from tutor.container import Services
@@ -30,6 +32,8 @@ class Extensions:
     recommendations: RecommendationService
     redis: aioredis.Redis
     removals: CourseRemovalService
+    drafts: DraftService
+    concepts: ConceptService
 
     async def close(self) -> None:
         """Release connections."""

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from ingest.limits import DocumentLimits
 from ingest.pipeline import IngestPipeline
+from ingest.questions.llm import LLMQuestionGenerator
+from ingest.questions.local import LocalQuestionGenerator
+from ingest.questions.types import QuestionGenerator
 from ingest.storage import FileStorage, build_storage
 from recommender.learner import LearnerModel, course_model_dir
 from recommender.policy_service import PolicyService
@@ -47,6 +50,13 @@ def pipeline_for(settings: Settings) -> IngestPipeline:
     """An ingestion pipeline over the configured index and storage, with the per-document caps."""
     limits = DocumentLimits(max_pages=settings.max_document_pages, max_chunks=settings.max_document_chunks)
     return IngestPipeline(retrieval_for(settings), storage_for(settings), limits=limits)
+
+
+def question_generator_for(settings: Settings) -> QuestionGenerator:
+    """The configured LLM writes question drafts when there is one; otherwise the offline generator does."""
+    if not settings.llm.configured:
+        return LocalQuestionGenerator()
+    return LLMQuestionGenerator.from_settings(settings)
 
 
 def policy_path(settings: Settings) -> Path:

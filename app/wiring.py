@@ -21,6 +21,9 @@ from agents.factory import build_agent
 from agents.providers.openai_compat import LLMConfig
 from api.extensions import Extensions
 from app.components import retrieval_for, storage_for
+from ingest.questions.concept_service import ConceptService
+from ingest.questions.review import DraftService
+from ingest.questions.source import IndexedCourse
 from ingest.service import MaterialService
 from recommender.service import RecommendationService, learner_refresh_hook
 from tutor.celery_app import make_celery
@@ -115,6 +118,9 @@ def build_extensions(core: Services, settings: Settings, connections: Connection
         core.records.removals,
         queue,
     )
+    records = core.records
+    drafts = DraftService(records.drafts, records.question_jobs, records.materials, core.courses, core.content, queue)
+    concepts = ConceptService(core.courses, records.courses, IndexedCourse(retrieval).chunks_of)
     return Extensions(
         celery=connections.celery,
         materials=materials,
@@ -122,6 +128,8 @@ def build_extensions(core: Services, settings: Settings, connections: Connection
         recommendations=recommendations,
         redis=connections.redis,
         removals=removals,
+        drafts=drafts,
+        concepts=concepts,
     )
 
 

@@ -30,6 +30,7 @@ from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
 from tutor.repositories.materials import JobRepository, MaterialRepository
+from tutor.repositories.question_drafts import QuestionDraftRepository, QuestionJobRepository
 from tutor.schemas.common import utcnow
 from tutor.services.course_state import REMOVING, is_live
 
@@ -62,6 +63,8 @@ class CourseRemoval:
     enrollments: EnrollmentRepository
     materials: MaterialRepository
     jobs: JobRepository
+    drafts: QuestionDraftRepository
+    question_jobs: QuestionJobRepository
     storage: FileStorage
     chunks: ChunkRemover
 
@@ -75,6 +78,8 @@ class CourseRemoval:
             enrollments=core.enrollments,
             materials=core.materials,
             jobs=core.jobs,
+            drafts=core.drafts,
+            question_jobs=core.question_jobs,
             storage=storage,
             chunks=chunks,
         )
@@ -103,7 +108,13 @@ class CourseRemoval:
             raise IngestionRunning(course_id)
         await self.removals.count_removed(course_id, "files", await self._delete_files(course_id))
         await self.removals.count_removed(course_id, "chunks", await asyncio.to_thread(self._delete_chunks, course_id))
-        for step, repository in (("materials", self.materials), ("ingest_jobs", self.jobs)):
+        steps = (
+            ("materials", self.materials),
+            ("ingest_jobs", self.jobs),
+            ("question_drafts", self.drafts),
+            ("question_jobs", self.question_jobs),
+        )
+        for step, repository in steps:
             await self.removals.count_removed(course_id, step, await repository.delete_many({"course_id": course_id}))
         await self.courses.delete(course_id)
         await self.removals.set_state(course_id, "succeeded", finished_at=utcnow())

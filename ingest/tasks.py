@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,13 +13,12 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from ingest.pipeline import IngestPipeline
 from ingest.time_limit import clear_time_limit, record_time_limit
 from ingest.worker import process_job
-from tutor.repositories.blocking import BlockingRepositories
+from tutor.repositories.blocking import BlockingRepositories, process_repositories
 from tutor.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 
-_stores: dict[int, BlockingRepositories] = {}
 _pipeline: list[Callable[[Settings], IngestPipeline]] = []
 
 
@@ -30,13 +28,9 @@ def wire(pipeline: Callable[[Settings], IngestPipeline]) -> None:
 
 
 def _store() -> BlockingRepositories:
-    """This worker process's repositories (a forked child opens its own: a loop thread is not inherited)."""
-    pid = os.getpid()
-    if pid not in _stores:
-        settings = get_settings()
-        _stores.clear()
-        _stores[pid] = BlockingRepositories(settings.mongodb_url or "", settings.mongodb_db)
-    return _stores[pid]
+    """This worker process's repositories."""
+    settings = get_settings()
+    return process_repositories(settings.mongodb_url or "", settings.mongodb_db)
 
 
 class IngestJobTask(Task):  # type: ignore[misc]

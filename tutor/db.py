@@ -32,6 +32,8 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
     ],
     "materials": [([("course_id", ASCENDING), ("filename", ASCENDING)], {})],
     "ingest_jobs": [([("course_id", ASCENDING), ("created_at", DESCENDING)], {})],
+    "question_drafts": [([("course_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)], {})],
+    "question_jobs": [([("course_id", ASCENDING), ("created_at", DESCENDING)], {})],
     "chat_threads": [([("user_id", ASCENDING), ("updated_at", DESCENDING)], {})],
     # Messages moved out of threads past the cap, read back per thread or per user (export, deletion).
     "chat_archive": [

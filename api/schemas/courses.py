@@ -59,11 +59,19 @@ class ModuleOut(Struct, kw_only=True):
     lessons: list[LessonOut]
 
 
+class AcceptedConceptOut(Struct, kw_only=True):
+    """A concept of the material the instructor accepted as a skill tag (``PUT /api/courses/{id}/concepts/``)."""
+
+    id: str
+    name: str
+
+
 class CourseFieldsOut(Struct, kw_only=True):
     """The fields a course shows everywhere (catalogue entry and full course).
 
     ``skill_names`` maps every skill of the course to its display name. Fields an instructor cleared
-    with ``PATCH`` are ``null``; ``thumbnail``, ``video_url`` and ``quiz_policy`` are absent when never set.
+    with ``PATCH`` are ``null``; ``thumbnail``, ``video_url`` and ``quiz_policy`` are absent when never set,
+    ``concepts`` until the instructor first accepts concepts of the material.
     """
 
     id: str
@@ -79,6 +87,7 @@ class CourseFieldsOut(Struct, kw_only=True):
     prerequisite_skills: list[str]
     skill_names: dict[str, str]
     quiz_policy: QuizPolicyOut | UnsetType | None = UNSET
+    concepts: list[AcceptedConceptOut] | UnsetType = UNSET
     instructor_id: str
     skills: list[str]
     rating: float

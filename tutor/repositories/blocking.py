@@ -9,6 +9,7 @@ its own client, and :meth:`run` waits for one repository call on it.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -49,3 +50,16 @@ class BlockingRepositories:
 async def _open(url: str, database: str) -> Mongo:
     # Created on the loop that will use it: the async client binds to the running loop.
     return Mongo(url, database)
+
+
+_per_process: dict[int, BlockingRepositories] = {}
+
+
+def process_repositories(url: str, database: str) -> BlockingRepositories:
+    """This process's repositories for task code (a forked worker child opens its own: a loop thread is
+    not inherited across ``fork``)."""
+    pid = os.getpid()
+    if pid not in _per_process:
+        _per_process.clear()
+        _per_process[pid] = BlockingRepositories(url, database)
+    return _per_process[pid]

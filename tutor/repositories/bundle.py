@@ -11,6 +11,7 @@ from tutor.repositories.credentials import CredentialRepository
 from tutor.repositories.enrollments import EnrollmentRepository
 from tutor.repositories.materials import JobRepository, MaterialRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
+from tutor.repositories.question_drafts import QuestionDraftRepository, QuestionJobRepository
 from tutor.repositories.recommendations import RecommendationRepository
 from tutor.repositories.sessions import SessionRepository
 from tutor.repositories.thread_archive import ThreadArchiveRepository
@@ -35,6 +36,8 @@ class Repositories:
     removals: CourseRemovalRepository
     materials: MaterialRepository
     jobs: JobRepository
+    drafts: QuestionDraftRepository
+    question_jobs: QuestionJobRepository
 
     @classmethod
     def over(cls, mongo: Mongo) -> Repositories:
@@ -54,4 +57,6 @@ class Repositories:
             removals=CourseRemovalRepository(mongo.collection("course_removals")),
             materials=MaterialRepository(mongo.collection("materials")),
             jobs=JobRepository(mongo.collection("ingest_jobs")),
+            drafts=QuestionDraftRepository(mongo.collection("question_drafts")),
+            question_jobs=QuestionJobRepository(mongo.collection("question_jobs")),
         )

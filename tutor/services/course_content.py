@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from tutor.db import Document
-from tutor.errors import Conflict, NotFound
+from tutor.errors import Conflict, InvalidInput, NotFound
 from tutor.repositories.courses import CourseRepository
-from tutor.schemas.courses import LessonIn, LessonUpdate, ModuleIn, ModuleUpdate, QuizIn
+from tutor.schemas.courses import LessonIn, LessonUpdate, ModuleIn, ModuleUpdate, QuizIn, QuizQuestionIn
 from tutor.services.course_tree import build_lesson, build_module, check_tree, collect_skills
 from tutor.services.courses import CourseService
 from tutor.services.principal import Principal
@@ -17,6 +17,7 @@ from tutor.services.views import course_view
 
 Edit = Callable[[list[Document]], None]
 MAX_RETRIES = 5
+MAX_QUESTIONS = 100  # as QuizIn allows
 
 
 class CourseContentService:
@@ -76,6 +77,26 @@ class CourseContentService:
         def edit(modules: list[Document]) -> None:
             lesson = _lesson(modules, lesson_id)
             rebuilt = build_lesson({**lesson, "quiz": data.model_dump()})
+            lesson["quiz"] = rebuilt["quiz"]
+            lesson["skills"] = list(dict.fromkeys([*lesson.get("skills", []), *rebuilt["skills"]]))
+
+        return await self._edit(course_id, principal, edit)
+
+    async def add_question(
+        self, course_id: str, lesson_id: str, question: QuizQuestionIn, principal: Principal
+    ) -> dict[str, Any]:
+        """Append ``question`` (its id given) to a lesson's quiz; a question already there by that id is kept as is."""
+        if question.id is None:
+            raise InvalidInput("an appended question needs its id")
+
+        def edit(modules: list[Document]) -> None:
+            lesson = _lesson(modules, lesson_id)
+            questions = list((lesson.get("quiz") or {}).get("questions", []))
+            if any(q["id"] == question.id for q in questions):
+                return
+            if len(questions) >= MAX_QUESTIONS:
+                raise InvalidInput(f"a quiz holds at most {MAX_QUESTIONS} questions")
+            rebuilt = build_lesson({**lesson, "quiz": {"questions": [*questions, question.model_dump()]}})
             lesson["quiz"] = rebuilt["quiz"]
             lesson["skills"] = list(dict.fromkeys([*lesson.get("skills", []), *rebuilt["skills"]]))
 

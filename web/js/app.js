@@ -11,6 +11,7 @@ import { chatView } from "./views/chat.js";
 import { progressView } from "./views/progress.js";
 import { teachListView } from "./views/teach.js";
 import { teachCourseView } from "./views/teach_course.js";
+import { draftsView } from "./views/drafts.js";
 
 const main = () => document.getElementById("main");
 
@@ -90,6 +91,7 @@ route("/chat/:threadId", guarded(chatView));
 route("/progress", guarded(progressView));
 route("/teach", guarded(teachListView, { instructor: true }));
 route("/teach/:id", guarded(teachCourseView, { instructor: true }));
+route("/teach/:id/drafts", guarded(draftsView, { instructor: true }));
 notFound(() => {
   const target = clear(main());
   target.append(h("h1", null, "Page not found"), h("p", null, h("a", { href: "#/courses" }, "Go to the catalogue")));

@@ -110,15 +110,25 @@ async function classSection(course) {
   return section;
 }
 
+/** Tabs between a course's management pages; `current` is "course" or "drafts". */
+export function courseTabs(course, current) {
+  const base = `#/teach/${encodeURIComponent(course.id)}`;
+  const tabs = [["course", base, "Course and material"], ["drafts", `${base}/drafts`, "Question drafts"]];
+  return h("nav.course-tabs", { "aria-label": "Course management" }, h("ul", null, tabs.map(([key, href, label]) =>
+    h("li", null, h("a", { href, "aria-current": key === current ? "page" : null }, label)))));
+}
+
 /** `#/teach/:id`. */
 export async function teachCourseView(main, { id }) {
   const course = await api(`/api/courses/${encodeURIComponent(id)}/`);
+  const heading = h("h1", null, course.title);
   main.append(h("nav.breadcrumbs", { "aria-label": "Breadcrumb" }, h("a", { href: "#/teach" }, "Teach"), " › ", course.title),
-    pageTitle(h("h1", null, course.title), `Manage ${course.title}`));
+    pageTitle(heading, `Manage ${course.title}`));
   if (course.instructor_id !== currentUser().id) {
     main.append(alertBox("Only this course's instructor can manage it."));
     return;
   }
+  main.append(courseTabs(course, "course"));
   main.append(h("p", null, h("a", { href: `#/courses/${encodeURIComponent(course.id)}` }, "View as a student")));
   main.append(materialsSection(course));
   main.append(h("section", { "aria-labelledby": "details-heading" }, h("h2", { id: "details-heading" }, "Course details"),
@@ -128,5 +138,7 @@ export async function teachCourseView(main, { id }) {
       announce("Course saved");
     })));
   main.append(modulesSection(course));
-  main.append(await classSection(course));
+  const classView = await classSection(course);
+  // Left for another page (e.g. the Question drafts tab) meanwhile: `main` is that page's now.
+  if (heading.isConnected) main.append(classView);
 }
