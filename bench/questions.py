@@ -25,6 +25,7 @@ Tune on the tutorial only; the HOWTOs (``rst/howto``) are material of the same k
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import asyncio
 import json
 import random
@@ -171,6 +172,10 @@ def measure(folder: Path, count: int, show: int, seed: int) -> dict[str, Any]:
         "requested": count,
         "rejected": job.get("rejected", {}),
         "kinds": {kind: sum(c.kind == kind for c in candidates) for kind in sorted({c.kind for c in candidates})},
+        "retrievable_by_kind": {
+            kind: round(sum(f for c, f in zip(candidates, found, strict=True) if c.kind == kind) / n, 3)
+            for kind, n in Counter(c.kind for c in candidates).items()
+        },
         "state": job["state"],
     }
 

@@ -329,6 +329,10 @@ class QualityGate:
         existing: ``(prompt, correct choice)`` of the course's questions and drafts already there (the
             choice may be None when unknown).
         duplicate_threshold: Cosine from which a question is a near-duplicate (see :data:`DUPLICATE_THRESHOLD`).
+        leads_to_source: Whether a search of the course for the candidate's prompt finds its passage
+            (``not_retrievable`` otherwise). A prompt that does not lead to its passage is scoped wider
+            than the passage ("Which statement about Classes is true?" over a chapter of twenty
+            passages), so a distractor may be true elsewhere in that scope.
     """
 
     def __init__(
@@ -336,9 +340,11 @@ class QualityGate:
         embed: Callable[[Sequence[str]], np.ndarray],
         existing: Sequence[tuple[str, str | None]] = (),
         duplicate_threshold: float = DUPLICATE_THRESHOLD,
+        leads_to_source: Callable[[Candidate], bool] | None = None,
     ) -> None:
         """Create a gate for one course."""
         self._embed = embed
+        self._leads_to_source = leads_to_source
         self._threshold = duplicate_threshold
         self._existing = list(existing)
         self._existing_vectors: np.ndarray | None = None
@@ -368,6 +374,8 @@ class QualityGate:
             return "answer_unsupported"
         if distractor_supported(candidate):
             return "distractor_supported"
+        if self._leads_to_source is not None and not self._leads_to_source(candidate):
+            return "not_retrievable"
         if self._duplicate(candidate):
             return "duplicate"
         self.kept.append(candidate)

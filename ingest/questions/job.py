@@ -10,6 +10,7 @@ the job, never shown. A re-delivered job first drops the drafts an interrupted r
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -27,6 +28,7 @@ from tutor.services.course_state import is_live
 
 log = logging.getLogger(__name__)
 MAX_SKILLS_PER_DRAFT = 3
+RETRIEVABLE_AT = 3  # a draft's prompt must find its passage among the top 3 of the course search
 
 
 class CourseChunks(Protocol):
@@ -38,6 +40,10 @@ class CourseChunks(Protocol):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
         """Unit vectors of ``texts``."""
+        ...
+
+    def found(self, course_id: str, query: str, k: int) -> list[str]:
+        """Ids of the top ``k`` chunks of the course search for ``query``."""
         ...
 
 
@@ -76,16 +82,28 @@ def _generate(
     if not passages:
         return {"state": "failed", "error": _nothing_indexed(job)}
     existing = [*_quiz_questions(course), *store.run(repos.drafts.questions_of_course(course["_id"]))]
-    gate = QualityGate(source.embed, existing)
+    course_id = course["_id"]
+    gate = QualityGate(
+        source.embed,
+        existing,
+        leads_to_source=lambda c: c.chunk.id in source.found(course_id, c.prompt, RETRIEVABLE_AT),
+    )
     kept: list[Candidate] = []
     rejected: Counter[str] = Counter()
-    candidates = generator.generate(passages, chunks, job["requested"])
-    for candidate in candidates:
+    # Questions of one kind on one passage are alike ("all alike" is what users dislike in generated
+    # sets): a passage gets another of a kind only when the material is short for the count asked.
+    quota = max(1, math.ceil(3 * job["requested"] / len(passages)))
+    used: Counter[tuple[str, str]] = Counter()
+    for candidate in generator.generate(passages, chunks, job["requested"]):
         if len(kept) == job["requested"]:
             break
-        reason = gate.check(candidate)
+        # Two questions on one code listing share its setup and read alike: one per listing.
+        code = candidate.kind.startswith("code")
+        slot = (candidate.chunk.id, "code" if code else candidate.kind)
+        reason = "same_passage" if used[slot] >= (1 if code else quota) else gate.check(candidate)
         if reason is None:
             kept.append(candidate)
+            used[slot] += 1
         else:
             rejected[reason] += 1
     tags = SkillTagger(course, concepts)

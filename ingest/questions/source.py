@@ -24,3 +24,7 @@ class IndexedCourse:
     def embed(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
         """Unit vectors of ``texts`` (the index's own embedder)."""
         return self.retrieval.embedder.embed_documents(list(texts))
+
+    def found(self, course_id: str, query: str, k: int) -> list[str]:
+        """Ids of the top ``k`` chunks of the course search for ``query``."""
+        return [hit.chunk.id for hit in self.retrieval.search(course_id, query, k=k)]

@@ -182,3 +182,16 @@ def test_computed_answers_need_no_support(gate: QualityGate) -> None:
     )
     assert answer_supported(candidate) and not distractor_supported(candidate)
     assert gate.check(candidate) is None
+
+
+def test_a_prompt_that_does_not_lead_to_its_passage_is_dropped() -> None:
+    candidate = cloze("The ______ statement does nothing.", ("pass", "return", "global"))
+    asked: list[str] = []
+
+    def leads(c: Candidate) -> bool:
+        asked.append(c.prompt)
+        return False
+
+    assert QualityGate(fake_embed, leads_to_source=leads).check(candidate) == "not_retrievable"
+    assert asked == [candidate.prompt]
+    assert QualityGate(fake_embed, leads_to_source=lambda c: True).check(candidate) is None
