@@ -25,21 +25,21 @@ Tune on the tutorial only; the HOWTOs (``rst/howto``) are material of the same k
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 import asyncio
 import json
 import random
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from ingest.questions.gate import answer_supported, distractor_supported
-from ingest.questions.local import LocalQuestionGenerator
 
 from bench.common import log
+from ingest.questions.gate import answer_supported, distractor_supported
 from ingest.questions.job import run_generation
+from ingest.questions.local import LocalQuestionGenerator
 from ingest.questions.source import IndexedCourse
 from ingest.questions.types import Candidate
 from retrieval.types import Chunk

@@ -3,8 +3,8 @@
 No model is involved. Text questions come from :mod:`ingest.questions.text`, code questions from
 :mod:`ingest.questions.code`. Candidates are spread over the passages round-robin, first over
 documents and then over the chunks of each document, so every document gets a question before any
-gets many; each chunk offers its text and code questions alternately. About twice as many
-candidates as asked for are returned: the quality gate drops some.
+gets many; each chunk offers its text and code questions alternately. Up to four times as many
+candidates as asked for are returned: the job's gate and per-passage quota drop many.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 CodeQuestions = Callable[[Chunk, Sequence[Chunk]], list[Candidate]]
 # How many candidates per requested question the generator hands to the gate.
-OVERSUPPLY = 2.0
+OVERSUPPLY = 4.0
 
 
 def _code_questions() -> CodeQuestions | None:
@@ -59,7 +59,7 @@ class LocalQuestionGenerator:
         self._code = code_questions
 
     def generate(self, passages: Sequence[Chunk], course: Sequence[Chunk], want: int) -> list[Candidate]:
-        """Up to about ``2 * want`` candidates from ``passages``, spread as described above."""
+        """Up to about ``4 * want`` candidates from ``passages``, spread as described above."""
         if want <= 0 or not passages:
             return []
         text = TextQuestions(course or passages)
