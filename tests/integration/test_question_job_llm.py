@@ -36,8 +36,15 @@ class Passages:
 
     def __init__(self, course_id: str) -> None:
         self.chunks = [
-            Chunk(id=f"{course_id}-d{i}#0", course_id=course_id, document_id=f"d{i}", text=text,
-                  heading_path=("Python", "Basics"), source_name=f"d{i}.md", lesson_id="l1")  # fmt: skip
+            Chunk(
+                id=f"{course_id}-d{i}#0",
+                course_id=course_id,
+                document_id=f"d{i}",
+                text=text,
+                heading_path=("Python", "Basics"),
+                source_name=f"d{i}.md",
+                lesson_id="l1",
+            )
             for i, text in enumerate((LOOPS, TUPLES))
         ]
 
