@@ -17,7 +17,7 @@ from ingest.questions.job import course_frame
 from retrieval.types import Chunk
 from tutor.cpu import run_cpu
 from tutor.db import Document
-from tutor.errors import NotFound
+from tutor.errors import InvalidInput, NotFound
 from tutor.repositories.courses import CourseRepository
 from tutor.schemas.drafts import ConceptsIn
 from tutor.services.courses import CourseService
@@ -43,6 +43,9 @@ class ConceptService:
     async def accept(self, principal: Principal, course_id: str, data: ConceptsIn) -> dict[str, Any]:
         """Make exactly ``data.concepts`` the course's accepted concepts (names become skill names)."""
         course = await self.courses.owned(course_id, principal)
+        ids = [c.id for c in data.concepts]
+        if len(set(ids)) != len(ids):
+            raise InvalidInput("each concept id may appear once")
         previous = {c["id"] for c in course.get("concepts") or []}
         names = {k: v for k, v in (course.get("skill_names") or {}).items() if k not in previous}
         names.update({c.id: c.name for c in data.concepts})

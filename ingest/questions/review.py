@@ -103,6 +103,8 @@ class DraftService:
         course = await self.courses.owned(course_id, principal)
         draft = await self._under_review(course_id, draft_id)
         changes = data.model_dump(exclude_unset=True)
+        if not changes:
+            return draft_view(draft)
         if changes.get("lesson_id") is not None and find_lesson(course, changes["lesson_id"]) is None:
             raise InvalidInput(f"lesson {changes['lesson_id']} is not a lesson of this course")
         merged = {**draft, **changes}

@@ -112,7 +112,8 @@ async def test_generate_edit_approve_and_a_student_is_graded_on_it(client, facto
     assert bad.status_code == 400 and "distinct" in bad.text
     bad = await client.patch(url, json={"answer": 7}, headers=teacher["headers"])
     assert bad.status_code == 400 and "answer" in bad.text
-    assert (await client.patch(url, json={}, headers=teacher["headers"])).status_code == 400
+    unchanged = await client.patch(url, json={}, headers=teacher["headers"])
+    assert unchanged.status_code == 200 and unchanged.json()["prompt"] == draft["prompt"]
     assert (await client.patch(url, json={"lesson_id": "nope"}, headers=teacher["headers"])).status_code == 400
     edited = await client.patch(url, json={"prompt": "Edited: " + draft["prompt"]}, headers=teacher["headers"])
     assert edited.status_code == 200, edited.text

@@ -169,7 +169,7 @@ def test_the_local_generator_spreads_over_documents_and_mixes_kinds() -> None:
     generator = LocalQuestionGenerator(code_questions=fake_code)
     assert generator.name == "local-v1"
     candidates = generator.generate(course(), course(), want=3)
-    assert 3 <= len(candidates) <= 6
+    assert 3 <= len(candidates) <= 12  # up to 4x the count asked for: the gate and quota drop many
     documents = [c.chunk.document_id for c in candidates]
     assert documents[:2] in (["loops", "data"], ["data", "loops"])
     assert "code_value" in {c.kind for c in candidates}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from tutor.schemas.common import NOT_BLANK, Identifier, StrictModel, whole
 from tutor.schemas.courses import Choice, ChoiceIndex, Skill, SkillName
@@ -38,7 +38,8 @@ class DraftRequest(StrictModel):
 
 
 class DraftEdit(StrictModel):
-    """``PATCH .../question-drafts/{id}/``: any field; the result is checked as a whole."""
+    """``PATCH .../question-drafts/{id}/``: any field (none: the draft is answered unchanged); the result is
+    checked as a whole."""
 
     prompt: Prompt | None = None
     choices: list[DraftChoice] | None = Field(None, min_length=MIN_CHOICES, max_length=MAX_DRAFT_CHOICES)
@@ -47,11 +48,6 @@ class DraftEdit(StrictModel):
     skills: list[Skill] | None = Field(None, max_length=10)
     lesson_id: SafeId | None = None
 
-    @model_validator(mode="after")
-    def _something(self) -> DraftEdit:
-        if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
-        return self
 
 
 class ApproveIn(StrictModel):
@@ -68,13 +64,8 @@ class ConceptIn(StrictModel):
 
 
 class ConceptsIn(StrictModel):
-    """``PUT /api/courses/{id}/concepts/``: the concepts the instructor accepts as the course's skill tags."""
+    """``PUT /api/courses/{id}/concepts/``: the concepts the instructor accepts as the course's skill tags
+    (each id once)."""
 
     concepts: list[ConceptIn] = Field(max_length=200)
 
-    @model_validator(mode="after")
-    def _unique(self) -> ConceptsIn:
-        ids = [c.id for c in self.concepts]
-        if len(set(ids)) != len(ids):
-            raise ValueError("each concept id may appear once")
-        return self
