@@ -209,37 +209,31 @@ function reviewActions(draft, ctx, onEdit) {
   const lesson = h("select", { id: `approve-${draft.id}-lesson`, name: "lesson_id" },
     ctx.lessons.map(([id, label]) => h("option", { value: id, selected: known ? id === draft.lesson_id : false }, label)));
   const busy = (on) => { [edit, approve, reject].forEach((b) => { b.disabled = on; }); };
-  const approve = h("button.primary", {
+  // One review action: disable the buttons, call the API, report the outcome (or the error, re-enabled).
+  const action = (cls, label, run) => h(cls, {
     type: "button",
     "aria-describedby": heading,
     onclick: async () => {
       busy(true);
       status.replaceChildren();
       try {
-        const done = await api(`${ctx.base}/question-drafts/${encodeURIComponent(draft.id)}/approve/`, { method: "POST", body: { lesson_id: lesson.value } });
-        const label = Object.fromEntries(ctx.lessons)[done.lesson_id] || done.lesson_id;
-        ctx.onDone(`Draft ${ctx.number} approved: question ${done.question_id} is now in the quiz of ${label}.`);
+        ctx.onDone(await run());
       } catch (err) {
         busy(false);
         status.append(alertBox(err.message));
       }
     },
-  }, "Approve");
-  const reject = h("button.danger", {
-    type: "button",
-    "aria-describedby": heading,
-    onclick: async () => {
-      busy(true);
-      status.replaceChildren();
-      try {
-        await api(`${ctx.base}/question-drafts/${encodeURIComponent(draft.id)}/`, { method: "DELETE" });
-        ctx.onDone(`Draft ${ctx.number} rejected.`);
-      } catch (err) {
-        busy(false);
-        status.append(alertBox(err.message));
-      }
-    },
-  }, "Reject");
+  }, label);
+  const url = `${ctx.base}/question-drafts/${encodeURIComponent(draft.id)}/`;
+  const approve = action("button.primary", "Approve", async () => {
+    const done = await api(`${url}approve/`, { method: "POST", body: { lesson_id: lesson.value } });
+    const label = Object.fromEntries(ctx.lessons)[done.lesson_id] || done.lesson_id;
+    return `Draft ${ctx.number} approved: question ${done.question_id} is now in the quiz of ${label}.`;
+  });
+  const reject = action("button.danger", "Reject", async () => {
+    await api(url, { method: "DELETE" });
+    return `Draft ${ctx.number} rejected.`;
+  });
   return {
     element: h("div.draft-actions", null, field("Add to lesson", lesson), h("div.actions", null, approve, edit, reject), status),
     edit,
