@@ -93,13 +93,15 @@ function editForm(draft, ctx, { onSaved, onCancel }) {
   const fieldset = h("fieldset.choices-edit", null, h("legend", null, "Choices (mark the correct one)"), rows, addButton, slot("choices"));
 
   const readChoices = () => {
-    rows.querySelectorAll("input[type=text]").forEach((input, i) => { choices[i].text = input.value; });
+    rows.querySelectorAll("textarea.choice-text").forEach((input, i) => { choices[i].text = input.value; });
   };
   const renderChoices = (focusIndex = null) => {
     rows.replaceChildren(...choices.map((choice, i) => {
       const textId = `${base}-choice-${i}`;
       const radioId = `${base}-correct-${i}`;
-      const input = h("input", { type: "text", id: textId, name: `choice-${i}`, value: choice.text, required: true, maxlength: 500 });
+      // A textarea: a code question's choice is often several lines of output, which a text input would flatten.
+      const lines = Math.min(6, Math.max(1, choice.text.split("\n").length));
+      const input = h("textarea.choice-text", { id: textId, name: `choice-${i}`, rows: lines, required: true, maxlength: 1000 }, choice.text);
       const radio = h("input", {
         type: "radio", id: radioId, name: `${base}-answer`, value: String(i), checked: i === answer,
         onchange: () => { answer = i; },
@@ -120,8 +122,8 @@ function editForm(draft, ctx, { onSaved, onCancel }) {
         h("span.correct-toggle", null, radio, h("label", { for: radioId }, "Correct", h("span.visually-hidden", null, ` answer: choice ${i + 1}`))), remove);
     }));
     addButton.disabled = choices.length >= MAX_CHOICES;
-    if (errors.choices && !errors.choices.hidden) rows.querySelectorAll("input[type=text]").forEach((el) => describe(el, errors.choices.id));
-    if (focusIndex !== null) rows.querySelectorAll("input[type=text]")[focusIndex]?.focus();
+    if (errors.choices && !errors.choices.hidden) rows.querySelectorAll("textarea.choice-text").forEach((el) => describe(el, errors.choices.id));
+    if (focusIndex !== null) rows.querySelectorAll("textarea.choice-text")[focusIndex]?.focus();
   };
   addButton.addEventListener("click", () => {
     readChoices();
@@ -151,7 +153,7 @@ function editForm(draft, ctx, { onSaved, onCancel }) {
     form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
   };
   const showError = (key, message) => {
-    const controls = { prompt: [prompt], explanation: [explanation], skills: [skills], choices: [...rows.querySelectorAll("input[type=text]")] }[key];
+    const controls = { prompt: [prompt], explanation: [explanation], skills: [skills], choices: [...rows.querySelectorAll("textarea.choice-text")] }[key];
     if (!controls || !errors[key]) {
       status.append(alertBox(message));
       save.focus();
