@@ -52,8 +52,11 @@ def record_time_limit(
     for entry in job.get("files", []):
         entry = dict(entry)
         if entry.get("status") == "indexed":  # finished before the stop: its material says so
-            store.run(repos.materials.set_fields(entry["document_id"], {"status": "indexed",
-                                                                         "chunks": entry.get("chunks", 0)}))
+            store.run(
+                repos.materials.set_fields(
+                    entry["document_id"], {"status": "indexed", "chunks": entry.get("chunks", 0)}
+                )
+            )
         elif entry.get("status") not in (*_DONE, "failed"):
             entry.update(status="failed", chunks_done=0, error=error.message, error_code=error.code)
             _forget(store, job["course_id"], entry["document_id"], error, retrieval)
@@ -77,13 +80,18 @@ def clear_time_limit(store: BlockingRepositories, job_id: str) -> None:
 
 
 def _forget(
-    store: BlockingRepositories, course_id: str, document_id: str, error: TimeLimitReached,
+    store: BlockingRepositories,
+    course_id: str,
+    document_id: str,
+    error: TimeLimitReached,
     retrieval: RetrievalPort | None,
 ) -> None:
     # The indexed hash goes too: what the index holds for this document is no longer known.
-    store.run(store.repos.materials.mark_unindexed(
-        document_id, {"status": "failed", "error": error.message, "error_code": error.code}
-    ))
+    store.run(
+        store.repos.materials.mark_unindexed(
+            document_id, {"status": "failed", "error": error.message, "error_code": error.code}
+        )
+    )
     if retrieval is None:
         return
     try:

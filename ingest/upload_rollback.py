@@ -26,9 +26,7 @@ class UploadRollback:
     old_bytes: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
-    async def capture(
-        cls, plan: QueuedUpload, materials: MaterialRepository, storage: FileStorage
-    ) -> UploadRollback:
+    async def capture(cls, plan: QueuedUpload, materials: MaterialRepository, storage: FileStorage) -> UploadRollback:
         """Remember each planned material's current record and the stored bytes its key holds."""
         rollback = cls(plan)
         for doc_id, key in plan.keys.items():

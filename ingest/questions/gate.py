@@ -57,7 +57,7 @@ _CODE_KINDS = ("code_value", "code_line")
 # Quantifiers and negations decide whether a statement is true, so they count as content words.
 _MEANINGFUL_TEXT = "all any only some most few each no nor not both before after once never always"
 _MEANINGFUL = frozenset(_MEANINGFUL_TEXT.split())
-_CONTENT_STOP = STOPWORDS - _MEANINGFUL
+CONTENT_STOP = STOPWORDS - _MEANINGFUL
 _TOKEN = re.compile(r"[a-z0-9_]+")
 BLANK = "______"
 _PROMPT_LINE = re.compile(r"^\s*(>>>|\.\.\.(\s|$)|\$ |C:\\>)")
@@ -159,7 +159,7 @@ def normal(text: str) -> str:
 def content(text: str) -> frozenset[str]:
     """Stemmed content words of a text, keeping the negations and quantifiers that decide its truth."""
     text = re.sub(r"n't\b", " not", normalize(text)).replace("cannot", "can not")
-    return frozenset(stem(w) for w in _TOKEN.findall(text) if w not in _CONTENT_STOP)
+    return frozenset(stem(w) for w in _TOKEN.findall(text) if w not in CONTENT_STOP)
 
 
 def stable_hash(*parts: str) -> int:

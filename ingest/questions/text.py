@@ -27,6 +27,7 @@ from ingest.questions.concepts import (
 )
 from ingest.questions.gate import (
     BLANK,
+    CONTENT_STOP,
     LENGTH_SLACK,
     UNEVEN_RATIO,
     content,
@@ -37,6 +38,7 @@ from ingest.questions.gate import (
 )
 from ingest.questions.terms import CODE_KINDS, TermInventory, is_plural
 from ingest.questions.types import Candidate
+from retrieval.lexical.tokenize import stem
 from retrieval.types import Chunk
 
 # A sentence opening with one of these leans on the one before it.
@@ -94,6 +96,14 @@ _NUMBER_WORDS = {"two": "three", "three": "four", "four": "five", "five": "six",
 _NUMBER = re.compile(r"(?<![\w.\-/:])(\d{1,4})(?![\w.\-/:%]|\.\d)")
 _TOKEN = re.compile(r"[A-Za-z0-9_]+")
 _MAX_LENGTH_RATIO = 1.8
+# A noun: a plain word after a determiner or "of" and before punctuation or a function word (so not an
+# adjective: "a trailing zero"), or a file name ("requirements.txt").
+_NOUN = re.compile(
+    r"(?:\b(?:the|a|an|its|their|each|every|of)\s+(?P<noun>[a-z]{4,})\b(?![-.]\w)"
+    r"(?=\s*(?:[,.;:)]|$)|\s+(?:of|in|to|is|are|was|were|that|which|with|from|and|or|for|by|on|at|as|can|will|has|"
+    r"have|may|must|should|does|do|not)\b))"
+    r"|(?P<file>\b[A-Za-z_][\w-]*\.(?:txt|py|cfg|toml|ini|json|csv|pyc)\b)"
+)
 
 
 def usable(sentence: str) -> bool:
@@ -274,9 +284,43 @@ class TextQuestions:
         if len(wrong) < 2:
             return None
         topic = re.sub(r"[\x00-\x1f]", "", chunk.heading_path[-1] if chunk.heading_path else chunk.source_name)
-        prompt = f"Which statement about “{topic}” is true?" if topic else "Which statement is true?"
+        prompt = _statement_prompt(topic, self.focus([sentence, *wrong], topic))
         explanation = f'The passage says: "{sentence}" Each other choice changes what the material says.'
         return _assemble(chunk, "true_statement", prompt, sentence, wrong, sentence, explanation)
+
+    def focus(self, choices: Sequence[str], topic: str) -> list[str]:
+        """Up to two key terms the choices are about, for the prompt: terms at least two choices name
+        (so naming them gives no choice away), the rarest in the course first, none the topic names."""
+        named: dict[str, tuple[int, int, str]] = {}
+        topic_words = {stem(w) for w in normal(topic).split()}
+        for choice in choices:
+            for span in {s.term.text: s for s in term_spans(choice, self.inventory)}.values():
+                term = span.term
+                if term.kind == "heading" or {stem(w) for w in normal(term.text).split()} <= topic_words:
+                    continue
+                shown = f"`{term.text}`" if term.kind in CODE_KINDS else term.plural.lower()
+                seen, rarity, _ = named.get(term.text, (0, len(term.chunk_ids), shown))
+                named[term.text] = (seen + 1, rarity, shown)
+        shared = sorted((rarity, -seen, shown) for seen, rarity, shown in named.values() if seen >= 2)
+        return [shown for _, _, shown in shared[:2]] or self._shared_nouns(choices, topic_words)[:1]
+
+    def _shared_nouns(self, choices: Sequence[str], topic_words: set[str]) -> list[str]:
+        """Nouns (a word after a determiner or "of", or a file name) that two choices or more share,
+        the rarest in the course first."""
+        found: dict[str, tuple[int, str]] = {}
+        for choice in choices:
+            for match in _NOUN.finditer(choice):
+                surface = match.group("file") or match.group("noun")
+                key = stem(surface.lower())
+                if key in topic_words or surface.lower() in CONTENT_STOP or len(surface) < 4:
+                    continue
+                file = bool(match.group("file"))
+                shown = f"`{surface}`" if file else surface.lower()
+                found.setdefault(key, (0, shown))
+                if sum((surface in c) if file else key in {stem(w) for w in normal(c).split()} for c in choices) >= 2:
+                    found[key] = (2, found[key][1])
+        shared = [(len(self.inventory.index.containing([k])), shown) for k, (n, shown) in found.items() if n >= 2]
+        return [shown for _, shown in sorted(shared)]
 
     def candidates(self, chunk: Chunk) -> list[Candidate]:
         """Text candidates from one passage: at most one per sentence, clozes and statements alternating."""
@@ -294,6 +338,15 @@ class TextQuestions:
                     out.append(made)
                     break
         return out
+
+
+def _statement_prompt(topic: str, focus: Sequence[str]) -> str:
+    """ "In “Numbers”, which statement about floor division is true?" (or about the topic alone)."""
+    if not topic:
+        return "Which statement is true?"
+    if not focus:
+        return f"Which statement about “{topic}” is true?"
+    return f"In “{topic}”, which statement about {' and '.join(focus)} is true?"
 
 
 def _with_article(before: str, word: str) -> str:
@@ -352,7 +405,7 @@ def _negate(sentence: str, subject: Span | None) -> str | None:
         follower = words[i + 1].group(0).lower() if i + 1 < len(words) else ""
         spaced = sentence[match.end() : match.end() + 1] == " "
         after_noun = i and words[i - 1].group(0).lower() not in _VERB_FOLLOWERS
-        if after_noun and spaced and re.fullmatch(r"[a-z]{3,}[^su]s", word) and follower in _VERB_FOLLOWERS:
+        if after_noun and spaced and re.fullmatch(r"[a-z]{3,}[^su']s", word) and follower in _VERB_FOLLOWERS:
             return sentence[: match.start()] + "does not " + _base(word) + sentence[match.end() :]
     return None
 

@@ -131,7 +131,7 @@ def test_a_true_statement_question_offers_the_passage_sentence_among_false_ones(
     assert "The break statement does not end the innermost enclosing loop at once." in wrong
     every_sentence = {s for c in course() for s in text.inventory.index.sentences}
     assert not set(wrong) & every_sentence
-    assert candidate.prompt == "Which statement about “The break statement” is true?"
+    assert candidate.prompt == "In “The break statement”, which statement about loops is true?"
     assert answer_supported(candidate) and not distractor_supported(candidate)
 
 
@@ -142,6 +142,8 @@ def test_false_statements_negate_swap_or_change_a_number() -> None:
     )
     changed = text.falsify("A dictionary keeps keys in insertion order.")
     assert "A dictionary does not keep keys in insertion order." in changed
+    # A contraction is not a verb to negate ("that's" would become "does not that'").
+    assert not any("that'" in v for v in text.falsify("Older versions had a pass function that's a synonym for it."))
 
 
 def test_text_candidates_are_deterministic_varied_and_pass_the_gate() -> None:
@@ -186,3 +188,22 @@ def test_the_local_generator_does_without_code_questions_that_fail() -> None:
     candidates = LocalQuestionGenerator(code_questions=broken).generate(course(), course(), want=4)
     assert candidates and {c.kind for c in candidates} <= {"cloze", "true_statement"}
     assert LocalQuestionGenerator(code_questions=broken).generate([], course(), want=4) == []
+
+
+def test_a_statement_prompt_names_what_its_choices_share_and_never_only_the_answer() -> None:
+    text = TextQuestions(course())
+    choices = [
+        "Tuples are immutable sequences of fixed length.",
+        "Tuples are mutable sequences of fixed length.",
+        "A dictionary keeps keys in insertion order.",
+    ]
+    # "tuple" is named by two choices; "dictionary" and "key" by one only, so naming them would point at it.
+    assert text.focus(choices, "Data") == ["tuples"]
+    # The topic's own words are not repeated.
+    assert text.focus(choices, "Tuples") == []
+    # Without a shared key term, a noun or file name two choices share.
+    pairs = ["The order of the pairs is kept.", "The order of the pairs is lost.", "The pass statement does nothing."]
+    assert text.focus(pairs, "Dictionaries") == ["pairs"]
+    files = ["Install what requirements.txt lists.", "Never install what requirements.txt lists.", pairs[2]]
+    assert text.focus(files, "Packages") == ["`requirements.txt`"]
+    assert text.focus(["The pass statement does nothing.", "Dictionaries map unique keys to values."], "Loops") == []
