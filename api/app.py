@@ -23,6 +23,7 @@ from api.controllers.courses import CourseController
 from api.controllers.drafts import QuestionDraftController
 from api.controllers.enrollment import EnrollmentController
 from api.controllers.health import healthz, readyz
+from api.controllers.lti import LtiApiController, LtiController
 from api.controllers.materials import MaterialController
 from api.controllers.progress import ProgressController
 from api.deps import DEPENDENCIES
@@ -68,6 +69,8 @@ def create_app(settings: Settings, services: ServicesFactory, extra_handlers: Se
             QuestionDraftController,
             ChatController,
             AIController,
+            LtiController,
+            LtiApiController,
             healthz,
             readyz,
             *extra_handlers,

@@ -14,7 +14,7 @@ from tutor.services.principal import Principal
 
 # Everything outside /api/ (web app, health, OpenAPI) is public, and so are the token routes.
 PUBLIC_PATHS = [
-    "^/api/auth/(register|login|refresh|logout)",
+    "^/api/auth/(register|login|refresh|logout|lti/exchange)",
     "^/$",
     "^/(healthz|readyz)$",
     "^/schema",

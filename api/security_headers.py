@@ -29,7 +29,13 @@ _SCHEMA_DOCUMENTS = (".json", ".yaml", ".yml")
 
 
 def security_headers(path: str) -> tuple[tuple[bytes, bytes], ...]:
-    """The security headers of a response to ``path``."""
+    """The security headers of a response to ``path``.
+
+    The LTI pages (``/lti/...``) set their own policy, which lets the registered platforms frame them
+    (see ``api.controllers.lti``), and so get neither this one nor ``X-Frame-Options: DENY``.
+    """
+    if path.startswith("/lti/"):
+        return tuple(header for header in _COMMON if header[0] != b"x-frame-options")
     return ((b"content-security-policy", _csp_for(path).encode()), *_COMMON)
 
 

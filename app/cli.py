@@ -1,4 +1,4 @@
-"""The ``tutor`` command: serve, seed-demo, create-user, worker, ingest."""
+"""The ``tutor`` command: serve, seed-demo, create-user, worker, ingest, lti."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from app import cli_lti
 from app.embedded.launcher import embedded_services
 from tutor.container import Services
 from tutor.db import Mongo
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     create_cmd.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of standard input"
     )
+    cli_lti.add_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
@@ -67,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         return _ingest(settings, args.path, args.course, args.lesson)
     if args.command == "create-user":
         return _create_user(settings, args)
+    if args.command == "lti":
+        try:
+            return _with_services(settings, lambda services: cli_lti.run(services, args))
+        except DomainError as exc:
+            print(f"tutor: {exc.message}", file=sys.stderr)
+            return 1
     return 2
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tutor.db import Mongo
+from tutor.lti.keys import LazyToolKeys
+from tutor.lti.platform_keys import PlatformKeys
 from tutor.repositories.bundle import Repositories
 from tutor.security.tokens import TokenService
 from tutor.services.account import AccountService
@@ -16,6 +18,8 @@ from tutor.services.course_content import CourseContentService
 from tutor.services.courses import CourseService
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.login_throttle import LoginThrottle
+from tutor.services.lti import LtiRecords, LtiService
+from tutor.services.lti_platforms import LtiPlatformService
 from tutor.services.practice import PracticeService
 from tutor.services.progress import ProgressService, QuizHook
 from tutor.services.sessions import SessionService
@@ -40,6 +44,9 @@ class Services:
     conversations: ConversationService
     practice: PracticeService
     account: AccountService
+    lti: LtiService
+    lti_platforms: LtiPlatformService
+    tool_keys: LazyToolKeys
 
     @classmethod
     def build(
@@ -67,6 +74,18 @@ class Services:
             repos.courses, repos.enrollments, CatalogueCache(repos.courses, settings.catalogue_cache_s)
         )
         enrollment = EnrollmentService(repos.enrollments, repos.courses, repos.progress)
+        auth = AuthService(
+            repos.users,
+            repos.credentials,
+            sessions,
+            allow_instructor_signup=settings.allow_instructor_signup,
+            throttle=login_throttle,
+        )
+        lti_records = LtiRecords(
+            repos.lti_platforms, repos.lti_states, repos.lti_identities, repos.lti_contexts, repos.lti_codes
+        )
+        launch_url = f"{settings.base_url}/lti/launch/"
+        lti = LtiService(lti_records, auth, repos.users, repos.courses, enrollment, PlatformKeys(), launch_url)
         grading = ProgressService(repos.progress, repos.attempts, repos.courses, enrollment, on_quiz_submitted)
         return cls(
             mongo=mongo,
@@ -74,13 +93,7 @@ class Services:
             settings=settings,
             tokens=tokens,
             sessions=sessions,
-            auth=AuthService(
-                repos.users,
-                repos.credentials,
-                sessions,
-                allow_instructor_signup=settings.allow_instructor_signup,
-                throttle=login_throttle,
-            ),
+            auth=auth,
             courses=catalog,
             content=CourseContentService(repos.courses, catalog),
             enrollment=enrollment,
@@ -91,4 +104,9 @@ class Services:
             # Shares ``grading``'s on_quiz_submitted hook.
             practice=PracticeService(repos.courses, repos.progress, repos.attempts, enrollment, grading),
             account=AccountService(repos, sessions),
+            lti=lti,
+            lti_platforms=LtiPlatformService(repos.lti_platforms),
+            tool_keys=LazyToolKeys(
+                settings.lti_private_key, settings.lti_previous_public_key, settings.var_dir / "lti_keys"
+            ),
         )

@@ -43,6 +43,12 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
     "ai_recommendations": [([("user_id", ASCENDING)], {"unique": True})],
     # Login sessions (refresh-token families): found by user on revocation, removed once expired.
     "sessions": [([("user_id", ASCENDING)], {}), ([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
+    # LTI: one registration per platform and client; login states and launch codes expire on their own.
+    "lti_platforms": [([("issuer", ASCENDING), ("client_id", ASCENDING)], {"unique": True})],
+    "lti_states": [([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
+    "lti_codes": [([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
+    "lti_identities": [([("user_id", ASCENDING)], {})],
+    "lti_contexts": [([("course_id", ASCENDING)], {})],
 }
 
 

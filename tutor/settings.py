@@ -128,6 +128,17 @@ class Settings(BaseSettings):
     jwt_access_ttl_s: int = Field(900, validation_alias=_env("JWT_ACCESS_TTL_S"))
     jwt_refresh_ttl_s: int = Field(14 * 24 * 3600, validation_alias=_env("JWT_REFRESH_TTL_S"))
     chroma_url: str | None = Field(None, validation_alias=_env("CHROMA_URL"))
+    # The address browsers and LMS platforms reach this service at (LTI redirect and launch URLs).
+    public_url: str | None = Field(None, validation_alias=_env("TUTOR_PUBLIC_URL"))
+    # The LTI tool's RSA private key (PEM); unset keeps a generated one in var/lti_keys/.
+    lti_private_key: str | None = Field(None, validation_alias=_env("LTI_PRIVATE_KEY"))
+    # The public key (PEM) the previous LTI key had, still published while platforms move to the new one.
+    lti_previous_public_key: str | None = Field(None, validation_alias=_env("LTI_PREVIOUS_PUBLIC_KEY"))
+
+    @property
+    def base_url(self) -> str:
+        """Where this service is reached: ``TUTOR_PUBLIC_URL``, else ``http://host:port``."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def mongo(self) -> MongoSettings:

@@ -21,7 +21,7 @@ from api.schemas.users import UserOut
 from tutor.settings import Settings
 
 METHODS = ("get", "post", "put", "patch", "delete")
-PUBLIC_AUTH = tuple(f"/api/auth/{name}" for name in ("register", "login", "refresh", "logout"))
+PUBLIC_AUTH = tuple(f"/api/auth/{name}" for name in ("register", "login", "refresh", "logout", "lti/exchange"))
 
 
 @asynccontextmanager

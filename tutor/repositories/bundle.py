@@ -9,6 +9,13 @@ from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.credentials import CredentialRepository
 from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.repositories.lti import (
+    LtiCodeRepository,
+    LtiContextRepository,
+    LtiIdentityRepository,
+    LtiPlatformRepository,
+    LtiStateRepository,
+)
 from tutor.repositories.materials import JobRepository, MaterialRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
 from tutor.repositories.question_drafts import QuestionDraftRepository, QuestionJobRepository
@@ -38,6 +45,11 @@ class Repositories:
     jobs: JobRepository
     drafts: QuestionDraftRepository
     question_jobs: QuestionJobRepository
+    lti_platforms: LtiPlatformRepository
+    lti_states: LtiStateRepository
+    lti_identities: LtiIdentityRepository
+    lti_contexts: LtiContextRepository
+    lti_codes: LtiCodeRepository
 
     @classmethod
     def over(cls, mongo: Mongo) -> Repositories:
@@ -59,4 +71,9 @@ class Repositories:
             jobs=JobRepository(mongo.collection("ingest_jobs")),
             drafts=QuestionDraftRepository(mongo.collection("question_drafts")),
             question_jobs=QuestionJobRepository(mongo.collection("question_jobs")),
+            lti_platforms=LtiPlatformRepository(mongo.collection("lti_platforms")),
+            lti_states=LtiStateRepository(mongo.collection("lti_states")),
+            lti_identities=LtiIdentityRepository(mongo.collection("lti_identities")),
+            lti_contexts=LtiContextRepository(mongo.collection("lti_contexts")),
+            lti_codes=LtiCodeRepository(mongo.collection("lti_codes")),
         )

@@ -93,6 +93,13 @@ class AuthService:
             await self.throttle.succeeded(email)
         return self._tokens_view(await self.sessions.start(user))
 
+    async def open_session(self, user_id: str) -> dict[str, Any]:
+        """A new session for an account whose identity was proven elsewhere (an LTI launch)."""
+        user = await self.users.get(user_id)
+        if user is None:
+            raise Unauthorized("account no longer exists")
+        return self._tokens_view(await self.sessions.start(user))
+
     async def refresh(self, refresh_token: str) -> dict[str, Any]:
         """Rotate: exchange the session's current refresh token for a new pair."""
         return self._tokens_view(await self.sessions.refresh(refresh_token))

@@ -179,6 +179,13 @@ export async function login(email, password) {
   return data.user;
 }
 
+/** Sign in with the one-time code of an LMS launch; stores the session and answers where to open. */
+export async function exchangeLaunchCode(code) {
+  const { target, ...data } = await api("/api/auth/lti/exchange/", { method: "POST", body: { code } });
+  setSession(data);
+  return target;
+}
+
 /** Create a student account, then sign in. */
 export async function register(fields) {
   await api("/api/auth/register/", { method: "POST", body: fields });

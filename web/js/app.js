@@ -12,6 +12,7 @@ import { progressView } from "./views/progress.js";
 import { teachListView } from "./views/teach.js";
 import { teachCourseView } from "./views/teach_course.js";
 import { draftsView } from "./views/drafts.js";
+import { launchView, linkView, unlinkedView } from "./views/lti.js";
 
 const main = () => document.getElementById("main");
 
@@ -92,6 +93,9 @@ route("/progress", guarded(progressView));
 route("/teach", guarded(teachListView, { instructor: true }));
 route("/teach/:id", guarded(teachCourseView, { instructor: true }));
 route("/teach/:id/drafts", guarded(draftsView, { instructor: true }));
+route("/lti/unlinked", guarded(unlinkedView));
+route("/lti/link/:key", guarded(linkView, { instructor: true }));
+route("/lti/:code", publicView(launchView));
 notFound(() => {
   const target = clear(main());
   target.append(h("h1", null, "Page not found"), h("p", null, h("a", { href: "#/courses" }, "Go to the catalogue")));

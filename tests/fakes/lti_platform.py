@@ -1,0 +1,142 @@
+"""An LMS platform on loopback for the LTI tests: JWKS, OIDC authorization, token, scores, memberships.
+
+It plays the platform's side as the IMS specifications describe it: the authorization endpoint
+checks the tool's ``redirect_uri`` and answers the ``id_token`` it would form-post (as JSON, so the
+test can post it itself and tamper with it); the token endpoint takes a client-credentials grant
+whose client assertion must be signed by a key of the tool's JWKS.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import jwt
+from litestar import Litestar, Request, get, post
+from litestar.exceptions import HTTPException
+
+from tutor.lti import claims as c
+from tutor.lti.keys import ToolKeys, generate_pem, public_jwk
+
+_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+
+
+@dataclass
+class LmsUser:
+    """A person of the LMS course."""
+
+    sub: str
+    name: str
+    email: str
+    role: str  # "Learner" or "Instructor"
+
+
+@dataclass
+class FakePlatform:
+    """The platform's registration data, keys and what it received."""
+
+    client_id: str = field(default_factory=lambda: f"client-{uuid.uuid4().hex[:8]}")
+    deployment_id: str = "deployment-1"
+    context_id: str = field(default_factory=lambda: f"ctx-{uuid.uuid4().hex[:6]}")
+    url: str = ""  # set once served
+    tool_launch_url: str = ""
+    tool_jwks_url: str = ""
+    keys: ToolKeys = field(default_factory=lambda: ToolKeys(generate_pem()))
+    users: dict[str, LmsUser] = field(default_factory=dict)
+    custom: dict[str, str] = field(default_factory=dict)
+    scores: list[dict[str, Any]] = field(default_factory=list)
+    token_requests: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def issuer(self) -> str:
+        return self.url
+
+    def claims(self, user: LmsUser, nonce: str, **overrides: Any) -> dict[str, Any]:
+        """The claims of a resource-link launch of ``user``."""
+        now = int(time.time())
+        body: dict[str, Any] = {
+            "iss": self.issuer,
+            "sub": user.sub,
+            "aud": self.client_id,
+            "azp": self.client_id,
+            "exp": now + 300,
+            "iat": now,
+            "nonce": nonce,
+            "name": user.name,
+            "email": user.email,
+            c.DEPLOYMENT_ID: self.deployment_id,
+            c.MESSAGE_TYPE: c.RESOURCE_LINK_REQUEST,
+            c.VERSION: c.LTI_VERSION,
+            c.TARGET_LINK_URI: self.tool_launch_url,
+            c.RESOURCE_LINK: {"id": "link-1", "title": "Tutor"},
+            c.ROLES: [_ROLE + user.role],
+            c.CONTEXT: {"id": self.context_id, "title": "Intro to Programming (LMS)", "label": "CS101"},
+            c.AGS_ENDPOINT: {
+                "scope": [c.SCOPE_LINE_ITEM, c.SCOPE_SCORE],
+                "lineitem": f"{self.url}/lineitems/1",
+                "lineitems": f"{self.url}/lineitems",
+            },
+            c.NRPS: {"context_memberships_url": f"{self.url}/memberships", "service_versions": ["2.0"]},
+        }
+        if self.custom:
+            body[c.CUSTOM] = dict(self.custom)
+        body.update(overrides)
+        return {k: v for k, v in body.items() if v is not None}
+
+    def sign(self, claims: dict[str, Any], keys: ToolKeys | None = None, kid: str | None = None) -> str:
+        """``claims`` signed by the platform's key (or ``keys``), with ``kid`` in the header if given."""
+        signer = keys or self.keys
+        return jwt.encode(claims, signer.private_pem, algorithm="RS256", headers={"kid": kid or signer.kid})
+
+    def app(self) -> Litestar:
+        """The platform's HTTP endpoints."""
+        platform = self
+
+        @get("/jwks", sync_to_thread=False)
+        def jwks() -> dict[str, Any]:
+            return platform.keys.jwks()
+
+        @get("/auth", sync_to_thread=False)
+        def authorize(request: Request[Any, Any, Any]) -> dict[str, Any]:
+            query = request.query_params
+            expected = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none"}
+            for name, value in expected.items():
+                if query.get(name) != value:
+                    raise HTTPException(status_code=400, detail=f"{name} must be {value}")
+            if query.get("client_id") != platform.client_id or query.get("redirect_uri") != platform.tool_launch_url:
+                raise HTTPException(status_code=400, detail="unknown client or redirect_uri")
+            user = platform.users.get(str(query.get("login_hint")))
+            if user is None or not query.get("nonce") or not query.get("state"):
+                raise HTTPException(status_code=400, detail="unknown login_hint, or no nonce/state")
+            token = platform.sign(platform.claims(user, str(query["nonce"])))
+            return {"action": query["redirect_uri"], "id_token": token, "state": query["state"]}
+
+        @post("/token", status_code=200)
+        async def token(request: Request[Any, Any, Any]) -> dict[str, Any]:
+            form = dict(await request.form())
+            platform.token_requests.append(form)
+            if form.get("grant_type") != "client_credentials":
+                raise HTTPException(status_code=400, detail="unsupported grant")
+            assertion = str(form.get("client_assertion", ""))
+            async with httpx.AsyncClient() as http:
+                keys = (await http.get(platform.tool_jwks_url)).json()["keys"]
+            kid = jwt.get_unverified_header(assertion).get("kid")
+            key = next((jwt.PyJWK(k) for k in keys if k["kid"] == kid), None)
+            if key is None:
+                raise HTTPException(status_code=401, detail="unknown tool key")
+            jwt.decode(assertion, key, algorithms=["RS256"], audience=f"{platform.url}/token")
+            return {"access_token": uuid.uuid4().hex, "token_type": "Bearer", "expires_in": 3600,
+                    "scope": form.get("scope", "")}  # fmt: skip
+
+        return Litestar([jwks, authorize, token])
+
+
+def public_key_of(keys: ToolKeys) -> dict[str, str]:
+    """The JWK of a key pair (for JWKS documents built by hand)."""
+    from cryptography.hazmat.primitives import serialization
+
+    private = serialization.load_pem_private_key(keys.private_pem.encode(), password=None)
+    return public_jwk(private.public_key())  # type: ignore[arg-type]

@@ -1,0 +1,239 @@
+"""LTI 1.3 launches over real HTTP: a platform on loopback, the tool's login, launch and code exchange."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import jwt
+import pytest
+
+from tests.fakes.lti_platform import FakePlatform, LmsUser
+from tests.servers import serve
+from tutor.lti import claims as c
+from tutor.lti.keys import ToolKeys, generate_pem
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def platform(settings) -> Iterator[FakePlatform]:
+    fake = FakePlatform()
+    fake.tool_launch_url = f"{settings.base_url}/lti/launch/"
+    fake.users = {
+        "u-ada": LmsUser("lms-ada", "Ada Learner", "ada@lms.example", "Learner"),
+        "u-tom": LmsUser("lms-tom", "Tom Teacher", "tom@lms.example", "Instructor"),
+    }
+    with serve(fake.app()) as server:
+        fake.url = server.url
+        yield fake
+
+
+@pytest.fixture
+async def registered(platform: FakePlatform, services, api_server: str) -> FakePlatform:
+    platform.tool_jwks_url = f"{api_server}/lti/jwks/"
+    await services.lti_platforms.add(
+        issuer=platform.issuer, client_id=platform.client_id, deployment_id=platform.deployment_id,
+        auth_login_url=f"{platform.url}/auth", auth_token_url=f"{platform.url}/token",
+        jwks_url=f"{platform.url}/jwks", name="Test LMS",
+    )  # fmt: skip
+    return platform
+
+
+async def login(client: httpx.AsyncClient, platform: FakePlatform, hint: str) -> dict[str, str]:
+    """Login initiation at the tool, then the platform's authorization: the form the platform would post."""
+    started = await client.get("/lti/login/", params={
+        "iss": platform.issuer, "login_hint": hint, "target_link_uri": platform.tool_launch_url,
+        "client_id": platform.client_id, "lti_deployment_id": platform.deployment_id,
+    })  # fmt: skip
+    assert started.status_code == 302, started.text
+    location = started.headers["location"]
+    query = parse_qs(urlsplit(location).query)
+    assert query["redirect_uri"] == [platform.tool_launch_url] and query["prompt"] == ["none"]
+    assert query["login_hint"] == [hint] and query["nonce"][0] and query["state"][0]
+    async with httpx.AsyncClient() as lms:
+        answer = await lms.get(location)
+    assert answer.status_code == 200, answer.text
+    return {**answer.json(), "nonce": query["nonce"][0]}
+
+
+async def launch(client: httpx.AsyncClient, id_token: str, state: str) -> httpx.Response:
+    return await client.post("/lti/launch/", data={"id_token": id_token, "state": state})
+
+
+async def exchange(client: httpx.AsyncClient, response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert location.startswith("/lti/app/#/lti/") and "token" not in location
+    code = location.rsplit("/", 1)[-1]
+    tokens = await client.post("/api/auth/lti/exchange/", json={"code": code})
+    assert tokens.status_code == 200, tokens.text
+    again = await client.post("/api/auth/lti/exchange/", json={"code": code})
+    assert again.status_code == 401  # a code works once
+    return dict(tokens.json())
+
+
+async def test_the_tool_publishes_its_keys(client):
+    keys = (await client.get("/lti/jwks/")).json()["keys"]
+    assert keys and {"kty", "n", "e", "kid", "alg"} <= set(keys[0]) and keys[0]["alg"] == "RS256"
+    assert "d" not in keys[0]  # never the private part
+
+
+async def test_a_learner_launch_signs_in_enrolls_and_opens_the_course(client, factory, registered):
+    teacher = await factory.instructor()
+    course = await factory.course(teacher)
+    lesson = course["modules"][0]["lessons"][0]["id"]
+    registered.custom = {"tutor_course_id": course["id"], "tutor_lesson_id": lesson}
+    form = await login(client, registered, "u-ada")
+    session = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert session["user"]["role"] == "student" and session["user"]["profile"]["full_name"] == "Ada Learner"
+    assert session["target"] == f"/courses/{course['id']}/lessons/{lesson}"
+    headers = {"Authorization": f"Bearer {session['access_token']}"}
+    enrolled = (await client.get("/api/enrollments/", headers=headers)).json()
+    assert [e["course_id"] for e in enrolled] == [course["id"]]
+    # A second launch of the same LMS user is the same account (and the enrollment is not repeated).
+    form = await login(client, registered, "u-ada")
+    second = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert second["user"]["id"] == session["user"]["id"]
+
+
+async def test_an_instructor_links_the_lms_course_once_and_students_follow(client, services, registered):
+    form = await login(client, registered, "u-tom")
+    tom = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert tom["user"]["role"] == "instructor" and tom["target"].startswith("/lti/link/")
+    key = tom["target"].rsplit("/", 1)[-1]
+    headers = {"Authorization": f"Bearer {tom['access_token']}"}
+    context = await client.get(f"/api/lti/contexts/{key}/", headers=headers)
+    assert context.status_code == 200 and context.json()["course_id"] is None
+    # A student launching before the link lands on "not linked yet".
+    form = await login(client, registered, "u-ada")
+    early = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert early["target"] == "/lti/unlinked"
+    student_headers = {"Authorization": f"Bearer {early['access_token']}"}
+    assert (await client.get(f"/api/lti/contexts/{key}/", headers=student_headers)).status_code in (403, 404)
+    created = await client.post("/api/courses/", headers=headers, json={
+        "title": "Linked course", "description": "d", "category": "programming", "price": 0, "modules": [],
+    })  # fmt: skip
+    assert created.status_code == 201, created.text
+    course_id = created.json()["id"]
+    refused = await client.put(f"/api/lti/contexts/{key}/", headers=student_headers, json={"course_id": course_id})
+    assert refused.status_code in (403, 404)
+    linked = await client.put(f"/api/lti/contexts/{key}/", headers=headers, json={"course_id": course_id})
+    assert linked.status_code == 200 and linked.json()["course_id"] == course_id
+    form = await login(client, registered, "u-ada")
+    later = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert later["target"] == f"/courses/{course_id}"
+
+
+def _tampered(platform: FakePlatform, nonce: str, case: str) -> str:
+    user = platform.users["u-ada"]
+    claims = platform.claims(user, nonce)
+    if case == "wrong signature":
+        return platform.sign(claims, keys=ToolKeys(generate_pem()), kid=platform.keys.kid)
+    if case == "unknown kid":
+        return platform.sign(claims, keys=ToolKeys(generate_pem()))
+    if case == "wrong aud":
+        return platform.sign({**claims, "aud": "someone-else", "azp": "someone-else"})
+    if case == "expired":
+        return platform.sign({**claims, "exp": int(time.time()) - 600, "iat": int(time.time()) - 900})
+    if case == "unknown deployment":
+        return platform.sign({**claims, c.DEPLOYMENT_ID: "not-registered"})
+    if case == "wrong version":
+        return platform.sign({**claims, c.VERSION: "1.1"})
+    if case == "no resource link":
+        return platform.sign({k: v for k, v in claims.items() if k != c.RESOURCE_LINK})
+    if case == "no roles":
+        return platform.sign({k: v for k, v in claims.items() if k != c.ROLES})
+    if case == "no nonce":
+        return platform.sign({k: v for k, v in claims.items() if k != "nonce"})
+    if case == "other nonce":
+        return platform.sign({**claims, "nonce": "made-up"})
+    if case == "not a jwt":
+        return "not-a-jwt"
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize(
+    ("case", "status"),
+    [
+        ("wrong signature", 401),
+        ("unknown kid", 401),
+        ("wrong aud", 401),
+        ("expired", 401),
+        ("unknown deployment", 401),
+        ("wrong version", 400),
+        ("no resource link", 400),
+        ("no roles", 400),
+        ("no nonce", 400),
+        ("other nonce", 401),
+        ("not a jwt", 400),
+    ],
+)
+async def test_a_launch_that_breaks_the_rules_is_refused_with_a_page(client, registered, case, status):
+    form = await login(client, registered, "u-ada")
+    refused = await launch(client, _tampered(registered, form["nonce"], case), form["state"])
+    assert refused.status_code == status, refused.text
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "refused" in refused.text
+    # The state was spent by the refused attempt: the genuine token cannot ride on it afterwards.
+    assert (await launch(client, form["id_token"], form["state"])).status_code == 401
+
+
+async def test_replays_and_unknown_states_are_refused(client, registered):
+    form = await login(client, registered, "u-ada")
+    await exchange(client, await launch(client, form["id_token"], form["state"]))
+    replay = await launch(client, form["id_token"], form["state"])
+    assert replay.status_code == 401 and "state" in replay.text
+    # The same token under a fresh login's state: its nonce is not that login's.
+    fresh = await login(client, registered, "u-ada")
+    assert (await launch(client, form["id_token"], fresh["state"])).status_code == 401
+    assert (await launch(client, fresh["id_token"], "no-such-state")).status_code == 401
+    assert (await client.post("/lti/launch/", data={})).status_code == 400
+
+
+async def test_login_initiation_is_checked(client, registered):
+    missing = await client.get("/lti/login/", params={"iss": registered.issuer})
+    assert missing.status_code == 400 and "Missing required query parameter" in missing.text
+    assert (await client.post("/lti/login/", data={"iss": registered.issuer})).status_code == 400
+    unknown = await client.get("/lti/login/", params={
+        "iss": "https://unknown.example", "login_hint": "x", "target_link_uri": registered.tool_launch_url,
+    })  # fmt: skip
+    assert unknown.status_code == 404 and "registered" in unknown.text
+    posted = await client.post("/lti/login/", data={
+        "iss": registered.issuer, "login_hint": "u-ada", "target_link_uri": registered.tool_launch_url,
+        "client_id": registered.client_id,
+    })  # fmt: skip
+    assert posted.status_code == 302 and posted.headers["location"].startswith(f"{registered.url}/auth?")
+    wrong_deployment = await client.get("/lti/login/", params={
+        "iss": registered.issuer, "login_hint": "u-ada", "target_link_uri": registered.tool_launch_url,
+        "lti_deployment_id": "other",
+    })  # fmt: skip
+    assert wrong_deployment.status_code == 401
+
+
+async def test_only_registered_platforms_may_frame_the_lti_pages(client, registered):
+    page = await client.get("/lti/app/")
+    assert page.status_code == 200 and "<script" in page.text
+    policy = page.headers["content-security-policy"]
+    ancestors = next(part for part in policy.split(";") if "frame-ancestors" in part).split()
+    assert ancestors[:2] == ["frame-ancestors", "'self'"] and registered.url in ancestors
+    assert "x-frame-options" not in page.headers
+    app = await client.get("/")
+    assert "frame-ancestors 'none'" in app.headers["content-security-policy"]
+    assert app.headers["x-frame-options"] == "DENY"
+
+
+async def test_the_exchange_refuses_bad_codes(client):
+    assert (await client.post("/api/auth/lti/exchange/", json={"code": "x" * 43})).status_code == 401
+    assert (await client.post("/api/auth/lti/exchange/", json={"code": "no spaces allowed here!"})).status_code == 400
+    assert (await client.post("/api/auth/lti/exchange/", json={})).status_code == 400
+
+
+async def test_the_signed_assertions_verify_with_the_published_keys(services) -> None:
+    keys = services.tool_keys.get()
+    token = keys.sign({"iss": "tool", "aud": "platform", "exp": int(time.time()) + 60})
+    published = jwt.PyJWK(keys.jwks()["keys"][0])
+    assert jwt.decode(token, published, algorithms=["RS256"], audience="platform")["iss"] == "tool"
