@@ -19,6 +19,7 @@ from tutor.services.courses import CourseService
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.login_throttle import LoginThrottle
 from tutor.services.lti import LtiRecords, LtiService
+from tutor.services.lti_deep_linking import DeepLinkingService
 from tutor.services.lti_platforms import LtiPlatformService
 from tutor.services.practice import PracticeService
 from tutor.services.progress import ProgressService, QuizHook
@@ -84,8 +85,11 @@ class Services:
         lti_records = LtiRecords(
             repos.lti_platforms, repos.lti_states, repos.lti_identities, repos.lti_contexts, repos.lti_codes
         )
-        launch_url = f"{settings.base_url}/lti/launch/"
-        lti = LtiService(lti_records, auth, repos.users, repos.courses, enrollment, PlatformKeys(), launch_url)
+        keys = LazyToolKeys(settings.lti_private_key, settings.lti_previous_public_key, settings.var_dir / "lti_keys")
+        deep_linking = DeepLinkingService(
+            repos.lti_deep_links, repos.lti_platforms, repos.courses, keys, f"{settings.base_url}/lti/launch/"
+        )
+        lti = LtiService(lti_records, auth, repos.users, repos.courses, enrollment, PlatformKeys(), deep_linking)
         grading = ProgressService(repos.progress, repos.attempts, repos.courses, enrollment, on_quiz_submitted)
         return cls(
             mongo=mongo,
@@ -106,7 +110,5 @@ class Services:
             account=AccountService(repos, sessions),
             lti=lti,
             lti_platforms=LtiPlatformService(repos.lti_platforms),
-            tool_keys=LazyToolKeys(
-                settings.lti_private_key, settings.lti_previous_public_key, settings.var_dir / "lti_keys"
-            ),
+            tool_keys=keys,
         )

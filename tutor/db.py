@@ -47,6 +47,7 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
     "lti_platforms": [([("issuer", ASCENDING), ("client_id", ASCENDING)], {"unique": True})],
     "lti_states": [([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
     "lti_codes": [([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
+    "lti_deep_links": [([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
     "lti_identities": [([("user_id", ASCENDING)], {})],
     "lti_contexts": [([("course_id", ASCENDING)], {})],
 }

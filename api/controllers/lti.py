@@ -21,7 +21,18 @@ from litestar.response import Redirect
 from api.errors import STATUS
 from api.params import PathId
 from api.schemas.convert import typed
-from api.schemas.lti import ContextLinkIn, ContextOut, JwksOut, LaunchCodeIn, LaunchForm, LoginForm, LtiTokensOut
+from api.schemas.lti import (
+    ContextLinkIn,
+    ContextOut,
+    DeepLinkAnswerOut,
+    DeepLinkIn,
+    DeepLinkOut,
+    JwksOut,
+    LaunchCodeIn,
+    LaunchForm,
+    LoginForm,
+    LtiTokensOut,
+)
 from api.security_headers import APP_CSP
 from api.web import WEB_DIR
 from tutor.container import Services
@@ -159,6 +170,19 @@ class LtiApiController(Controller):
     ) -> ContextOut:
         """Later launches from that LMS course open the linked course (students are enrolled in it)."""
         return typed(await services.lti.link_context(principal, context_key, data.course_id), ContextOut)
+
+    @get("/lti/deep-links/{link_id:str}/", summary="A pending deep-linking request of mine")
+    async def deep_link(self, link_id: PathId, services: Services, principal: Principal) -> DeepLinkOut:
+        """The request an LMS deep-linking launch opened (the picker reads it)."""
+        return typed(await services.lti.deep_linking.pending(principal, link_id), DeepLinkOut)
+
+    @post("/lti/deep-links/{link_id:str}/", summary="Answer a deep-linking request", status_code=200)
+    async def answer_deep_link(
+        self, link_id: PathId, data: DeepLinkIn, services: Services, principal: Principal
+    ) -> DeepLinkAnswerOut:
+        """Signs the ``LtiDeepLinkingResponse`` for the chosen courses or lessons (the request is then used up)."""
+        choices = [(item.course_id, item.lesson_id) for item in data.items]
+        return typed(await services.lti.deep_linking.answer(principal, link_id, choices), DeepLinkAnswerOut)
 
 
 def _status(exc: DomainError) -> int:

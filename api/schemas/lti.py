@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from msgspec import Meta, Struct
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from api.schemas.users import UserOut
 from tutor.schemas.common import Identifier, StrictModel
@@ -80,3 +80,31 @@ class LaunchForm(Struct, kw_only=True):
 
     id_token: Token
     state: Text
+
+
+class DeepLinkChoice(StrictModel):
+    """One course (or one lesson of it) to add to the LMS course."""
+
+    course_id: Identifier
+    lesson_id: Identifier | None = None
+
+
+class DeepLinkIn(StrictModel):
+    """``POST /api/lti/deep-links/{id}/`` body: what the instructor picked."""
+
+    items: list[DeepLinkChoice] = Field(min_length=1, max_length=50)
+
+
+class DeepLinkOut(Struct, kw_only=True):
+    """A pending deep-linking request: may several items be chosen, will the LMS get gradebook columns."""
+
+    id: str
+    accept_multiple: bool
+    line_items: bool
+
+
+class DeepLinkAnswerOut(Struct, kw_only=True):
+    """The signed response: the browser form-posts ``jwt`` (as ``JWT``) to ``return_url``."""
+
+    return_url: str
+    jwt: str

@@ -86,6 +86,19 @@ class FakePlatform:
         body.update(overrides)
         return {k: v for k, v in body.items() if v is not None}
 
+    def deep_linking(self, claims: dict[str, Any]) -> dict[str, Any]:
+        """``claims`` turned into a deep-linking request (the instructor adds content from the tool)."""
+        body = {k: v for k, v in claims.items() if k not in (c.RESOURCE_LINK, c.CUSTOM)}
+        body[c.MESSAGE_TYPE] = c.DEEP_LINKING_REQUEST
+        body[c.DEEP_LINKING_SETTINGS] = {
+            "deep_link_return_url": f"{self.url}/deep-link-return",
+            "accept_types": ["ltiResourceLink"],
+            "accept_presentation_document_targets": ["iframe", "window"],
+            "accept_multiple": True,
+            "data": "opaque-platform-data",
+        }
+        return body
+
     def sign(self, claims: dict[str, Any], keys: ToolKeys | None = None, kid: str | None = None) -> str:
         """``claims`` signed by the platform's key (or ``keys``), with ``kid`` in the header if given."""
         signer = keys or self.keys
@@ -111,7 +124,10 @@ class FakePlatform:
             user = platform.users.get(str(query.get("login_hint")))
             if user is None or not query.get("nonce") or not query.get("state"):
                 raise HTTPException(status_code=400, detail="unknown login_hint, or no nonce/state")
-            token = platform.sign(platform.claims(user, str(query["nonce"])))
+            claims = platform.claims(user, str(query["nonce"]))
+            if query.get("lti_message_hint") == "deep-link":
+                claims = platform.deep_linking(claims)
+            token = platform.sign(claims)
             return {"action": query["redirect_uri"], "id_token": token, "state": query["state"]}
 
         @post("/token", status_code=200)

@@ -43,12 +43,15 @@ async def registered(platform: FakePlatform, services, api_server: str) -> FakeP
     return platform
 
 
-async def login(client: httpx.AsyncClient, platform: FakePlatform, hint: str) -> dict[str, str]:
+async def login(client: httpx.AsyncClient, platform: FakePlatform, hint: str, message: str = "") -> dict[str, str]:
     """Login initiation at the tool, then the platform's authorization: the form the platform would post."""
-    started = await client.get("/lti/login/", params={
+    params = {
         "iss": platform.issuer, "login_hint": hint, "target_link_uri": platform.tool_launch_url,
         "client_id": platform.client_id, "lti_deployment_id": platform.deployment_id,
-    })  # fmt: skip
+    }  # fmt: skip
+    if message:
+        params["lti_message_hint"] = message
+    started = await client.get("/lti/login/", params=params)
     assert started.status_code == 302, started.text
     location = started.headers["location"]
     query = parse_qs(urlsplit(location).query)
@@ -237,3 +240,50 @@ async def test_the_signed_assertions_verify_with_the_published_keys(services) ->
     token = keys.sign({"iss": "tool", "aud": "platform", "exp": int(time.time()) + 60})
     published = jwt.PyJWK(keys.jwks()["keys"][0])
     assert jwt.decode(token, published, algorithms=["RS256"], audience="platform")["iss"] == "tool"
+
+
+async def test_deep_linking_returns_signed_links_to_the_chosen_lessons(client, factory, registered, api_server):
+    form = await login(client, registered, "u-tom", "deep-link")
+    tom = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert tom["target"].startswith("/lti/deep-link/")
+    link_id = tom["target"].rsplit("/", 1)[-1]
+    headers = {"Authorization": f"Bearer {tom['access_token']}"}
+    pending = await client.get(f"/api/lti/deep-links/{link_id}/", headers=headers)
+    assert pending.json() == {"id": link_id, "accept_multiple": True, "line_items": True}
+    teacher_session = {"headers": headers}
+    course = await factory.course(teacher_session)
+    lesson = course["modules"][0]["lessons"][1]
+    foreign = await factory.course(await factory.instructor())
+    refused = await client.post(
+        f"/api/lti/deep-links/{link_id}/", headers=headers, json={"items": [{"course_id": foreign["id"]}]}
+    )
+    assert refused.status_code == 404  # only one's own courses can be linked
+    choices = {"items": [{"course_id": course["id"]}, {"course_id": course["id"], "lesson_id": lesson["id"]}]}
+    answer = await client.post(f"/api/lti/deep-links/{link_id}/", headers=headers, json=choices)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["return_url"] == f"{registered.url}/deep-link-return"
+    # The platform verifies the response with the tool's published keys.
+    async with httpx.AsyncClient() as lms:
+        published = (await lms.get(f"{api_server}/lti/jwks/")).json()["keys"]
+    kid = jwt.get_unverified_header(body["jwt"])["kid"]
+    key = jwt.PyJWK(next(k for k in published if k["kid"] == kid))
+    claims = jwt.decode(body["jwt"], key, algorithms=["RS256"], audience=registered.issuer)
+    assert claims["iss"] == registered.client_id and claims[c.MESSAGE_TYPE] == c.DEEP_LINKING_RESPONSE
+    assert claims[c.VERSION] == "1.3.0" and claims[c.DEPLOYMENT_ID] == registered.deployment_id
+    assert claims[c.DL_DATA] == "opaque-platform-data" and claims["nonce"]
+    items = claims[c.DL_CONTENT_ITEMS]
+    assert [i["custom"] for i in items] == [
+        {"tutor_course_id": course["id"]},
+        {"tutor_course_id": course["id"], "tutor_lesson_id": lesson["id"]},
+    ]
+    assert all(i["type"] == "ltiResourceLink" and i["url"] == registered.tool_launch_url for i in items)
+    assert items[1]["lineItem"]["scoreMaximum"] == 100 and lesson["title"] in items[1]["title"]
+    again = await client.post(f"/api/lti/deep-links/{link_id}/", headers=headers, json=choices)
+    assert again.status_code == 404  # answered once
+
+
+async def test_a_learner_cannot_deep_link(client, registered):
+    form = await login(client, registered, "u-ada", "deep-link")
+    refused = await launch(client, form["id_token"], form["state"])
+    assert refused.status_code == 403 and "instructors" in refused.text

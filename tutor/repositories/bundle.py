@@ -12,6 +12,7 @@ from tutor.repositories.enrollments import EnrollmentRepository
 from tutor.repositories.lti import (
     LtiCodeRepository,
     LtiContextRepository,
+    LtiDeepLinkRepository,
     LtiIdentityRepository,
     LtiPlatformRepository,
     LtiStateRepository,
@@ -50,6 +51,7 @@ class Repositories:
     lti_identities: LtiIdentityRepository
     lti_contexts: LtiContextRepository
     lti_codes: LtiCodeRepository
+    lti_deep_links: LtiDeepLinkRepository
 
     @classmethod
     def over(cls, mongo: Mongo) -> Repositories:
@@ -76,4 +78,5 @@ class Repositories:
             lti_identities=LtiIdentityRepository(mongo.collection("lti_identities")),
             lti_contexts=LtiContextRepository(mongo.collection("lti_contexts")),
             lti_codes=LtiCodeRepository(mongo.collection("lti_codes")),
+            lti_deep_links=LtiDeepLinkRepository(mongo.collection("lti_deep_links")),
         )

@@ -117,3 +117,22 @@ class LtiCodeRepository(Repository):
     async def consume(self, code: str) -> Document | None:
         """The code's record, deleted in the same step; None when unknown, used or expired."""
         return await self.collection.find_one_and_delete({"_id": digest(code), "expires_at": {"$gt": utcnow()}})
+
+
+class LtiDeepLinkRepository(Repository):
+    """``lti_deep_links``: an instructor's pending deep-linking request (where to post the choice back),
+    ``_id`` a random token, expires_at (TTL). Used once."""
+
+    async def issue(self, link_id: str, fields: dict[str, Any], lifetime: timedelta) -> None:
+        """Remember a deep-linking request for ``lifetime``."""
+        await self.insert({"_id": link_id, **fields, "expires_at": utcnow() + lifetime})
+
+    async def pending(self, link_id: str, user_id: str) -> Document | None:
+        """The caller's live request ``link_id``."""
+        return await self.collection.find_one({"_id": link_id, "user_id": user_id, "expires_at": {"$gt": utcnow()}})
+
+    async def consume(self, link_id: str, user_id: str) -> Document | None:
+        """The caller's live request, deleted as it is read."""
+        return await self.collection.find_one_and_delete(
+            {"_id": link_id, "user_id": user_id, "expires_at": {"$gt": utcnow()}}
+        )

@@ -34,6 +34,7 @@ from tutor.repositories.users import UserRepository
 from tutor.services.auth import AuthService
 from tutor.services.course_state import is_live
 from tutor.services.enrollment import EnrollmentService
+from tutor.services.lti_deep_linking import DeepLinkingService
 from tutor.services.principal import Principal
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class LtiService:
         courses: CourseRepository,
         enrollment: EnrollmentService,
         platform_keys: PlatformKeys,
-        launch_url: str,
+        deep_linking: DeepLinkingService,
     ) -> None:
         self.records = records
         self.auth = auth
@@ -89,7 +90,8 @@ class LtiService:
         self.courses = courses
         self.enrollment = enrollment
         self.platform_keys = platform_keys
-        self.launch_url = launch_url
+        self.deep_linking = deep_linking
+        self.launch_url = deep_linking.launch_url
 
     async def login(self, params: dict[str, str]) -> LoginRedirect:
         """OIDC login initiation: the platform's authorization URL with a fresh single-use ``state`` and ``nonce``."""
@@ -240,7 +242,7 @@ class LtiService:
         return doc
 
     async def _deep_link_target(self, user: Document, platform: Document, claims: dict[str, Any]) -> str:
-        raise InvalidInput("deep linking is not available yet: add the tool as a plain resource link")
+        return f"/lti/deep-link/{await self.deep_linking.remember(user, platform, claims)}"
 
 
 def _context_view(context: Document) -> dict[str, Any]:

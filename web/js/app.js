@@ -12,7 +12,7 @@ import { progressView } from "./views/progress.js";
 import { teachListView } from "./views/teach.js";
 import { teachCourseView } from "./views/teach_course.js";
 import { draftsView } from "./views/drafts.js";
-import { launchView, linkView, unlinkedView } from "./views/lti.js";
+import { deepLinkView, launchView, linkView, unlinkedView } from "./views/lti.js";
 
 const main = () => document.getElementById("main");
 
@@ -95,6 +95,7 @@ route("/teach/:id", guarded(teachCourseView, { instructor: true }));
 route("/teach/:id/drafts", guarded(draftsView, { instructor: true }));
 route("/lti/unlinked", guarded(unlinkedView));
 route("/lti/link/:key", guarded(linkView, { instructor: true }));
+route("/lti/deep-link/:id", guarded(deepLinkView, { instructor: true }));
 route("/lti/:code", publicView(launchView));
 notFound(() => {
   const target = clear(main());

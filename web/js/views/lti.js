@@ -55,3 +55,55 @@ export function unlinkedView(target) {
     h("p", null, h("a", { href: "#/courses" }, "Browse courses")),
   );
 }
+
+/** "#/lti/deep-link/ID": an instructor picks courses or lessons to add to the LMS course. */
+export async function deepLinkView(target, { id }) {
+  const request = await api(`/api/lti/deep-links/${encodeURIComponent(id)}/`);
+  const user = currentUser();
+  const mine = await api("/api/courses/", { query: { instructor_id: user.id, page_size: 100, sort: "title", order: "asc" } });
+  target.append(
+    pageTitle(h("h1", null, "Add the tutor to your LMS course"), "Add to LMS"),
+    h("p", null, request.accept_multiple ? "Choose the courses or lessons to add." : "Choose one course or lesson to add.",
+      request.line_items ? " Each gets a gradebook column that quiz scores are sent to." : ""),
+  );
+  if (!mine.items.length) {
+    target.append(alertBox("You teach no course here yet. Create one under Teach, then start again from the LMS.", "info"));
+    return;
+  }
+  const type = request.accept_multiple ? "checkbox" : "radio";
+  const form = h("form.lti-picker");
+  for (const summary of mine.items) {
+    const course = await api(`/api/courses/${encodeURIComponent(summary.id)}/`);
+    const group = h("fieldset", null, h("legend", null, course.title));
+    const option = (value, label) => h("label", null, h("input", { type, name: "pick", value }), ` ${label}`);
+    group.append(option(JSON.stringify({ course_id: course.id }), "The whole course"));
+    for (const module of course.modules || []) {
+      for (const lesson of module.lessons || []) {
+        group.append(option(JSON.stringify({ course_id: course.id, lesson_id: lesson.id }), `Lesson: ${lesson.title}`));
+      }
+    }
+    form.append(group);
+  }
+  const submit = h("button", { type: "submit" }, "Add to the LMS");
+  form.append(submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const items = [...form.querySelectorAll("input[name=pick]:checked")].map((input) => JSON.parse(input.value));
+    if (!items.length) {
+      target.append(alertBox("Choose at least one course or lesson."));
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const answer = await api(`/api/lti/deep-links/${encodeURIComponent(id)}/`, { method: "POST", body: { items } });
+      const back = h("form", { method: "POST", action: answer.return_url },
+        h("input", { type: "hidden", name: "JWT", value: answer.jwt }));
+      document.body.append(back);
+      back.submit();
+    } catch (err) {
+      submit.disabled = false;
+      target.append(alertBox(err.message));
+    }
+  });
+  target.append(form);
+}
