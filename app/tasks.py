@@ -1,9 +1,9 @@
 """The worker's Celery app with every background task registered.
 
 The tasks are written in the packages that own them (``ingest.tasks``, ``ingest.removal_tasks``,
-``ingest.question_tasks``, ``recommender.tasks``) with ``shared_task``; importing them here binds them
-to this app, and wiring them hands them the pipeline, storage, index, question generator and learner
-model built in ``app.components``.
+``ingest.question_tasks``, ``recommender.tasks``, ``tutor.lti.tasks``) with ``shared_task``; importing
+them here binds them to this app, and wiring them hands them the pipeline, storage, index, question
+generator and learner model built in ``app.components``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import ingest.question_tasks
 import ingest.removal_tasks
 import ingest.tasks
 import recommender.tasks
+import tutor.lti.tasks
 from app.components import learner_model, pipeline_for, question_generator_for, retrieval_for, storage_for
 from tutor.celery_app import make_celery
 from tutor.task_recovery import recover_after_start
@@ -28,6 +29,7 @@ TASKS = (
     ingest.removal_tasks.remove_course,
     recommender.tasks.refresh_learner,
     ingest.question_tasks.generate,
+    tutor.lti.tasks.send_scores,
 )
 # A starting worker requeues what a dead worker left unacknowledged (see tutor/task_recovery.py).
 worker_ready.connect(recover_after_start)

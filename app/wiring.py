@@ -32,8 +32,10 @@ from tutor.cpu import configure as configure_cpu
 from tutor.db import Mongo
 from tutor.errors import NotFound
 from tutor.queue import TaskQueue
+from tutor.repositories.bundle import Repositories
 from tutor.services.course_removal import CourseRemovalService
 from tutor.services.login_throttle import LoginThrottle
+from tutor.services.lti_grades import passback_hook
 from tutor.services.principal import Principal
 from tutor.services.ratelimit import RateLimiter
 from tutor.settings import Settings
@@ -77,7 +79,14 @@ def build_core(mongo: Mongo, settings: Settings, connections: Connections) -> Se
         address_max_failures=settings.login_address_max_failures,
         window_s=settings.login_window_s,
     )
-    return Services.build(mongo, settings, learner_refresh_hook(connections.queue), throttle)
+    refresh = learner_refresh_hook(connections.queue)
+    passback = passback_hook(Repositories.over(mongo).lti_grade_links, connections.queue)
+
+    async def after_quiz(user_id: str, course_id: str) -> None:
+        await refresh(user_id, course_id)
+        await passback(user_id, course_id)
+
+    return Services.build(mongo, settings, after_quiz, throttle)
 
 
 def build_extensions(core: Services, settings: Settings, connections: Connections) -> Extensions:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from tutor.db import Mongo
 from tutor.lti.keys import LazyToolKeys
 from tutor.lti.platform_keys import PlatformKeys
+from tutor.lti.services_client import PlatformServices
 from tutor.repositories.bundle import Repositories
 from tutor.security.tokens import TokenService
 from tutor.services.account import AccountService
@@ -20,6 +21,7 @@ from tutor.services.enrollment import EnrollmentService
 from tutor.services.login_throttle import LoginThrottle
 from tutor.services.lti import LtiRecords, LtiService
 from tutor.services.lti_deep_linking import DeepLinkingService
+from tutor.services.lti_grades import GradePassback
 from tutor.services.lti_platforms import LtiPlatformService
 from tutor.services.practice import PracticeService
 from tutor.services.progress import ProgressService, QuizHook
@@ -89,7 +91,12 @@ class Services:
         deep_linking = DeepLinkingService(
             repos.lti_deep_links, repos.lti_platforms, repos.courses, keys, f"{settings.base_url}/lti/launch/"
         )
-        lti = LtiService(lti_records, auth, repos.users, repos.courses, enrollment, PlatformKeys(), deep_linking)
+        grades = GradePassback(
+            repos.lti_grade_links, repos.lti_platforms, repos.progress, repos.courses, PlatformServices(keys)
+        )
+        lti = LtiService(
+            lti_records, auth, repos.users, repos.courses, enrollment, PlatformKeys(), deep_linking, grades
+        )
         grading = ProgressService(repos.progress, repos.attempts, repos.courses, enrollment, on_quiz_submitted)
         return cls(
             mongo=mongo,

@@ -48,6 +48,10 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
     "lti_states": [([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
     "lti_codes": [([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
     "lti_deep_links": [([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
+    "lti_grade_links": [
+        ([("user_id", ASCENDING), ("course_id", ASCENDING)], {}),
+        ([("course_id", ASCENDING), ("updated_at", DESCENDING)], {}),
+    ],
     "lti_identities": [([("user_id", ASCENDING)], {})],
     "lti_contexts": [([("course_id", ASCENDING)], {})],
 }

@@ -27,6 +27,7 @@ from api.schemas.lti import (
     DeepLinkAnswerOut,
     DeepLinkIn,
     DeepLinkOut,
+    GradeLinkOut,
     JwksOut,
     LaunchCodeIn,
     LaunchForm,
@@ -183,6 +184,11 @@ class LtiApiController(Controller):
         """Signs the ``LtiDeepLinkingResponse`` for the chosen courses or lessons (the request is then used up)."""
         choices = [(item.course_id, item.lesson_id) for item in data.items]
         return typed(await services.lti.deep_linking.answer(principal, link_id, choices), DeepLinkAnswerOut)
+
+    @get("/lti/grades/{course_id:str}/", summary="Grade passback to the LMS, per launched student")
+    async def grades(self, course_id: PathId, services: Services, principal: Principal) -> list[GradeLinkOut]:
+        """For the course's instructor: each student's gradebook link, last score sent, and any failure."""
+        return typed(await services.lti.grades.overview(principal, course_id), list[GradeLinkOut])
 
 
 def _status(exc: DomainError) -> int:

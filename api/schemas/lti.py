@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from msgspec import Meta, Struct
@@ -108,3 +109,16 @@ class DeepLinkAnswerOut(Struct, kw_only=True):
 
     return_url: str
     jwt: str
+
+
+class GradeLinkOut(Struct, kw_only=True):
+    """One launched student's gradebook link and how its last passback went."""
+
+    user_id: str
+    lesson_id: str | None
+    state: str
+    score_given: float | None
+    score_maximum: int | None
+    last_error: str | None
+    attempts: int
+    sent_at: datetime | None

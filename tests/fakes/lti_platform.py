@@ -49,6 +49,8 @@ class FakePlatform:
     custom: dict[str, str] = field(default_factory=dict)
     scores: list[dict[str, Any]] = field(default_factory=list)
     token_requests: list[dict[str, Any]] = field(default_factory=list)
+    issued: set[str] = field(default_factory=set)
+    failing_scores: int = 0  # answer this many score posts with 503 first
 
     @property
     def issuer(self) -> str:
@@ -143,11 +145,25 @@ class FakePlatform:
             key = next((jwt.PyJWK(k) for k in keys if k["kid"] == kid), None)
             if key is None:
                 raise HTTPException(status_code=401, detail="unknown tool key")
-            jwt.decode(assertion, key, algorithms=["RS256"], audience=f"{platform.url}/token")
-            return {"access_token": uuid.uuid4().hex, "token_type": "Bearer", "expires_in": 3600,
-                    "scope": form.get("scope", "")}  # fmt: skip
+            claims = jwt.decode(assertion, key, algorithms=["RS256"], audience=f"{platform.url}/token")
+            if claims.get("iss") != platform.client_id or claims.get("sub") != platform.client_id:
+                raise HTTPException(status_code=401, detail="the assertion is not the tool's")
+            access = uuid.uuid4().hex
+            platform.issued.add(access)
+            return {"access_token": access, "token_type": "Bearer", "expires_in": 3600, "scope": form.get("scope", "")}
 
-        return Litestar([jwks, authorize, token])
+        @post("/lineitems/{item:str}/scores", status_code=200)
+        async def score(request: Request[Any, Any, Any], item: str) -> dict[str, Any]:
+            if request.headers.get("authorization", "").removeprefix("Bearer ") not in platform.issued:
+                raise HTTPException(status_code=401, detail="no valid access token")
+            if platform.failing_scores > 0:
+                platform.failing_scores -= 1
+                raise HTTPException(status_code=503, detail="gradebook unavailable")
+            body = await request.json()
+            platform.scores.append({"item": item, "content_type": request.headers.get("content-type"), **body})
+            return {}
+
+        return Litestar([jwks, authorize, token, score])
 
 
 def public_key_of(keys: ToolKeys) -> dict[str, str]:

@@ -12,6 +12,7 @@ import jwt
 import pytest
 
 from tests.fakes.lti_platform import FakePlatform, LmsUser
+from tests.polling import wait_for
 from tests.servers import serve
 from tutor.lti import claims as c
 from tutor.lti.keys import ToolKeys, generate_pem
@@ -287,3 +288,44 @@ async def test_a_learner_cannot_deep_link(client, registered):
     form = await login(client, registered, "u-ada", "deep-link")
     refused = await launch(client, form["id_token"], form["state"])
     assert refused.status_code == 403 and "instructors" in refused.text
+
+
+async def _scores(platform: FakePlatform, count: int) -> list[dict[str, Any]]:
+    async def arrived() -> list[dict[str, Any]] | None:
+        return platform.scores if len(platform.scores) >= count else None
+
+    return list(await wait_for(arrived))
+
+
+async def test_a_quiz_score_reaches_the_lms_gradebook(client, factory, registered, worker):
+    teacher = await factory.instructor()
+    course = await factory.course(teacher)
+    registered.custom = {"tutor_course_id": course["id"], "tutor_lesson_id": "l1"}
+    registered.failing_scores = 1  # the gradebook is down at first: the passback is retried
+    form = await login(client, registered, "u-ada")
+    ada = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    headers = {"Authorization": f"Bearer {ada['access_token']}"}
+    quiz = {"course_id": course["id"], "lesson_id": "l1", "quiz_answers": {"q1": 1, "q2": 1}}
+    graded = await client.post("/api/progress/update/", json=quiz, headers=headers)
+    assert graded.status_code == 200 and graded.json()["quiz_result"]["score"] == 50.0
+    # Meanwhile the instructor sees the failure (and the student cannot see the overview).
+    overview = f"/api/lti/grades/{course['id']}/"
+    assert (await client.get(overview, headers=headers)).status_code in (403, 404)
+    scores = await _scores(registered, 1)
+    assert len(scores) == 1, registered.token_requests
+    score = scores[0]
+    assert score["content_type"] == "application/vnd.ims.lis.v1.score+json"
+    assert score["userId"] == "lms-ada" and score["scoreGiven"] == 50.0 and score["scoreMaximum"] == 100
+    assert score["activityProgress"] == "Completed" and score["gradingProgress"] == "FullyGraded"
+    assert score["timestamp"].endswith("Z")
+    token_request = registered.token_requests[-1]
+    assert token_request["grant_type"] == "client_credentials" and c.SCOPE_SCORE in token_request["scope"]
+    rows = (await client.get(overview, headers=teacher["headers"])).json()
+    assert [(r["user_id"], r["state"], r["score_given"], r["attempts"]) for r in rows] == [
+        (ada["user"]["id"], "sent", 50.0, 2)
+    ]
+    # A better attempt sends the best score again.
+    quiz["quiz_answers"] = {"q1": 1, "q2": 0}
+    await client.post("/api/progress/update/", json=quiz, headers=headers)
+    scores = await _scores(registered, 2)
+    assert scores[-1]["scoreGiven"] == 100.0

@@ -13,6 +13,7 @@ from tutor.repositories.lti import (
     LtiCodeRepository,
     LtiContextRepository,
     LtiDeepLinkRepository,
+    LtiGradeLinkRepository,
     LtiIdentityRepository,
     LtiPlatformRepository,
     LtiStateRepository,
@@ -52,6 +53,7 @@ class Repositories:
     lti_contexts: LtiContextRepository
     lti_codes: LtiCodeRepository
     lti_deep_links: LtiDeepLinkRepository
+    lti_grade_links: LtiGradeLinkRepository
 
     @classmethod
     def over(cls, mongo: Mongo) -> Repositories:
@@ -79,4 +81,5 @@ class Repositories:
             lti_contexts=LtiContextRepository(mongo.collection("lti_contexts")),
             lti_codes=LtiCodeRepository(mongo.collection("lti_codes")),
             lti_deep_links=LtiDeepLinkRepository(mongo.collection("lti_deep_links")),
+            lti_grade_links=LtiGradeLinkRepository(mongo.collection("lti_grade_links")),
         )

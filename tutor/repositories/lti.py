@@ -136,3 +136,38 @@ class LtiDeepLinkRepository(Repository):
         return await self.collection.find_one_and_delete(
             {"_id": link_id, "user_id": user_id, "expires_at": {"$gt": utcnow()}}
         )
+
+
+class LtiGradeLinkRepository(Repository):
+    """``lti_grade_links``: where a launched student's score goes: ``_id`` = digest(user_id, line item URL),
+    user_id, platform_id, sub, lineitem, course_id, lesson_id (None for the whole course), and the last
+    passback's state (``pending``/``sent``/``failed``), score, error and attempts."""
+
+    async def remember(self, link_id: str, fields: dict[str, Any]) -> None:
+        """Create or refresh a grade link from a launch (its passback state is kept)."""
+        now = utcnow()
+        await self.collection.update_one(
+            {"_id": link_id},
+            {"$set": {**fields, "updated_at": now}, "$setOnInsert": {"state": "pending", "attempts": 0,
+                                                                     "created_at": now}},
+            upsert=True,
+        )  # fmt: skip
+
+    async def of_student(self, user_id: str, course_id: str) -> list[Document]:
+        """The grade links of one student in one course."""
+        return await self.find({"user_id": user_id, "course_id": course_id})
+
+    async def of_course(self, course_id: str) -> list[Document]:
+        """Every grade link of a course (the instructor's passback overview)."""
+        return await self.find({"course_id": course_id}, sort=[("updated_at", -1)])
+
+    async def exists_for(self, user_id: str, course_id: str) -> bool:
+        """Whether the student has a grade link in the course (else there is nothing to pass back)."""
+        return await self.collection.find_one({"user_id": user_id, "course_id": course_id}, {"_id": 1}) is not None
+
+    async def record(self, link_id: str, fields: dict[str, Any], attempted: bool = True) -> None:
+        """Record a passback's outcome."""
+        update: dict[str, Any] = {"$set": {**fields, "updated_at": utcnow()}}
+        if attempted:
+            update["$inc"] = {"attempts": 1}
+        await self.collection.update_one({"_id": link_id}, update)

@@ -35,6 +35,7 @@ from tutor.services.auth import AuthService
 from tutor.services.course_state import is_live
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.lti_deep_linking import DeepLinkingService
+from tutor.services.lti_grades import GradePassback
 from tutor.services.principal import Principal
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class LtiService:
         enrollment: EnrollmentService,
         platform_keys: PlatformKeys,
         deep_linking: DeepLinkingService,
+        grades: GradePassback,
     ) -> None:
         self.records = records
         self.auth = auth
@@ -91,6 +93,7 @@ class LtiService:
         self.enrollment = enrollment
         self.platform_keys = platform_keys
         self.deep_linking = deep_linking
+        self.grades = grades
         self.launch_url = deep_linking.launch_url
 
     async def login(self, params: dict[str, str]) -> LoginRedirect:
@@ -211,13 +214,13 @@ class LtiService:
         course = await self.courses.get(course_id)
         if course is None or not is_live(course):
             raise NotFound(f"the linked course {course_id!r} no longer exists")
+        lessons = {lesson["id"] for module in course.get("modules", []) for lesson in module.get("lessons", [])}
+        lesson = lesson_id if lesson_id in lessons else None
         if user["role"] == "student":
             with contextlib.suppress(Conflict):  # already enrolled
                 await self.enrollment.enroll(Principal(user["_id"], "student"), course_id)
-        lessons = {lesson["id"] for module in course.get("modules", []) for lesson in module.get("lessons", [])}
-        if lesson_id and lesson_id in lessons:
-            return f"/courses/{course_id}/lessons/{lesson_id}"
-        return f"/courses/{course_id}"
+            await self.grades.remember(user, platform, claims, course_id, lesson)
+        return f"/courses/{course_id}/lessons/{lesson}" if lesson else f"/courses/{course_id}"
 
     async def _context(self, user: Document, platform: Document, claims: dict[str, Any]) -> Document | None:
         """Record the launch's LMS context (with the service endpoints it announced); None without one."""
