@@ -20,9 +20,11 @@ from tutor.services.courses import CourseService
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.login_throttle import LoginThrottle
 from tutor.services.lti import LtiRecords, LtiService
+from tutor.services.lti_accounts import LtiAccounts
 from tutor.services.lti_deep_linking import DeepLinkingService
 from tutor.services.lti_grades import GradePassback
 from tutor.services.lti_platforms import LtiPlatformService
+from tutor.services.lti_roster import RosterSync
 from tutor.services.practice import PracticeService
 from tutor.services.progress import ProgressService, QuizHook
 from tutor.services.sessions import SessionService
@@ -91,11 +93,14 @@ class Services:
         deep_linking = DeepLinkingService(
             repos.lti_deep_links, repos.lti_platforms, repos.courses, keys, f"{settings.base_url}/lti/launch/"
         )
+        platform_services = PlatformServices(keys)
         grades = GradePassback(
-            repos.lti_grade_links, repos.lti_platforms, repos.progress, repos.courses, PlatformServices(keys)
+            repos.lti_grade_links, repos.lti_platforms, repos.progress, repos.courses, platform_services
         )
+        accounts = LtiAccounts(repos.lti_identities, repos.users, auth)
+        roster = RosterSync(repos.lti_contexts, repos.lti_platforms, accounts, enrollment, platform_services)
         lti = LtiService(
-            lti_records, auth, repos.users, repos.courses, enrollment, PlatformKeys(), deep_linking, grades
+            lti_records, auth, accounts, repos.courses, enrollment, PlatformKeys(), deep_linking, grades, roster
         )
         grading = ProgressService(repos.progress, repos.attempts, repos.courses, enrollment, on_quiz_submitted)
         return cls(

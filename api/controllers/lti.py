@@ -33,6 +33,7 @@ from api.schemas.lti import (
     LaunchForm,
     LoginForm,
     LtiTokensOut,
+    RosterSyncOut,
 )
 from api.security_headers import APP_CSP
 from api.web import WEB_DIR
@@ -171,6 +172,12 @@ class LtiApiController(Controller):
     ) -> ContextOut:
         """Later launches from that LMS course open the linked course (students are enrolled in it)."""
         return typed(await services.lti.link_context(principal, context_key, data.course_id), ContextOut)
+
+    @post("/lti/contexts/{context_key:str}/roster-sync/", summary="Sync the roster from the LMS", status_code=200)
+    async def roster_sync(self, context_key: PathId, services: Services, principal: Principal) -> RosterSyncOut:
+        """Reads the LMS course's members (every page): accounts made, active learners enrolled, inactive ones
+        unenrolled (their progress kept)."""
+        return typed(await services.lti.roster.sync(principal, context_key), RosterSyncOut)
 
     @get("/lti/deep-links/{link_id:str}/", summary="A pending deep-linking request of mine")
     async def deep_link(self, link_id: PathId, services: Services, principal: Principal) -> DeepLinkOut:

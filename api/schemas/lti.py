@@ -122,3 +122,12 @@ class GradeLinkOut(Struct, kw_only=True):
     last_error: str | None
     attempts: int
     sent_at: datetime | None
+
+
+class RosterSyncOut(Struct, kw_only=True):
+    """What a roster sync changed."""
+
+    members: int
+    accounts_created: int
+    enrolled: int
+    unenrolled: int

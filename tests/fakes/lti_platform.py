@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import jwt
-from litestar import Litestar, Request, get, post
+from litestar import Litestar, Request, Response, get, post
 from litestar.exceptions import HTTPException
 
 from tutor.lti import claims as c
@@ -51,6 +51,8 @@ class FakePlatform:
     token_requests: list[dict[str, Any]] = field(default_factory=list)
     issued: set[str] = field(default_factory=set)
     failing_scores: int = 0  # answer this many score posts with 503 first
+    members: list[dict[str, Any]] = field(default_factory=list)
+    page_size: int = 2
 
     @property
     def issuer(self) -> str:
@@ -163,7 +165,24 @@ class FakePlatform:
             platform.scores.append({"item": item, "content_type": request.headers.get("content-type"), **body})
             return {}
 
-        return Litestar([jwks, authorize, token, score])
+        @get("/memberships")
+        async def memberships(request: Request[Any, Any, Any], page: int = 0) -> Response[dict[str, Any]]:
+            if request.headers.get("authorization", "").removeprefix("Bearer ") not in platform.issued:
+                raise HTTPException(status_code=401, detail="no valid access token")
+            start = page * platform.page_size
+            body = {
+                "id": f"{platform.url}/memberships",
+                "context": {"id": platform.context_id, "title": "Intro to Programming (LMS)"},
+                "members": platform.members[start : start + platform.page_size],
+            }
+            headers = {}
+            if start + platform.page_size < len(platform.members):
+                headers["Link"] = f'<{platform.url}/memberships?page={page + 1}>; rel="next"'
+            return Response(
+                body, headers=headers, media_type="application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+            )
+
+        return Litestar([jwks, authorize, token, score, memberships])
 
 
 def public_key_of(keys: ToolKeys) -> dict[str, str]:

@@ -329,3 +329,48 @@ async def test_a_quiz_score_reaches_the_lms_gradebook(client, factory, registere
     await client.post("/api/progress/update/", json=quiz, headers=headers)
     scores = await _scores(registered, 2)
     assert scores[-1]["scoreGiven"] == 100.0
+
+
+def _member(sub: str, name: str, role: str, status: str = "Active") -> dict[str, Any]:
+    roles = [f"http://purl.imsglobal.org/vocab/lis/v2/membership#{role}"]
+    return {"user_id": sub, "name": name, "email": f"{sub}@lms.example", "roles": roles, "status": status}
+
+
+async def test_roster_sync_mirrors_the_lms_course(client, registered):
+    registered.users["u-carl"] = LmsUser("lms-carl", "Carl Leaving", "carl@lms.example", "Learner")
+    form = await login(client, registered, "u-tom")
+    tom = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    key = tom["target"].rsplit("/", 1)[-1]
+    headers = {"Authorization": f"Bearer {tom['access_token']}"}
+    sync = f"/api/lti/contexts/{key}/roster-sync/"
+    unlinked = await client.post(sync, headers=headers)
+    assert unlinked.status_code == 400 and "link" in unlinked.text
+    created = await client.post("/api/courses/", headers=headers, json={
+        "title": "Roster course", "description": "d", "category": "programming", "price": 0, "modules": [],
+    })  # fmt: skip
+    course_id = created.json()["id"]
+    await client.put(f"/api/lti/contexts/{key}/", headers=headers, json={"course_id": course_id})
+    form = await login(client, registered, "u-carl")
+    carl = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    carl_headers = {"Authorization": f"Bearer {carl['access_token']}"}
+    assert [e["course_id"] for e in (await client.get("/api/enrollments/", headers=carl_headers)).json()] == [course_id]
+    assert (await client.post(sync, headers=carl_headers)).status_code in (403, 404)  # students cannot sync
+    registered.members = [
+        _member("lms-tom", "Tom Teacher", "Instructor"),
+        _member("lms-ada", "Ada Learner", "Learner"),
+        _member("lms-bob", "Bob New", "Learner"),
+        _member("lms-carl", "Carl Leaving", "Learner", status="Inactive"),
+        _member("lms-dan", "Dan Deleted", "Learner", status="Deleted"),
+    ]
+    result = await client.post(sync, headers=headers)
+    assert result.status_code == 200, result.text
+    assert result.json() == {"members": 5, "accounts_created": 3, "enrolled": 2, "unenrolled": 1}
+    assert (await client.get("/api/enrollments/", headers=carl_headers)).json() == []
+    # A second sync changes nothing.
+    again = (await client.post(sync, headers=headers)).json()
+    assert again == {"members": 5, "accounts_created": 0, "enrolled": 0, "unenrolled": 0}
+    # Ada's account from the roster is the one her launch signs into, already enrolled.
+    form = await login(client, registered, "u-ada")
+    ada = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    ada_headers = {"Authorization": f"Bearer {ada['access_token']}"}
+    assert [e["course_id"] for e in (await client.get("/api/enrollments/", headers=ada_headers)).json()] == [course_id]

@@ -30,12 +30,13 @@ from tutor.repositories.lti import (
     LtiStateRepository,
     digest,
 )
-from tutor.repositories.users import UserRepository
 from tutor.services.auth import AuthService
 from tutor.services.course_state import is_live
 from tutor.services.enrollment import EnrollmentService
+from tutor.services.lti_accounts import LtiAccounts
 from tutor.services.lti_deep_linking import DeepLinkingService
 from tutor.services.lti_grades import GradePassback
+from tutor.services.lti_roster import RosterSync
 from tutor.services.principal import Principal
 
 log = logging.getLogger(__name__)
@@ -79,21 +80,23 @@ class LtiService:
         self,
         records: LtiRecords,
         auth: AuthService,
-        users: UserRepository,
+        accounts: LtiAccounts,
         courses: CourseRepository,
         enrollment: EnrollmentService,
         platform_keys: PlatformKeys,
         deep_linking: DeepLinkingService,
         grades: GradePassback,
+        roster: RosterSync,
     ) -> None:
         self.records = records
         self.auth = auth
-        self.users = users
+        self.accounts = accounts
         self.courses = courses
         self.enrollment = enrollment
         self.platform_keys = platform_keys
         self.deep_linking = deep_linking
         self.grades = grades
+        self.roster = roster
         self.launch_url = deep_linking.launch_url
 
     async def login(self, params: dict[str, str]) -> LoginRedirect:
@@ -181,26 +184,15 @@ class LtiService:
         return found[0]
 
     async def _account(self, platform: Document, claims: dict[str, Any]) -> Document:
-        """The account of the LMS user (``iss`` + ``sub``), created on the first launch."""
-        issuer, sub = platform["issuer"], str(claims["sub"])
-        user_id = await self.records.identities.user_of(issuer, sub)
-        if user_id is not None:
-            user = await self.users.get(user_id)
-            if user is not None:
-                return user
-        role = "instructor" if c.teaches(claims.get(c.ROLES, [])) else "student"
-        name = str(claims.get("name") or " ".join(str(claims.get(k) or "") for k in ("given_name", "family_name")))
-        email = str(claims.get("email") or "").strip().lower()
-        # An e-mail the platform asserts is not proof of owning an existing account here: a taken one is not reused.
-        if not email or "@" not in email or await self.users.by_email(email) is not None:
-            email = f"lti-{digest(issuer, sub)[:20]}@lti.invalid"
-        view = await self.auth.create_user(
-            email=email, password=secrets.token_urlsafe(32), full_name=name.strip() or "LMS user", role=role
+        """The account of the launching LMS user (see :class:`LtiAccounts`)."""
+        given = " ".join(str(claims.get(k) or "") for k in ("given_name", "family_name"))
+        return await self.accounts.account(
+            platform["issuer"],
+            str(claims["sub"]),
+            claims.get(c.ROLES, []),
+            str(claims.get("name") or given),
+            str(claims.get("email") or ""),
         )
-        await self.records.identities.link(issuer, sub, view["id"])
-        user = await self.users.get(view["id"])
-        assert user is not None
-        return user
 
     async def _resource_target(self, user: Document, platform: Document, claims: dict[str, Any]) -> str:
         custom: dict[str, Any] = claims[c.CUSTOM] if isinstance(claims.get(c.CUSTOM), dict) else {}
