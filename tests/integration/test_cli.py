@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import sys
 
 import pytest
@@ -37,3 +38,35 @@ async def test_ingest_folder_and_create_instructor(cli_env, client, factory, tmp
     assert code == 0
     login = await client.post("/api/auth/login/", json={"email": "prof@example.com", "password": "a long password"})
     assert login.json()["user"]["role"] == "instructor"
+
+
+async def test_lti_platforms_are_registered_listed_and_removed(cli_env, client, capsys):
+    issuer = "https://lms.example.edu"
+    base = ["lti", "add-platform", "--issuer", issuer, "--client-id", "cli-client", "--auth-login-url",
+            "https://lms.example.edu/auth", "--auth-token-url", "https://lms.example.edu/token",
+            "--jwks-url", "https://lms.example.edu/jwks", "--name", "Example LMS"]  # fmt: skip
+    assert await asyncio.to_thread(cli.main, [*base, "--deployment-id", "dep-1"]) == 0
+    added = json.loads(capsys.readouterr().out)
+    assert added["platform"]["deployment_ids"] == ["dep-1"]
+    assert added["tool"]["login_url"].endswith("/lti/login/") and added["tool"]["jwks_url"].endswith("/lti/jwks/")
+    # The same platform and client again: a second deployment beside the first.
+    assert await asyncio.to_thread(cli.main, [*base, "--deployment-id", "dep-2"]) == 0
+    capsys.readouterr()
+    assert await asyncio.to_thread(cli.main, ["lti", "list"]) == 0
+    listed = json.loads(capsys.readouterr().out)["platforms"]
+    mine = [p for p in listed if p["issuer"] == issuer]
+    assert len(mine) == 1 and mine[0]["deployment_ids"] == ["dep-1", "dep-2"]
+    # The registered platform may start a login now.
+    started = await client.get("/lti/login/", params={
+        "iss": issuer, "login_hint": "x", "target_link_uri": "http://127.0.0.1:8000/lti/launch/",
+    })  # fmt: skip
+    assert started.status_code == 302 and started.headers["location"].startswith("https://lms.example.edu/auth?")
+    bad = [*base[:-2], "--deployment-id", "d", "--auth-login-url", "ftp://nope"]
+    assert await asyncio.to_thread(cli.main, bad) == 1
+    assert "http(s) URL" in capsys.readouterr().err
+    assert await asyncio.to_thread(cli.main, ["lti", "remove", "--issuer", issuer, "--client-id", "cli-client"]) == 0
+    assert await asyncio.to_thread(cli.main, ["lti", "remove", "--issuer", issuer, "--client-id", "cli-client"]) == 1
+    gone = await client.get("/lti/login/", params={
+        "iss": issuer, "login_hint": "x", "target_link_uri": "http://127.0.0.1:8000/lti/launch/",
+    })  # fmt: skip
+    assert gone.status_code == 404

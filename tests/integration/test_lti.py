@@ -16,6 +16,7 @@ from tests.polling import wait_for
 from tests.servers import serve
 from tutor.lti import claims as c
 from tutor.lti.keys import ToolKeys, generate_pem
+from tutor.security.passwords import hash_password
 
 pytestmark = pytest.mark.asyncio
 
@@ -374,3 +375,23 @@ async def test_roster_sync_mirrors_the_lms_course(client, registered):
     ada = await exchange(client, await launch(client, form["id_token"], form["state"]))
     ada_headers = {"Authorization": f"Bearer {ada['access_token']}"}
     assert [e["course_id"] for e in (await client.get("/api/enrollments/", headers=ada_headers)).json()] == [course_id]
+
+
+async def test_deleting_a_launched_account_forgets_its_lms_identity(client, services, registered):
+    form = await login(client, registered, "u-ada")
+    ada = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    user_id = ada["user"]["id"]
+    # An LMS account has no password anyone knows; an administrator sets one for the deletion here.
+    await services.auth.credentials.set_password(user_id, hash_password("a password to confirm"))
+    signed_in = await client.post(
+        "/api/auth/login/", json={"email": ada["user"]["email"], "password": "a password to confirm"}
+    )
+    headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    deleted = await client.request(
+        "DELETE", "/api/auth/me/", headers=headers, json={"password": "a password to confirm"}
+    )
+    assert deleted.status_code == 204, deleted.text
+    assert await services.records.lti_identities.user_of(registered.issuer, "lms-ada") is None
+    form = await login(client, registered, "u-ada")
+    again = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert again["user"]["id"] != user_id  # a new, empty account

@@ -96,6 +96,10 @@ class LtiContextRepository(Repository):
         assert doc is not None
         return doc
 
+    async def forget_instructor(self, user_id: str) -> None:
+        """Remove a deleted account from every context's instructors."""
+        await self.collection.update_many({"instructor_ids": user_id}, {"$pull": {"instructor_ids": user_id}})
+
     async def set_course(self, key: str, course_id: str) -> Document | None:
         """Link the context to a course; None when the context is unknown."""
         return await self.collection.find_one_and_update(

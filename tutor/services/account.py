@@ -109,6 +109,12 @@ class AccountService:
         await r.recommendations.delete_many({"user_id": uid})
         await r.sessions.delete_many({"user_id": uid})
         await r.removals.forget_instructor(uid)
+        # The LMS identity goes too: a later launch of the same LMS user makes a new, empty account.
+        await r.lti_identities.remove_user(uid)
+        await r.lti_grade_links.delete_many({"user_id": uid})
+        await r.lti_codes.delete_many({"user_id": uid})
+        await r.lti_deep_links.delete_many({"user_id": uid})
+        await r.lti_contexts.forget_instructor(uid)
 
 
 def _record(doc: Document) -> dict[str, Any]:
