@@ -72,21 +72,16 @@ class Connections:
 
 
 def build_core(mongo: Mongo, settings: Settings, connections: Connections) -> Services:
-    """The core services as the API runs them: quiz answers queue learner refreshes, logins are throttled."""
+    """The core services as the API runs them: quiz answers queue learner refreshes and LMS grade passbacks,
+    logins are throttled."""
     throttle = LoginThrottle(
         connections.redis,
         max_failures=settings.login_max_failures,
         address_max_failures=settings.login_address_max_failures,
         window_s=settings.login_window_s,
     )
-    refresh = learner_refresh_hook(connections.queue)
     passback = passback_hook(Repositories.over(mongo).lti_grade_links, connections.queue)
-
-    async def after_quiz(user_id: str, course_id: str) -> None:
-        await refresh(user_id, course_id)
-        await passback(user_id, course_id)
-
-    return Services.build(mongo, settings, after_quiz, throttle)
+    return Services.build(mongo, settings, learner_refresh_hook(connections.queue), throttle, passback)
 
 
 def build_extensions(core: Services, settings: Settings, connections: Connections) -> Extensions:

@@ -60,6 +60,7 @@ class Services:
         settings: Settings,
         on_quiz_submitted: QuizHook | None = None,
         login_throttle: LoginThrottle | None = None,
+        on_progress_changed: QuizHook | None = None,
     ) -> Services:
         """Build the services over ``mongo``.
 
@@ -69,6 +70,8 @@ class Services:
             on_quiz_submitted: Called after every graded quiz or practice answer (the API queues a
                 learner-model refresh); None in the CLI.
             login_throttle: Counts failed logins (the API's, in Redis); None where nobody logs in.
+            on_progress_changed: Called after a graded quiz or a completed lesson (the API queues the
+                LMS grade passback); None in the CLI.
         """
         repos = Repositories.over(mongo)
         tokens = TokenService(settings.jwt)
@@ -102,7 +105,9 @@ class Services:
         lti = LtiService(
             lti_records, auth, accounts, repos.courses, enrollment, PlatformKeys(), deep_linking, grades, roster
         )
-        grading = ProgressService(repos.progress, repos.attempts, repos.courses, enrollment, on_quiz_submitted)
+        grading = ProgressService(
+            repos.progress, repos.attempts, repos.courses, enrollment, on_quiz_submitted, on_progress_changed
+        )
         return cls(
             mongo=mongo,
             records=repos,

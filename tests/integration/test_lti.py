@@ -395,3 +395,21 @@ async def test_deleting_a_launched_account_forgets_its_lms_identity(client, serv
     form = await login(client, registered, "u-ada")
     again = await exchange(client, await launch(client, form["id_token"], form["state"]))
     assert again["user"]["id"] != user_id  # a new, empty account
+
+
+async def test_a_course_link_passes_back_the_course_progress(client, factory, registered, worker):
+    teacher = await factory.instructor()
+    course = await factory.course(teacher)
+    registered.custom = {"tutor_course_id": course["id"]}
+    form = await login(client, registered, "u-ada")
+    ada = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert ada["target"] == f"/courses/{course['id']}"
+    headers = {"Authorization": f"Bearer {ada['access_token']}"}
+    done = {"course_id": course["id"], "lesson_id": "l1", "completed": True}
+    assert (await client.post("/api/progress/update/", json=done, headers=headers)).status_code == 200
+    score = (await _scores(registered, 1))[0]
+    assert score["scoreGiven"] == 50.0 and score["activityProgress"] == "InProgress"
+    done["lesson_id"] = "l2"
+    await client.post("/api/progress/update/", json=done, headers=headers)
+    score = (await _scores(registered, 2))[-1]
+    assert score["scoreGiven"] == 100.0 and score["activityProgress"] == "Completed"

@@ -43,12 +43,15 @@ class ProgressService:
         courses: CourseRepository,
         enrollment: EnrollmentService,
         on_quiz_submitted: QuizHook | None = None,
+        on_progress_changed: QuizHook | None = None,
     ) -> None:
         self.progress = progress
         self.attempts = attempts
         self.courses = courses
         self.enrollment = enrollment
         self.on_quiz_submitted = on_quiz_submitted
+        # After a graded quiz or a completed lesson (the LMS grade passback listens here).
+        self.on_progress_changed = on_progress_changed
 
     async def update(self, principal: Principal, data: ProgressUpdateIn) -> dict[str, Any]:
         """Complete a lesson and/or grade its quiz, then return the progress document.
@@ -83,6 +86,8 @@ class ProgressService:
         doc = await self._refresh_percentage(doc, course)
         if result is not None and self.on_quiz_submitted is not None:
             await self.on_quiz_submitted(principal.user_id, data.course_id)
+        if (result is not None or data.completed) and self.on_progress_changed is not None:
+            await self.on_progress_changed(principal.user_id, data.course_id)
         out = progress_view(doc, CourseLabels.from_courses([course]))
         if result is not None:
             out["quiz_result"] = result
