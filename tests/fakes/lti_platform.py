@@ -8,10 +8,12 @@ whose client assertion must be signed by a key of the tool's JWKS.
 
 from __future__ import annotations
 
+import html
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import jwt
@@ -53,6 +55,8 @@ class FakePlatform:
     failing_scores: int = 0  # answer this many score posts with 503 first
     members: list[dict[str, Any]] = field(default_factory=list)
     page_size: int = 2
+    tool_url: str = ""  # where the tool really listens (browser tests: its settings name another port)
+    deep_link_responses: list[str] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
@@ -116,8 +120,19 @@ class FakePlatform:
         def jwks() -> dict[str, Any]:
             return platform.keys.jwks()
 
+        @get("/course", sync_to_thread=False, media_type="text/html")
+        def course(hint: str = "u-ada", message: str = "") -> str:
+            """The LMS course page: the tool in an iframe, launched for the user ``hint``."""
+            query = urlencode({
+                "iss": platform.issuer, "login_hint": hint, "target_link_uri": platform.tool_launch_url,
+                "client_id": platform.client_id, "lti_deployment_id": platform.deployment_id,
+                **({"lti_message_hint": message} if message else {}),
+            })  # fmt: skip
+            frame = f'<iframe title="Tutor" src="{platform.tool_url}/lti/login/?{html.escape(query)}"'
+            return f'<!doctype html><link rel="icon" href="data:,"><title>LMS course</title><h1>LMS course</h1>{frame} width="1000" height="700">'
+
         @get("/auth", sync_to_thread=False)
-        def authorize(request: Request[Any, Any, Any]) -> dict[str, Any]:
+        def authorize(request: Request[Any, Any, Any]) -> Any:
             query = request.query_params
             expected = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none"}
             for name, value in expected.items():
@@ -132,7 +147,22 @@ class FakePlatform:
             if query.get("lti_message_hint") == "deep-link":
                 claims = platform.deep_linking(claims)
             token = platform.sign(claims)
-            return {"action": query["redirect_uri"], "id_token": token, "state": query["state"]}
+            if "text/html" not in request.headers.get("accept", ""):
+                return {"action": query["redirect_uri"], "id_token": token, "state": query["state"]}
+            # A browser: the auto-submitting form a platform answers with (response_mode=form_post).
+            action = platform.tool_url + urlsplit(str(query["redirect_uri"])).path
+            fields = "".join(
+                f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+                for name, value in (("id_token", token), ("state", str(query["state"])))
+            )
+            page = f'<form id="f" method="post" action="{action}">{fields}</form><script>f.submit()</script>'
+            return Response(page, media_type="text/html")
+
+        @post("/deep-link-return", status_code=200, media_type="text/html")
+        async def deep_link_return(request: Request[Any, Any, Any]) -> str:
+            form = dict(await request.form())
+            platform.deep_link_responses.append(str(form.get("JWT", "")))
+            return '<!doctype html><link rel="icon" href="data:,"><title>LMS</title><h1>Content added</h1>'
 
         @post("/token", status_code=200)
         async def token(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -182,7 +212,7 @@ class FakePlatform:
                 body, headers=headers, media_type="application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
             )
 
-        return Litestar([jwks, authorize, token, score, memberships])
+        return Litestar([course, jwks, authorize, deep_link_return, token, score, memberships])
 
 
 def public_key_of(keys: ToolKeys) -> dict[str, str]:

@@ -20,8 +20,30 @@ export async function linkView(target, { key }) {
   const context = await api(`/api/lti/contexts/${encodeURIComponent(key)}/`);
   const user = currentUser();
   const mine = await api("/api/courses/", { query: { instructor_id: user.id, page_size: 100, sort: "title", order: "asc" } });
+  if (context.course_id) {
+    const linked = mine.items.find((c) => c.id === context.course_id);
+    const status = h("p", { role: "status" });
+    const sync = h("button", { type: "button" }, "Sync the roster from the LMS");
+    sync.addEventListener("click", async () => {
+      sync.disabled = true;
+      try {
+        const r = await api(`/api/lti/contexts/${encodeURIComponent(key)}/roster-sync/`, { method: "POST" });
+        status.textContent = `${r.members} members: ${r.accounts_created} new accounts, ${r.enrolled} enrolled, ${r.unenrolled} unenrolled.`;
+      } catch (err) {
+        status.textContent = err.message;
+      } finally {
+        sync.disabled = false;
+      }
+    });
+    target.append(
+      pageTitle(h("h1", null, `“${context.title || context.context_id}” in your LMS`), "LMS course"),
+      h("p", null, "It opens ", h("a", { href: `#/teach/${encodeURIComponent(context.course_id)}` }, linked ? linked.title : context.course_id),
+        ". Choose another course below to change that."),
+      h("p", null, sync), status,
+    );
+  }
   target.append(
-    pageTitle(h("h1", null, "Link this LMS course"), "Link this LMS course"),
+    context.course_id ? h("h2", null, "Link another course") : pageTitle(h("h1", null, "Link this LMS course"), "Link this LMS course"),
     h("p", null, `Choose the course that “${context.title || context.context_id}” opens. `,
       "Students who launch the tool from it are enrolled in that course."),
   );
@@ -106,4 +128,24 @@ export async function deepLinkView(target, { id }) {
     }
   });
   target.append(form);
+}
+
+/** The "Grades sent to the LMS" section of a course's teach page, or null when no student launched from an LMS. */
+export async function lmsGradesSection(course) {
+  const rows = await api(`/api/lti/grades/${encodeURIComponent(course.id)}/`);
+  if (!rows.length) return null;
+  const lessons = Object.fromEntries((course.modules || []).flatMap((m) => m.lessons || []).map((l) => [l.id, l.title]));
+  const table = h("table", null,
+    h("thead", null, h("tr", null, ...["Student", "Link", "State", "Score", "Tries", "Last error"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", null, ...rows.map((r) => h("tr", null,
+      h("td", null, r.user_id.slice(0, 8)),
+      h("td", null, r.lesson_id ? `Lesson: ${lessons[r.lesson_id] || r.lesson_id}` : "Whole course"),
+      h("td", null, r.state),
+      h("td", null, r.score_given === null ? "—" : `${r.score_given} / ${r.score_maximum}`),
+      h("td", null, String(r.attempts)),
+      h("td", null, r.last_error || "")))));
+  return h("section", { "aria-labelledby": "lms-grades-heading" },
+    h("h2", { id: "lms-grades-heading" }, "Grades sent to the LMS"),
+    h("p", null, "Scores of students who opened this course from an LMS. A failed send is retried; the next one carries the latest score."),
+    table);
 }

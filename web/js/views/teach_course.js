@@ -1,5 +1,6 @@
 // `#/teach/:id`: edit a course, add modules and lessons, upload material, and the class's weak skills.
 
+import { lmsGradesSection } from "./lti.js";
 import { api, currentUser } from "../api.js";
 import { h, field, alertBox, pageTitle, announce, pct } from "../dom.js";
 import { dispatch } from "../router.js";
@@ -139,6 +140,7 @@ export async function teachCourseView(main, { id }) {
     })));
   main.append(modulesSection(course));
   const classView = await classSection(course);
+  const lmsGrades = await lmsGradesSection(course);
   // Left for another page (e.g. the Question drafts tab) meanwhile: `main` is that page's now.
-  if (heading.isConnected) main.append(classView);
+  if (heading.isConnected) main.append(classView, lmsGrades);
 }
