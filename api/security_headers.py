@@ -28,15 +28,17 @@ _COMMON = (
 _SCHEMA_DOCUMENTS = (".json", ".yaml", ".yml")
 
 
-def security_headers(path: str) -> tuple[tuple[bytes, bytes], ...]:
-    """The security headers of a response to ``path``.
+# The pages an LMS frames. Their handlers set a policy that lets the registered platforms frame them (see
+# ``api.controllers.lti``), which the strict one added here only stands in for where a handler set none.
+FRAMED_PATHS = frozenset({"/lti/login/", "/lti/launch/", "/lti/app/"})
 
-    The LTI pages (``/lti/...``) set their own policy, which lets the registered platforms frame them
-    (see ``api.controllers.lti``), and so get neither this one nor ``X-Frame-Options: DENY``.
-    """
-    if path.startswith("/lti/"):
-        return tuple(header for header in _COMMON if header[0] != b"x-frame-options")
-    return ((b"content-security-policy", _csp_for(path).encode()), *_COMMON)
+
+def security_headers(path: str) -> tuple[tuple[bytes, bytes], ...]:
+    """The security headers of a response to ``path`` (each added only where the response has none)."""
+    csp = (b"content-security-policy", _csp_for(path).encode())
+    if path in FRAMED_PATHS:
+        return (csp, *(header for header in _COMMON if header[0] != b"x-frame-options"))
+    return (csp, *_COMMON)
 
 
 def _csp_for(path: str) -> str:

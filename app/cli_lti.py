@@ -24,6 +24,14 @@ def add_parser(sub: Any) -> None:
     add.add_argument("--auth-token-url", required=True, help="the platform's OAuth 2 token endpoint")
     add.add_argument("--jwks-url", required=True, help="the platform's public key set (JWKS) URL")
     add.add_argument("--name", default=None, help="a name to show for the platform")
+    add.add_argument(
+        "--frame-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an LMS site that shows the tool in a frame, e.g. https://school.instructure.com (repeatable; "
+        "default: the origins of the issuer and the login URL)",
+    )
     commands.add_parser("list", help="list the registered platforms and the tool's own URLs")
     remove = commands.add_parser("remove", help="remove a platform registration")
     remove.add_argument("--issuer", required=True)
@@ -54,6 +62,7 @@ async def run(services: Services, args: argparse.Namespace) -> None:
             auth_token_url=args.auth_token_url,
             jwks_url=args.jwks_url,
             name=args.name,
+            frame_origins=args.frame_origin,
         )
         _print({"platform": view, "tool": tool_urls(services.settings)})
     elif args.lti_command == "list":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post, put
@@ -39,6 +38,7 @@ from api.security_headers import APP_CSP
 from api.web import WEB_DIR
 from tutor.container import Services
 from tutor.errors import DomainError
+from tutor.services.lti_platforms import frame_origins
 from tutor.services.principal import Principal
 
 STATE_COOKIE = "lti1p3_state"
@@ -47,17 +47,13 @@ OptionalText = Annotated[str | None, Parameter(min_length=1, max_length=2048)]
 
 
 async def frame_policy(services: Services) -> str:
-    """The app's policy, except that the registered platforms may frame the page."""
-    origins = sorted({_origin(p["auth_login_url"]) for p in await services.lti_platforms.platforms.all()})
-    allowed = " ".join(o for o in origins if o) or "'none'"
-    return APP_CSP.replace("frame-ancestors 'none'", f"frame-ancestors 'self' {allowed}").replace(
-        "form-action 'self'", "form-action 'self' https: http:"
+    """The app's policy, except that the registered platforms' sites may frame the page and receive its forms
+    (the deep-linking answer is a form posted back to the LMS)."""
+    platforms = await services.lti_platforms.platforms.all()
+    origins = " ".join(sorted({o for p in platforms for o in frame_origins(p)}))
+    return APP_CSP.replace("frame-ancestors 'none'", f"frame-ancestors 'self' {origins}".rstrip()).replace(
+        "form-action 'self'", f"form-action 'self' {origins}".rstrip()
     )
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 def _page(status: int, title: str, message: str, csp: str) -> Response[str]:
@@ -118,7 +114,9 @@ class LtiController(Controller):
             return _page(_status(exc), "This LMS launch cannot start", exc.message, csp)
         response: Response[Any] = Redirect(redirect.url, status_code=302)
         # Bound to the browser where it keeps third-party cookies; the server-side state is checked regardless.
-        secure = request.url.scheme == "https"
+        # Inside an LMS frame the cookie is third-party, so it must be SameSite=None, which needs Secure: both
+        # follow the tool's public URL (behind a TLS proxy the request itself may look like plain http).
+        secure = services.settings.base_url.startswith("https://")
         response.set_cookie(
             STATE_COOKIE, redirect.state, max_age=600, httponly=True, secure=secure,
             samesite="none" if secure else "lax", path="/lti/",

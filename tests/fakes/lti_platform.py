@@ -33,7 +33,7 @@ class LmsUser:
     sub: str
     name: str
     email: str
-    role: str  # "Learner" or "Instructor"
+    role: str  # "Learner" or "Instructor" (a context role of the LIS vocabulary), or a full role URI
 
 
 @dataclass
@@ -57,6 +57,7 @@ class FakePlatform:
     page_size: int = 2
     tool_url: str = ""  # where the tool really listens (browser tests: its settings name another port)
     deep_link_responses: list[str] = field(default_factory=list)
+    deep_link_settings: dict[str, Any] = field(default_factory=lambda: {"accept_multiple": True})
 
     @property
     def issuer(self) -> str:
@@ -80,7 +81,7 @@ class FakePlatform:
             c.VERSION: c.LTI_VERSION,
             c.TARGET_LINK_URI: self.tool_launch_url,
             c.RESOURCE_LINK: {"id": "link-1", "title": "Tutor"},
-            c.ROLES: [_ROLE + user.role],
+            c.ROLES: [user.role if "://" in user.role else _ROLE + user.role],
             c.CONTEXT: {"id": self.context_id, "title": "Intro to Programming (LMS)", "label": "CS101"},
             c.AGS_ENDPOINT: {
                 "scope": [c.SCOPE_LINE_ITEM, c.SCOPE_SCORE],
@@ -102,8 +103,8 @@ class FakePlatform:
             "deep_link_return_url": f"{self.url}/deep-link-return",
             "accept_types": ["ltiResourceLink"],
             "accept_presentation_document_targets": ["iframe", "window"],
-            "accept_multiple": True,
             "data": "opaque-platform-data",
+            **self.deep_link_settings,
         }
         return body
 

@@ -50,8 +50,11 @@ async def test_lti_platforms_are_registered_listed_and_removed(cli_env, client, 
     assert added["platform"]["deployment_ids"] == ["dep-1"]
     assert added["tool"]["login_url"].endswith("/lti/login/") and added["tool"]["jwks_url"].endswith("/lti/jwks/")
     # The same platform and client again: a second deployment beside the first.
-    assert await asyncio.to_thread(cli.main, [*base, "--deployment-id", "dep-2"]) == 0
-    capsys.readouterr()
+    framed = ["--frame-origin", "https://school.example.edu", "--frame-origin", "https://lms.example.edu/x"]
+    assert await asyncio.to_thread(cli.main, [*base, "--deployment-id", "dep-2", *framed]) == 0
+    assert json.loads(capsys.readouterr().out)["platform"]["frame_origins"] == [
+        "https://school.example.edu", "https://lms.example.edu",
+    ]  # fmt: skip
     assert await asyncio.to_thread(cli.main, ["lti", "list"]) == 0
     listed = json.loads(capsys.readouterr().out)["platforms"]
     mine = [p for p in listed if p["issuer"] == issuer]
@@ -61,9 +64,10 @@ async def test_lti_platforms_are_registered_listed_and_removed(cli_env, client, 
         "iss": issuer, "login_hint": "x", "target_link_uri": "http://127.0.0.1:8000/lti/launch/",
     })  # fmt: skip
     assert started.status_code == 302 and started.headers["location"].startswith("https://lms.example.edu/auth?")
-    bad = [*base[:-2], "--deployment-id", "d", "--auth-login-url", "ftp://nope"]
-    assert await asyncio.to_thread(cli.main, bad) == 1
-    assert "http(s) URL" in capsys.readouterr().err
+    for option, value in (("--auth-login-url", "ftp://nope"), ("--jwks-url", "http://lms.example.edu/jwks")):
+        bad = [*base[:-2], "--deployment-id", "d", option, value]
+        assert await asyncio.to_thread(cli.main, bad) == 1
+        assert "https URL" in capsys.readouterr().err
     assert await asyncio.to_thread(cli.main, ["lti", "remove", "--issuer", issuer, "--client-id", "cli-client"]) == 0
     assert await asyncio.to_thread(cli.main, ["lti", "remove", "--issuer", issuer, "--client-id", "cli-client"]) == 1
     gone = await client.get("/lti/login/", params={

@@ -226,9 +226,14 @@ async def test_only_registered_platforms_may_frame_the_lti_pages(client, registe
     ancestors = next(part for part in policy.split(";") if "frame-ancestors" in part).split()
     assert ancestors[:2] == ["frame-ancestors", "'self'"] and registered.url in ancestors
     assert "x-frame-options" not in page.headers
-    app = await client.get("/")
-    assert "frame-ancestors 'none'" in app.headers["content-security-policy"]
-    assert app.headers["x-frame-options"] == "DENY"
+    # The deep-linking answer may be posted to the platform's sites only, not to any https site.
+    actions = next(part for part in policy.split(";") if "form-action" in part).split()
+    assert actions[:2] == ["form-action", "'self'"] and registered.url in actions
+    assert all("://" in origin for origin in actions[2:])  # origins, never a whole scheme such as https:
+    for path in ("/", "/lti/jwks/", "/lti/nothing-here/"):
+        other = await client.get(path)
+        assert "frame-ancestors 'none'" in other.headers["content-security-policy"], path
+        assert other.headers["x-frame-options"] == "DENY", path
 
 
 async def test_the_exchange_refuses_bad_codes(client):
@@ -283,6 +288,61 @@ async def test_deep_linking_returns_signed_links_to_the_chosen_lessons(client, f
     assert items[1]["lineItem"]["scoreMaximum"] == 100 and lesson["title"] in items[1]["title"]
     again = await client.post(f"/api/lti/deep-links/{link_id}/", headers=headers, json=choices)
     assert again.status_code == 404  # answered once
+
+
+async def test_deep_linking_follows_what_the_platform_accepts(client, factory, registered):
+    # No accept_multiple means one item; accept_lineitem false means no gradebook column is asked for.
+    registered.deep_link_settings = {"accept_lineitem": False}
+    form = await login(client, registered, "u-tom", "deep-link")
+    tom = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    link_id = tom["target"].rsplit("/", 1)[-1]
+    headers = {"Authorization": f"Bearer {tom['access_token']}"}
+    pending = await client.get(f"/api/lti/deep-links/{link_id}/", headers=headers)
+    assert pending.json() == {"id": link_id, "accept_multiple": False, "line_items": False}
+    course = await factory.course({"headers": headers})
+    two = {"items": [{"course_id": course["id"]}, {"course_id": course["id"], "lesson_id": "nope"}]}
+    refused = await client.post(f"/api/lti/deep-links/{link_id}/", headers=headers, json=two)
+    assert refused.status_code == 400 and "one item" in refused.text
+    one = await client.post(f"/api/lti/deep-links/{link_id}/", headers=headers, json={"items": two["items"][:1]})
+    assert one.status_code == 200, one.text
+    items = jwt.decode(one.json()["jwt"], options={"verify_signature": False})[c.DL_CONTENT_ITEMS]
+    assert len(items) == 1 and "lineItem" not in items[0]
+
+
+async def test_deep_links_are_answered_only_to_the_platforms_sites(client, registered):
+    registered.deep_link_settings = {"deep_link_return_url": "https://elsewhere.example/return"}
+    form = await login(client, registered, "u-tom", "deep-link")
+    refused = await launch(client, form["id_token"], form["state"])
+    assert refused.status_code == 400 and "--frame-origin" in refused.text
+
+
+async def test_lms_roles_of_the_launch_decide_teaching_rights(client, registered):
+    # Tom's account is an instructor's; once the LMS launches him as a learner there, he may not manage
+    # the LMS course (nor is he sent to link it); a teaching launch gives the right back.
+    form = await login(client, registered, "u-tom")
+    tom = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    key = tom["target"].rsplit("/", 1)[-1]
+    headers = {"Authorization": f"Bearer {tom['access_token']}"}
+    assert (await client.get(f"/api/lti/contexts/{key}/", headers=headers)).status_code == 200
+    registered.users["u-tom"] = LmsUser("lms-tom", "Tom Teacher", "tom@lms.example", "Learner")
+    form = await login(client, registered, "u-tom")
+    as_learner = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert as_learner["user"]["id"] == tom["user"]["id"] and as_learner["target"] == "/lti/unlinked"
+    assert (await client.get(f"/api/lti/contexts/{key}/", headers=headers)).status_code == 404
+    assert (await client.post(f"/api/lti/contexts/{key}/roster-sync/", headers=headers)).status_code == 404
+    form = await login(client, registered, "u-tom", "deep-link")
+    refused = await launch(client, form["id_token"], form["state"])
+    assert refused.status_code == 403
+    # A learner sub-role whose name is "Instructor" is still a learner.
+    sub_role = "http://purl.imsglobal.org/vocab/lis/v2/membership/Learner#Instructor"
+    registered.users["u-tom"] = LmsUser("lms-tom", "Tom Teacher", "tom@lms.example", sub_role)
+    form = await login(client, registered, "u-tom")
+    assert (await exchange(client, await launch(client, form["id_token"], form["state"])))["target"] == "/lti/unlinked"
+    registered.users["u-tom"] = LmsUser("lms-tom", "Tom Teacher", "tom@lms.example", "Instructor")
+    form = await login(client, registered, "u-tom")
+    again = await exchange(client, await launch(client, form["id_token"], form["state"]))
+    assert again["target"] == f"/lti/link/{key}"
+    assert (await client.get(f"/api/lti/contexts/{key}/", headers=headers)).status_code == 200
 
 
 async def test_a_learner_cannot_deep_link(client, registered):
@@ -375,6 +435,10 @@ async def test_roster_sync_mirrors_the_lms_course(client, registered):
     ada = await exchange(client, await launch(client, form["id_token"], form["state"]))
     ada_headers = {"Authorization": f"Bearer {ada['access_token']}"}
     assert [e["course_id"] for e in (await client.get("/api/enrollments/", headers=ada_headers)).json()] == [course_id]
+    # A member the LMS no longer lists with a teaching role loses the right to manage the LMS course.
+    registered.members[0] = _member("lms-tom", "Tom Teacher", "Learner")
+    assert (await client.post(sync, headers=headers)).status_code == 200
+    assert (await client.get(f"/api/lti/contexts/{key}/", headers=headers)).status_code == 404
 
 
 async def test_deleting_a_launched_account_forgets_its_lms_identity(client, services, registered):

@@ -50,6 +50,16 @@ def test_a_configured_key_is_used_as_given_and_a_bad_one_fails_at_once(tmp_path)
         (["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"], False),
         (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"], False),
         (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"], False),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"], True),
+        (["https://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"], True),
+        (["urn:lti:role:ims/lis/Instructor/TeachingAssistant"], True),
+        (["urn:lti:role:ims/lis/TeachingAssistant"], True),
+        # A sub-role names its principal role first: this is a kind of learner, not a teacher.
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership/Learner#Instructor"], False),
+        (["urn:lti:instrole:ims/lis/Instructor"], False),
+        (["urn:lti:sysrole:ims/lis/Administrator"], False),
+        (["Learner", "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"], False),
+        (["https://example.com/roles#Instructor"], False),
         ([], False),
     ],
 )

@@ -30,14 +30,34 @@ SCOPE_LINE_ITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCOPE_MEMBERSHIPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 
-# Context roles (and their short forms) that make the LMS user an instructor of the linked course.
-_TEACHING = ("Instructor", "ContentDeveloper", "Administrator", "TeachingAssistant")
+# Principal context roles (LIS v2 vocabulary, short names, LIS v1 URNs) that make the LMS user an
+# instructor of the linked course. Institution and system roles (``.../institution/person#Instructor``,
+# ``urn:lti:instrole:...``) say nothing about this course and never count.
+_TEACHING = frozenset({"Instructor", "ContentDeveloper", "Administrator", "TeachingAssistant"})
+_MEMBERSHIP = "purl.imsglobal.org/vocab/lis/v2/membership"
+_LIS_V1 = "urn:lti:role:ims/lis/"
+
+
+def context_role(role: str) -> str | None:
+    """The principal context role that ``role`` names, or None when it is not a context role.
+
+    ``.../membership#Instructor`` → ``Instructor``; a sub-role ``.../membership/Learner#Instructor`` →
+    ``Learner`` (a kind of learner); ``urn:lti:role:ims/lis/Instructor/TeachingAssistant`` →
+    ``Instructor``; a bare ``Instructor`` (LTI 1.3 allows short context role names) → ``Instructor``.
+    """
+    role = role.strip()
+    bare = role.split("://", 1)[-1]
+    if bare.startswith(_MEMBERSHIP + "#"):
+        return bare[len(_MEMBERSHIP) + 1 :] or None
+    if bare.startswith(_MEMBERSHIP + "/"):
+        return bare[len(_MEMBERSHIP) + 1 :].split("#", 1)[0] or None
+    if role.startswith(_LIS_V1):
+        return role[len(_LIS_V1) :].split("/", 1)[0] or None
+    if role and not any(ch in role for ch in ":/#"):
+        return role
+    return None
 
 
 def teaches(roles: Iterable[str]) -> bool:
-    """Whether LTI ``roles`` include a teaching role of the context (``...membership#Instructor`` or ``Instructor``)."""
-    for role in roles:
-        name = role.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        if name in _TEACHING and "/system/" not in role and "/institution/" not in role:
-            return True
-    return False
+    """Whether LTI ``roles`` include a teaching role in the launch's context (see :func:`context_role`)."""
+    return any(context_role(role) in _TEACHING for role in roles if isinstance(role, str))

@@ -17,6 +17,7 @@ import httpx
 
 from tutor.db import Document
 from tutor.lti.keys import LazyToolKeys
+from tutor.lti.urls import is_secure
 
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 MEMBERSHIP_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
@@ -81,7 +82,10 @@ class PlatformServices:
             if next_url is None:
                 break
             response = await self._send("GET", next_url, headers=headers)
-            page = response.json()
+            try:
+                page = response.json()
+            except ValueError as exc:
+                raise ServiceError(f"GET {next_url} answered no JSON membership page", retriable=False) from exc
             members += [m for m in page.get("members", []) if isinstance(m, dict)] if isinstance(page, dict) else []
             link = response.links.get("next")
             next_url = link.get("url") if link else None
@@ -97,14 +101,17 @@ class PlatformServices:
             return {}
 
     async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        if not is_secure(url):
+            raise ServiceError(f"refusing to send a token to {url}: platform services must use https", False)
         try:
             async with httpx.AsyncClient(timeout=self.timeout_s) as client:
                 response = await client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
-            raise ServiceError(f"{method} {url} failed: {exc!r}", retriable=True) from exc
+            raise ServiceError(f"{method} {url} failed: {type(exc).__name__}", retriable=True) from exc
         if response.status_code >= 400:
             retriable = response.status_code == 429 or response.status_code >= 500
-            raise ServiceError(f"{method} {url} answered {response.status_code}: {response.text[:200]}", retriable)
+            # The status only: a platform's error body may echo tokens or personal data into logs and pages.
+            raise ServiceError(f"{method} {url} answered {response.status_code}", retriable)
         return response
 
 

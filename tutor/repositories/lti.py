@@ -20,7 +20,7 @@ def digest(*parts: str) -> str:
 
 class LtiPlatformRepository(Repository):
     """``lti_platforms``: issuer, client_id (unique together), deployment_ids, auth_login_url, auth_token_url,
-    jwks_url, name, created_at."""
+    jwks_url, name, frame_origins (the LMS sites that frame the tool), created_at."""
 
     async def of_issuer(self, issuer: str, client_id: str | None = None) -> list[Document]:
         """The registrations of ``issuer`` (one client when ``client_id`` is given)."""
@@ -95,6 +95,10 @@ class LtiContextRepository(Repository):
         )
         assert doc is not None
         return doc
+
+    async def remove_instructor(self, key: str, user_id: str) -> None:
+        """Note that ``user_id`` no longer teaches in the context (the LMS now gives them another role)."""
+        await self.collection.update_one({"_id": key}, {"$pull": {"instructor_ids": user_id}})
 
     async def forget_instructor(self, user_id: str) -> None:
         """Remove a deleted account from every context's instructors."""

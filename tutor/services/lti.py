@@ -195,12 +195,15 @@ class LtiService:
         )
 
     async def _resource_target(self, user: Document, platform: Document, claims: dict[str, Any]) -> str:
+        """Where a resource-link launch opens. What the user may do follows this launch's roles, not only the
+        account's: an instructor account that the LMS launches as a learner gets no teaching rights here."""
         custom: dict[str, Any] = claims[c.CUSTOM] if isinstance(claims.get(c.CUSTOM), dict) else {}
-        context = await self._context(user, platform, claims)
+        teaching = user["role"] == "instructor" and c.teaches(claims.get(c.ROLES, []))
+        context = await self._context(user, platform, claims, teaching)
         course_id = str(custom.get("tutor_course_id") or "") or str((context or {}).get("course_id") or "")
         lesson_id = str(custom.get("tutor_lesson_id") or "")
         if not course_id:
-            if user["role"] == "instructor" and context is not None:
+            if teaching and context is not None:
                 return f"/lti/link/{context['_id']}"
             return "/lti/unlinked"
         course = await self.courses.get(course_id)
@@ -214,8 +217,13 @@ class LtiService:
             await self.grades.remember(user, platform, claims, course_id, lesson)
         return f"/courses/{course_id}/lessons/{lesson}" if lesson else f"/courses/{course_id}"
 
-    async def _context(self, user: Document, platform: Document, claims: dict[str, Any]) -> Document | None:
-        """Record the launch's LMS context (with the service endpoints it announced); None without one."""
+    async def _context(
+        self, user: Document, platform: Document, claims: dict[str, Any], teaching: bool
+    ) -> Document | None:
+        """Record the launch's LMS context (with the service endpoints it announced); None without one.
+
+        The user is one of the context's instructors while the LMS launches them with a teaching role;
+        a launch with another role takes that right away again."""
         context = claims.get(c.CONTEXT)
         if not isinstance(context, dict) or not context.get("id"):
             return None
@@ -232,8 +240,11 @@ class LtiService:
         if isinstance(claims.get(c.NRPS), dict):
             fields["nrps"] = claims[c.NRPS]
         doc = await self.records.contexts.seen(key, fields)
-        if user["role"] == "instructor" and user["_id"] not in doc.get("instructor_ids", []):
+        listed = user["_id"] in doc.get("instructor_ids", [])
+        if teaching and not listed:
             doc = await self.records.contexts.add_instructor(key, user["_id"])
+        elif listed and not teaching:
+            await self.records.contexts.remove_instructor(key, user["_id"])
         return doc
 
     async def _deep_link_target(self, user: Document, platform: Document, claims: dict[str, Any]) -> str:

@@ -17,14 +17,25 @@ from tutor.db import Document
 from tutor.errors import Forbidden, InvalidInput, NotFound
 from tutor.lti import claims as c
 from tutor.lti.keys import LazyToolKeys
+from tutor.lti.urls import is_secure, origin
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.lti import LtiDeepLinkRepository, LtiPlatformRepository
 from tutor.services.course_state import is_live
+from tutor.services.lti_platforms import frame_origins
 from tutor.services.principal import Principal
 
 REQUEST_LIFETIME = timedelta(hours=1)
 RESPONSE_LIFETIME_S = 300
 SCORE_MAXIMUM = 100
+
+
+def _makes_line_items(settings: dict[str, Any], claims: dict[str, Any]) -> bool:
+    """Whether the items should ask for gradebook columns: as the platform says (``accept_lineitem``), and,
+    where it says nothing, when it offers grade services in this launch."""
+    accept = settings.get("accept_lineitem")
+    if isinstance(accept, bool):
+        return accept
+    return isinstance(claims.get(c.AGS_ENDPOINT), dict)
 
 
 class DeepLinkingService:
@@ -52,6 +63,13 @@ class DeepLinkingService:
         accepts = settings.get("accept_types") or []
         if "ltiResourceLink" not in accepts:
             raise InvalidInput("the platform does not accept LTI resource links here")
+        return_url = str(settings["deep_link_return_url"])
+        sites = frame_origins(platform)
+        if not is_secure(return_url) or origin(return_url) not in sites:
+            raise InvalidInput(
+                f"the LMS wants the answer at {origin(return_url) or return_url!r}, not a site registered for this "
+                f"platform ({', '.join(sites)}): the administrator adds it with tutor lti add-platform --frame-origin"
+            )
         link_id = secrets.token_hex(16)
         await self.links.issue(
             link_id,
@@ -59,11 +77,11 @@ class DeepLinkingService:
                 "user_id": user["_id"],
                 "platform_id": platform["_id"],
                 "deployment_id": claims[c.DEPLOYMENT_ID],
-                "return_url": settings["deep_link_return_url"],
+                "return_url": return_url,
                 "data": settings.get("data"),
-                "accept_multiple": bool(settings.get("accept_multiple", True)),
+                "accept_multiple": settings.get("accept_multiple") is True,
                 "title": settings.get("title"),
-                "line_items": isinstance(claims.get(c.AGS_ENDPOINT), dict),
+                "line_items": _makes_line_items(settings, claims),
             },
             REQUEST_LIFETIME,
         )

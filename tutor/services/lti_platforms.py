@@ -2,26 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from tutor.db import Document
 from tutor.errors import InvalidInput, NotFound
+from tutor.lti.urls import is_secure, origin
 from tutor.repositories.lti import LtiPlatformRepository
 from tutor.schemas.common import new_id, utcnow
 
 
 def _url(name: str, value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidInput(f"{name} must be an http(s) URL, not {value!r}")
+    if not origin(value) or not is_secure(value):
+        raise InvalidInput(f"{name} must be an https URL (http only on localhost), not {value!r}")
     return value.strip()
+
+
+def frame_origins(doc: Document) -> list[str]:
+    """The origins whose pages may frame the tool and receive its forms for this platform: those registered,
+    or else the origins of its issuer and authorization endpoint."""
+    given = doc.get("frame_origins")
+    if given:
+        return list(given)
+    return list(dict.fromkeys(o for o in (origin(doc.get("issuer", "")), origin(doc["auth_login_url"])) if o))
+
+
+def _origins(values: Iterable[str]) -> list[str]:
+    found = []
+    for value in values:
+        if not origin(value) or not is_secure(value):
+            raise InvalidInput(f"--frame-origin must be an https origin (http only on localhost), not {value!r}")
+        found.append(origin(value))
+    return list(dict.fromkeys(found))
 
 
 def platform_view(doc: Document) -> dict[str, Any]:
     """A registration as the CLI prints it."""
     keys = ("issuer", "client_id", "deployment_ids", "auth_login_url", "auth_token_url", "jwks_url", "name")
-    return {"id": doc["_id"], **{k: doc.get(k) for k in keys}}
+    return {"id": doc["_id"], **{k: doc.get(k) for k in keys}, "frame_origins": frame_origins(doc)}
 
 
 class LtiPlatformService:
@@ -40,18 +58,30 @@ class LtiPlatformService:
         auth_token_url: str,
         jwks_url: str,
         name: str | None = None,
+        frame_origins: Iterable[str] = (),
     ) -> dict[str, Any]:
-        """Register a platform; for one already registered, add the deployment and update its URLs."""
+        """Register a platform; for one already registered, add the deployment and update its URLs.
+
+        ``frame_origins`` are the LMS sites whose pages frame the tool (Canvas serves courses from the
+        school's own domain, not from its issuer); without them, the issuer's and login URL's origins.
+        """
         if not issuer.strip() or not client_id.strip() or not deployment_id.strip():
             raise InvalidInput("issuer, client id and deployment id must not be empty")
-        fields = {
+        fields: dict[str, Any] = {
             "auth_login_url": _url("--auth-login-url", auth_login_url),
             "auth_token_url": _url("--auth-token-url", auth_token_url),
             "jwks_url": _url("--jwks-url", jwks_url),
             "name": (name or "").strip() or issuer.strip(),
             "updated_at": utcnow(),
         }
-        found = await self.platforms.of_issuer(issuer.strip(), client_id.strip())
+        if origins := _origins(frame_origins):
+            fields["frame_origins"] = origins
+        same_issuer = await self.platforms.of_issuer(issuer.strip())
+        other_keys = {p["jwks_url"] for p in same_issuer if p["client_id"] != client_id.strip()} - {fields["jwks_url"]}
+        if other_keys:
+            # One issuer signs with one key set: a second set would let whoever serves it speak for the issuer.
+            raise InvalidInput(f"{issuer.strip()!r} is registered with the key set {sorted(other_keys)[0]}; use that")
+        found = [p for p in same_issuer if p["client_id"] == client_id.strip()]
         if found:
             doc = found[0]
             deployments = list(dict.fromkeys([*doc.get("deployment_ids", []), deployment_id.strip()]))

@@ -4,7 +4,7 @@ An instructor of a linked LMS course asks for a sync; the tool reads the context
 (every page of it), makes sure each member has an account, enrolls the active learners in the linked
 course, and unenrolls learners the LMS lists as ``Inactive`` or ``Deleted`` (their progress is kept,
 so a learner who comes back resumes). Teaching members become instructors of the LMS course here
-(they may link it and see its gradebook state).
+(they may link it and see its gradebook state); a member who no longer has a teaching role loses that.
 """
 
 from __future__ import annotations
@@ -57,12 +57,19 @@ class RosterSync:
         except ServiceError as exc:
             raise Unavailable(f"the LMS roster could not be read: {exc}") from exc
         counts = {"members": len(members), "accounts_created": 0, "enrolled": 0, "unenrolled": 0}
+        instructors = set(context.get("instructor_ids", []))
         for member in members:
-            await self._apply(member, platform["issuer"], context_key, str(course_id), counts)
+            await self._apply(member, platform["issuer"], context_key, str(course_id), instructors, counts)
         return counts
 
     async def _apply(
-        self, member: dict[str, Any], issuer: str, context_key: str, course_id: str, counts: dict[str, int]
+        self,
+        member: dict[str, Any],
+        issuer: str,
+        context_key: str,
+        course_id: str,
+        instructors: set[str],
+        counts: dict[str, int],
     ) -> None:
         sub = str(member.get("user_id") or "")
         if not sub:
@@ -73,12 +80,16 @@ class RosterSync:
             issuer, sub, roles, str(member.get("name") or ""), str(member.get("email") or "")
         )
         counts["accounts_created"] += 0 if known else 1
-        if c.teaches(roles):
-            if user["role"] == "instructor":
-                await self.contexts.add_instructor(context_key, user["_id"])
+        active = str(member.get("status") or "Active") == "Active"
+        if active and c.teaches(roles) and user["role"] == "instructor":
+            await self.contexts.add_instructor(context_key, user["_id"])
+            return
+        if user["_id"] in instructors:  # the LMS no longer gives them an active teaching role there
+            await self.contexts.remove_instructor(context_key, user["_id"])
+        if user["role"] != "student" or c.teaches(roles):
             return
         student = Principal(user["_id"], "student")
-        if str(member.get("status") or "Active") == "Active":
+        if active:
             with contextlib.suppress(Conflict):  # already enrolled
                 await self.enrollment.enroll(student, course_id)
                 counts["enrolled"] += 1
