@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from retrieval.lexical.tokenize import content_words, words
+from tutor.text import content_words, words
 
 MIN_SCORE = 0.6
 

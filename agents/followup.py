@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from agents.events import ChatTurn
-from retrieval.lexical.tokenize import content_words
+from tutor.text import content_words
 
 _CONTINUES = re.compile(
     r"^\s*(and|but|so|also|or|what about|how about|what if|why|how come|same|does (that|it|this)|"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from retrieval.lexical.bm25 import BM25Index
-from retrieval.lexical.tokenize import QUESTION_STOPWORDS, stem, words
+from tutor.text import QUESTION_STOPWORDS, stem, words
 
 TYPO_CUTOFF = 0.84
 # Words students use for what course material calls by its proper name ("it crashes" = it raises an

@@ -14,9 +14,9 @@ import numpy as np
 
 from retrieval.config import RetrievalConfig
 from retrieval.index import CourseIndex
-from retrieval.lexical.tokenize import STOPWORDS, stem
 from retrieval.query import ParsedQuery
 from retrieval.types import SearchHit
+from tutor.text import STOPWORDS, stem
 
 Mode = Literal["hybrid", "lexical", "dense"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrieval.lexical.tokenize import words
+from tutor.text import words
 
 # Single words that only occur in a question as hesitations or editing terms.
 FILLERS = frozenset(["um", "umm", "uh", "uhh", "er", "erm", "ah", "oh", "oops", "yeah"])

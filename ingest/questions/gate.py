@@ -30,7 +30,7 @@ from functools import lru_cache
 import numpy as np
 
 from ingest.questions.types import KINDS, Candidate
-from retrieval.lexical.tokenize import STOPWORDS, normalize, stem
+from tutor.text import STOPWORDS, normalize, stem
 
 MIN_CHOICES, MAX_CHOICES = 3, 5
 # Longest over shortest choice, each counted with this many extra characters (so "if" vs "while" is even).

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ingest.questions.gate import code_line, content, normal, read_passage, stable_hash
-from retrieval.lexical.tokenize import STOPWORDS
 from retrieval.types import Chunk
+from tutor.text import STOPWORDS
 
 CODE_KINDS = ("keyword", "function", "method", "module", "exception")
 KINDS = (*CODE_KINDS, "term", "heading")

@@ -38,8 +38,8 @@ from ingest.questions.gate import (
 )
 from ingest.questions.terms import CODE_KINDS, TermInventory, is_plural
 from ingest.questions.types import Candidate
-from retrieval.lexical.tokenize import stem
 from retrieval.types import Chunk
+from tutor.text import stem
 
 # A sentence opening with one of these leans on the one before it.
 _CONTEXT_OPENERS_TEXT = """it its this that these those they their them such he she we i here there then also

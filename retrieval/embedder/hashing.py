@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from retrieval.embedder.base import l2_normalize
-from retrieval.lexical.tokenize import analyze
+from tutor.text import analyze
 
 
 class HashingEmbedder:

@@ -1,6 +1,6 @@
 """Lexical (BM25-family) scoring: tokenisation, a light stemmer and a sparse inverted index."""
 
 from retrieval.lexical.bm25 import BM25Index, BM25Params
-from retrieval.lexical.tokenize import analyze
+from tutor.text import analyze
 
 __all__ = ["BM25Index", "BM25Params", "analyze"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from retrieval.lexical.tokenize import analyze
+from tutor.text import analyze
 
 
 @dataclass(frozen=True, slots=True)

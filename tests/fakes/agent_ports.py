@@ -12,8 +12,8 @@ import numpy as np
 from agents.deps import PortError, TutorDeps, TutorUser
 from retrieval.coverage import TermCoverage, term_coverage
 from retrieval.lexical import BM25Index, analyze
-from retrieval.lexical.tokenize import content_words
 from retrieval.types import Chunk, SearchHit
+from tutor.text import content_words
 
 
 class HashEmbedder:

@@ -6,8 +6,8 @@ import numpy as np
 
 from retrieval.hybrid import query_terms
 from retrieval.lexical import BM25Index, analyze
-from retrieval.lexical.tokenize import stem
 from retrieval.query import parse_query
+from tutor.text import stem
 
 DOCS = [
     "Python lists are mutable sequences; append adds an item to the end of a list.",
@@ -69,7 +69,7 @@ def test_instead_of_and_rather_than_are_prepositions_not_corrections() -> None:
 
 
 def test_the_tutors_word_checks_keep_identifiers_whole_and_share_the_index_stemmer() -> None:
-    from retrieval.lexical.tokenize import content_words, stem
+    from tutor.text import content_words, stem
 
     assert content_words("sys.set_coroutine_origin_tracking_depth") == ["sys", "set_coroutine_origin_tracking_depth"]
     assert content_words("hey so i want c++ or c# lists pls") == ["c++", "c#", stem("lists")]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tutor.db import Document
+from tutor.text import stem, words
 
 UNSEEN_MASTERY = 0.5  # a skill with no evidence yet ranks between weak and mastered ones
 _MIN_PREFIX = 4  # "dict" matches "dictionaries", but "for" does not match "format"
@@ -58,8 +58,7 @@ def question_pool(courses: Iterable[Document]) -> list[Candidate]:
 
 def topic_words(topic: str | None) -> set[str]:
     """The content words of a topic request ("quiz me on for loops" → ``{"loop"}``)."""
-    words = re.findall(r"[a-z0-9]+", (topic or "").lower())
-    return {_stem(word) for word in words if word not in _FILLER and len(word) > 1}
+    return {stem(word) for word in words(topic or "") if word not in _FILLER and len(word) > 1}
 
 
 def match_topic(pool: Sequence[Candidate], words: set[str]) -> dict[int, list[str]]:
@@ -129,15 +128,7 @@ def _weakest(cand: Candidate, focus: Mapping[int, list[str]], ranks: Mapping[str
 
 
 def _words(text: str) -> set[str]:
-    return {_stem(word) for word in re.findall(r"[a-z0-9]+", text.lower()) if word not in _FILLER}
-
-
-def _stem(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
+    return {stem(word) for word in words(text) if word not in _FILLER}
 
 
 def _overlap(wanted: set[str], have: set[str]) -> int:

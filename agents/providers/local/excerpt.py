@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from agents.providers.local.embedding import QueryEmbedder, unit_vectors
 from agents.providers.local.passages import Block, blocks
-from retrieval.lexical.tokenize import content_words
 from retrieval.query import parse_query
 from retrieval.types import SearchHit
+from tutor.text import content_words
 
 if TYPE_CHECKING:
     from agents.providers.local.compose import ComposerConfig

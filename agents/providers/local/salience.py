@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from agents.providers.local.embedding import QueryEmbedder, everyday_words, unit_vectors
 from agents.providers.local.lexicon import names_technology
 from retrieval.coverage import TermCoverage
-from retrieval.lexical.tokenize import stem, words
+from tutor.text import stem, words
 
 # Words that frame a question rather than name its subject.
 _FRAMING_TEXT = """one ones someone anyone thing difference differences differ different example examples explain

@@ -1,5 +1,6 @@
-"""The one text analysis of the project (indexing, querying and the tutor's own word checks):
-normalise, split, drop stopwords, stem.
+"""The one text analysis of the project (retrieval's index and queries, the tutor's word checks, question
+generation, practice-topic matching): normalise, split, drop stopwords, stem. It sits in the lowest
+layer so every package above uses this one and none keeps its own.
 
 The stemmer is deliberately light (plural and common inflection suffixes only): aggressive
 stemming conflates unrelated words, which costs more precision than it buys recall on short
