@@ -18,6 +18,8 @@ import asyncio
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies_environment, proxy_bypass_environment  # type: ignore[attr-defined]
 
 import aiohttp
 import httpx2  # the SDK's HTTP library: its error classes are built around httpx2 requests and responses
@@ -131,6 +133,15 @@ async def _sse_data(blocks: AsyncIterator[bytes]) -> AsyncIterator[str]:
         yield "\n".join(data)
 
 
+def env_proxy(url: str) -> str | None:
+    """The proxy the environment (``HTTPS_PROXY``/``HTTP_PROXY``, ``NO_PROXY``) names for ``url``, as the SDK
+    would use it; None for a direct connection."""
+    parts = urlsplit(url)
+    if proxy_bypass_environment(parts.hostname or ""):
+        return None
+    return getproxies_environment().get(parts.scheme) or None
+
+
 class StreamingCompletions:
     """``POST {base_url}/chat/completions`` with ``stream: true``, yielding each chunk as decoded JSON.
 
@@ -151,15 +162,18 @@ class StreamingCompletions:
         # The SDK's own telemetry headers describe its request path, not this one.
         self.headers = {k: v for k, v in headers.items() if isinstance(v, str) and not k.startswith("X-Stainless")}
         self.timeout = aiohttp.ClientTimeout(total=None, connect=timeout_s, sock_read=timeout_s)
+        # The proxy from the environment, looked up once: aiohttp's ``trust_env`` would look it up (and read
+        # ~/.netrc) in a worker thread on every call, one thread round trip per turn before the model is asked.
+        self.proxy = env_proxy(self.url)
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
         """The session of the running loop (a session is bound to the loop it was made in)."""
         session = self._session
         if session is None or session.closed or session.loop is not asyncio.get_running_loop():
-            # As many connections as the SDK's default pool allows; proxies from the environment, as the SDK does.
+            # As many connections as the SDK's default pool allows.
             connector = aiohttp.TCPConnector(limit=1000, limit_per_host=0)
-            session = self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout, trust_env=True)
+            session = self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
         return session
 
     async def stream(self, body: Mapping[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
@@ -173,7 +187,7 @@ class StreamingCompletions:
         """
         data = json.dumps(body).encode()
         try:
-            async with self._client().post(self.url, data=data, headers=self.headers) as response:
+            async with self._client().post(self.url, data=data, headers=self.headers, proxy=self.proxy) as response:
                 if response.status >= 400:
                     raise self._status_error(response.status, response.headers, await response.read())
                 finished = False
