@@ -89,7 +89,8 @@ def build_extensions(core: Services, settings: Settings, connections: Connection
     configure_cpu(settings.cpu_workers)
     retrieval = retrieval_for(settings)
     queue = connections.queue
-    recommendations = RecommendationService(core.records, core.courses, queue)  # the model itself runs on the worker
+    # The model itself runs on the worker; a student's own stored model is read through the learner cache.
+    recommendations = RecommendationService(core.records, core.courses, queue, core.learner)
 
     materials = MaterialService(
         core.records.materials,

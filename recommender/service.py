@@ -22,6 +22,7 @@ from tutor.queue import TaskQueue
 from tutor.repositories.bundle import Repositories
 from tutor.services.courses import CourseService
 from tutor.services.labels import CourseLabels
+from tutor.services.learner_cache import LearnerReads
 from tutor.services.principal import Principal
 from tutor.services.progress import QuizHook
 from tutor.services.skills import course_skill_names, skill_label
@@ -46,8 +47,11 @@ def learner_refresh_hook(queue: TaskQueue) -> QuizHook:
 class RecommendationService:
     """Reads a student's stored learner model; never computes one."""
 
-    def __init__(self, records: Repositories, courses: CourseService, queue: TaskQueue) -> None:
+    def __init__(
+        self, records: Repositories, courses: CourseService, queue: TaskQueue, learner: LearnerReads | None = None
+    ) -> None:
         self.courses = courses
+        self.learner = learner
         self.queue = queue
         self.stored = records.recommendations
         self.progress = records.progress
@@ -105,10 +109,10 @@ class RecommendationService:
     async def get_with_labels(self, principal: Principal, user_id: str) -> tuple[dict[str, Any], CourseLabels]:
         """:meth:`get`, with the labels of every course the answer mentions (for callers that name them)."""
         taught = await self._authorize(principal, user_id)
-        stored, enrolled = await asyncio.gather(self.stored.of_user(user_id), self._enrolled(user_id))
+        stored, enrolled = await self._learner_data(principal, user_id)
         doc = {**stored, "pending": False, "source": LEARNER_MODEL} if stored is not None else None
         if doc is None:
-            doc = await self._cold_start(user_id, enrolled)
+            doc = await self._cold_start(principal, user_id, enrolled)
             self._refresh_soon(user_id)
         if taught is not None:
             progress = await self.progress.in_courses(user_id, [c["_id"] for c in taught])
@@ -121,15 +125,23 @@ class RecommendationService:
         doc["recommended_courses"] = [r for r in recommended if r.get("course_id") not in taken]
         return await self._named(doc, enrolled)
 
+    async def _learner_data(self, principal: Principal, user_id: str) -> tuple[Document | None, list[str]]:
+        """The stored model and enrolled course ids of ``user_id``; a student's own from memory while current."""
+        if self.learner is not None and principal.user_id == user_id:
+            stored, enrollments = await asyncio.gather(
+                self.learner.recommendations(principal), self.learner.enrollments(principal)
+            )
+            return (dict(stored) if stored is not None else None), [e["course_id"] for e in enrollments]
+        return await asyncio.gather(self.stored.of_user(user_id), self._enrolled(user_id))
+
     async def _enrolled(self, user_id: str) -> list[str]:
         return [e["course_id"] for e in await self.enrollments.of_user(user_id)]
 
-    async def _cold_start(self, user_id: str, enrolled: list[str]) -> dict[str, Any]:
+    async def _cold_start(self, principal: Principal, user_id: str, enrolled: list[str]) -> dict[str, Any]:
         """The provisional answer from the catalogue and the student's stored progress (no model)."""
+        own = self.learner.progress(principal) if self.learner is not None and principal.user_id == user_id else None
         user, courses, progress = await asyncio.gather(
-            self.users.get(user_id),
-            self.courses.courses.live_outlines(),
-            self.progress.of_user(user_id),
+            self.users.get(user_id), self.courses.courses.live_outlines(), own or self.progress.of_user(user_id)
         )
         if user is None:
             raise NotFound("no recommendations for this user")

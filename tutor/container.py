@@ -18,6 +18,7 @@ from tutor.services.conversations import ConversationService
 from tutor.services.course_content import CourseContentService
 from tutor.services.courses import CourseService
 from tutor.services.enrollment import EnrollmentService
+from tutor.services.learner_cache import LearnerCache, LearnerReads
 from tutor.services.login_throttle import LoginThrottle
 from tutor.services.lti import LtiRecords, LtiService
 from tutor.services.lti_accounts import LtiAccounts
@@ -52,6 +53,7 @@ class Services:
     lti: LtiService
     lti_platforms: LtiPlatformService
     tool_keys: LazyToolKeys
+    learner: LearnerReads
 
     @classmethod
     def build(
@@ -105,8 +107,11 @@ class Services:
         lti = LtiService(
             lti_records, auth, accounts, repos.courses, enrollment, PlatformKeys(), deep_linking, grades, roster
         )
+        learner_cache = LearnerCache()
+        repos.learner_stamp.listeners.append(learner_cache.forget)
+        learner = LearnerReads(learner_cache, repos.progress, repos.enrollments, repos.recommendations)
         grading = ProgressService(
-            repos.progress, repos.attempts, repos.courses, enrollment, on_quiz_submitted, on_progress_changed
+            repos.progress, repos.attempts, repos.courses, enrollment, on_quiz_submitted, on_progress_changed, learner
         )
         return cls(
             mongo=mongo,
@@ -128,4 +133,5 @@ class Services:
             lti=lti,
             lti_platforms=LtiPlatformService(repos.lti_platforms),
             tool_keys=keys,
+            learner=learner,
         )

@@ -19,12 +19,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from ingest.questions.concepts import (
     BEFORE_NAMING,
     BEFORE_SUBJECT,
-    PLURAL_VERBS,
     Span,
     defines,
-    subject_verb,
     term_spans,
 )
+from ingest.questions.falsify import VERB_FOLLOWERS, always_never, change_number, negate, negates, with_article
 from ingest.questions.gate import (
     BLANK,
     CONTENT_STOP,
@@ -68,22 +67,8 @@ _WEAK_TEXT = """can may might could also often usually sometimes some many most 
 _WEAK = frozenset(_WEAK_TEXT.split())
 _FINITE_TEXT = "is are was were be been can cannot will would should must may might has have had do does did"
 _FINITE = frozenset(_FINITE_TEXT.split())
-_SUBORDINATE_TEXT = "that which who whose whom when if where while because although though unless since"
-_SUBORDINATE = frozenset(_SUBORDINATE_TEXT.split())
-_NEGATED = {word: f"{word} not" for word in ("is", "are", "was", "were", "will", "must", "should")}
-_NEGATED.update(can="cannot", has="does not have", have="do not have")
-# An introductory phrase or clause before the main clause ("If an exception occurs, ...").
-_INTRO = re.compile(
-    r"(?:if|when|once|while|although|because|since|after|before|unless|in|for|on|at|by|with|without|unlike|"
-    r"like|besides)\b[^,;:]{3,80},\s*",
-    re.IGNORECASE,
-)
-# Words that follow a verb rather than a noun ("supports other types", "contains a ...").
-_VERB_FOLLOWER_TEXT = """a an the its their his her other some any all no each every more one two three several many
-    both this these those it them you itself"""
-_VERB_FOLLOWERS = frozenset(_VERB_FOLLOWER_TEXT.split())
 _PREPOSITION_TEXT = "of in for with on at by from to about into over between than as and or"
-_NOT_BEFORE_VERB = _VERB_FOLLOWERS | frozenset(_PREPOSITION_TEXT.split())
+_NOT_BEFORE_VERB = VERB_FOLLOWERS | frozenset(_PREPOSITION_TEXT.split())
 _OPPOSITE_PAIRS = """before after first last larger smaller largest smallest lower higher lowest highest
     faster slower increase decrease inside outside true false required optional mandatory optional explicit
     implicit explicitly implicitly ascending descending minimum maximum enabled disabled"""
@@ -92,8 +77,6 @@ _OPPOSITES = {
     **dict(zip(_PAIR_WORDS[1::2], _PAIR_WORDS[::2], strict=True)),
     **dict(zip(_PAIR_WORDS[::2], _PAIR_WORDS[1::2], strict=True)),
 }
-_NUMBER_WORDS = {"two": "three", "three": "four", "four": "five", "five": "six", "six": "seven", "ten": "twelve"}
-_NUMBER = re.compile(r"(?<![\w.\-/:])(\d{1,4})(?![\w.\-/:%]|\.\d)")
 _TOKEN = re.compile(r"[A-Za-z0-9_]+")
 _MAX_LENGTH_RATIO = 1.8
 # A noun: a plain word after a determiner or "of" and before punctuation or a function word (so not an
@@ -238,8 +221,8 @@ class TextQuestions:
         spans = term_spans(sentence, self.inventory)
         subject = next((s for s in spans if s.start == 0 or BEFORE_SUBJECT.match(sentence[: s.start])), None)
         if not hedged:
-            found += [v for v in (_negate(sentence, subject), self._opposite(sentence)) if v]
-        found += [v for v in (_always_never(sentence), _change_number(sentence)) if v]
+            found += [v for v in (negate(sentence, subject), self._opposite(sentence)) if v]
+        found += [v for v in (always_never(sentence), change_number(sentence)) if v]
         for span in spans if not hedged and not _words(sentence) & _WEAK else []:
             # Only the term a sentence is about is swapped: a term inside a longer phrase ("line number")
             # or in a side remark may be swapped for one that is just as true there.
@@ -257,13 +240,13 @@ class TextQuestions:
         for match in re.finditer(r"(?<![\w-])([a-z]{3,})(?![\w-])", sentence):
             word = match.group(1)
             if word in _OPPOSITES and not sentence[: match.start()].endswith("at "):
-                return _with_article(sentence[: match.start()], _OPPOSITES[word]) + sentence[match.end() :]
+                return with_article(sentence[: match.start()], _OPPOSITES[word]) + sentence[match.end() :]
             if not word.endswith(("able", "ible", "ive", "ful", "ent", "ant")):
                 continue
             for prefix in ("un", "im", "in"):
                 other = word[len(prefix) :] if word.startswith(prefix) else prefix + word
                 if len(other) >= 5 and other in self._vocabulary and other != word:
-                    return _with_article(sentence[: match.start()], other) + sentence[match.end() :]
+                    return with_article(sentence[: match.start()], other) + sentence[match.end() :]
         return None
 
     def true_statement(self, chunk: Chunk, sentence: str, neighbours: Sequence[str] = ()) -> Candidate | None:
@@ -275,12 +258,12 @@ class TextQuestions:
         others.sort(key=lambda s: (s not in neighbours, abs(len(s) - len(sentence))))
         pool = [(sentence, v) for v in own[:1]]
         for other in others[:6]:
-            pool += [(other, v) for v in sorted(self.falsify(other), key=lambda v: _negates(other, v))[:1]]
+            pool += [(other, v) for v in sorted(self.falsify(other), key=lambda v: negates(other, v))[:1]]
         pool += [(sentence, v) for v in own[1:2]]
         # A true choice that is the only one without a "not" would give itself away: at most two negations,
         # and the other kinds of change first.
-        negations = [v for source, v in pool if _negates(source, v)][:2]
-        wrong = _pick_even(sentence, [v for source, v in pool if not _negates(source, v)] + negations)
+        negations = [v for source, v in pool if negates(source, v)][:2]
+        wrong = _pick_even(sentence, [v for source, v in pool if not negates(source, v)] + negations)
         if len(wrong) < 2:
             return None
         topic = re.sub(r"[\x00-\x1f]", "", chunk.heading_path[-1] if chunk.heading_path else chunk.source_name)
@@ -349,23 +332,6 @@ def _statement_prompt(topic: str, focus: Sequence[str]) -> str:
     return f"In “{topic}”, which statement about {' and '.join(focus)} is true?"
 
 
-def _with_article(before: str, word: str) -> str:
-    """``before`` followed by ``word``, its article ("a"/"an") agreeing with the new word."""
-    article = re.search(r"\b([Aa]n?) $", before)
-    if article is None:
-        return before + word
-    fitting = (
-        ("an" if word[:1] in "aeiou" else "a") if article.group(1).islower() else ("An" if word[:1] in "aeiou" else "A")
-    )
-    return before[: article.start()] + fitting + " " + word
-
-
-def _negates(source: str, variant: str) -> bool:
-    """Whether ``variant`` adds a negation to ``source``."""
-    count = re.compile(r"\b(?:not|cannot|never)\b")
-    return len(count.findall(variant)) > len(count.findall(source))
-
-
 def _assemble(
     chunk: Chunk, kind: str, prompt: str, answer: str, wrong: Sequence[str], support: str, explanation: str
 ) -> Candidate:
@@ -376,68 +342,3 @@ def _assemble(
 
 def _words(sentence: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z']+", sentence)}
-
-
-def _negate(sentence: str, subject: Span | None) -> str | None:
-    """Negate the main verb of a plain claim: the verb after a subject term, or an auxiliary after a simple subject."""
-    if subject is not None and (verb := subject_verb(sentence, subject)) is not None:
-        word, start, end = verb.group(1), verb.start(1), verb.end(1)
-        if word in _NEGATED:
-            return sentence[:start] + _NEGATED[word] + sentence[end:]
-        if word in ("do", "does"):
-            return None
-        if subject.term.kind not in CODE_KINDS and is_plural(subject.surface):
-            return sentence[:start] + "do not " + word + sentence[end:] if word in PLURAL_VERBS else None
-        if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-            return sentence[:start] + "does not " + _base(word) + sentence[end:]
-        return None
-    intro = _INTRO.match(sentence)
-    offset = intro.end() if intro else 0
-    words = list(re.compile(r"[A-Za-z']+").finditer(sentence, offset))
-    if words and words[0].group(0).lower() in ("or", "and", "but"):
-        return None  # the introductory clause goes on past its comma
-    for i, match in enumerate(words):
-        word, before = match.group(0).lower(), sentence[offset : match.start()]
-        if i and (word in _SUBORDINATE or "," in before or len(before.split()) > 6):
-            return None
-        if i and word in _NEGATED:
-            return sentence[: match.start()] + _NEGATED[word] + sentence[match.end() :]
-        follower = words[i + 1].group(0).lower() if i + 1 < len(words) else ""
-        spaced = sentence[match.end() : match.end() + 1] == " "
-        after_noun = i and words[i - 1].group(0).lower() not in _VERB_FOLLOWERS
-        if after_noun and spaced and re.fullmatch(r"[a-z]{3,}[^su']s", word) and follower in _VERB_FOLLOWERS:
-            return sentence[: match.start()] + "does not " + _base(word) + sentence[match.end() :]
-    return None
-
-
-def _base(verb: str) -> str:
-    """The base form of a third-person verb ("provides" → "provide", "applies" → "apply")."""
-    if verb.endswith("ies"):
-        return verb[:-3] + "y"
-    if verb.endswith(("sses", "xes", "ches", "shes", "oes")):
-        return verb[:-2]
-    return verb[:-1]
-
-
-def _always_never(sentence: str) -> str | None:
-    swapped = {"always": "never", "never": "always"}
-    match = re.search(r"\b(always|never)\b", sentence)
-    if match is None:
-        return None
-    return sentence[: match.start()] + swapped[match.group(1)] + sentence[match.end() :]
-
-
-def _change_number(sentence: str) -> str | None:
-    """Change the first number the sentence claims ("two hooks", "at least 2 items"); a number in an
-    example's action ("by dividing two strings") is a detail, not a claim, and is left alone."""
-    words = "|".join(_NUMBER_WORDS)
-    for match in re.finditer(rf"{_NUMBER.pattern}|\b({words})\b", sentence):
-        if re.search(r"\w+ing\s+$", sentence[: match.start()]):
-            continue
-        if match.group(1):
-            value = int(match.group(1))
-            changed = str(value + 1 if value < 10 else value * 2)
-        else:
-            changed = _NUMBER_WORDS[match.group(2)]
-        return sentence[: match.start()] + changed + sentence[match.end() :]
-    return None

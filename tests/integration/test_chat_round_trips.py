@@ -19,6 +19,7 @@ from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStart
 
 import tutor.db
 from agents.adapters import ProgressAdapter
+from recommender.cold_start import cold_start
 from tests.fakes.openai_server import ScriptedOpenAIServer
 from tests.servers import serve
 from tutor.container import Services
@@ -227,3 +228,60 @@ async def test_a_quiz_submission_reads_progress_with_its_upsert_and_skips_an_unc
     # is one atomic update, and a percentage that did not move is not written again.
     assert commands.on("user_progress") == ["findAndModify", "findAndModify"]
     assert commands.on("quiz_attempts") == ["insert"]
+
+
+async def test_a_students_learner_data_is_read_again_only_after_it_changed(watched, scripted, factory, services):
+    url, commands = watched
+    teacher = await factory.instructor()
+    cid = (await factory.course(teacher))["id"]
+    student = await factory.student()
+    learner_reads = {"user_progress", "enrollments", "ai_recommendations"}
+
+    def reads() -> set[str]:
+        return {target for name, target, _ in commands.sent if name == "find" and target in learner_reads}
+
+    def system_prompt() -> str:
+        return str(scripted.requests[-1]["body"]["messages"][0])
+
+    async def store_model() -> None:
+        """Store a learner model as the worker does (a stored one means no refresh is queued by the turns)."""
+        records = services.records
+        user = await records.users.get(student["id"])
+        courses = await records.courses.live_outlines()
+        progress = await records.progress.of_user(student["id"])
+        await records.recommendations.store(student["id"], {"user_id": student["id"], **cold_start(
+            user, courses, [cid], progress
+        ), "pending": False})  # fmt: skip
+
+    scripted.replies.clear()
+    async with httpx.AsyncClient(base_url=url, timeout=30, headers=student["headers"]) as http:
+        assert (await http.post("/api/courses/enroll/", json={"course_id": cid})).status_code == 201
+        await store_model()
+        for _ in range(2):
+            scripted.reply_text("Loops repeat code.")
+            await _turn(url, student["headers"], {"message": "What is a loop?"})
+        assert "0% complete" in system_prompt()
+        # Unchanged since the last turn (the session check's read says so): nothing of it is read again.
+        scripted.reply_text("Loops repeat code.")
+        commands.sent.clear()
+        await _turn(url, student["headers"], {"message": "What is a loop?"})
+        assert reads() == set()
+        # A completed lesson changes it: the next turn reads it afresh and sees the new progress.
+        done = await http.post("/api/progress/update/", json={"course_id": cid, "lesson_id": "l1", "completed": True})
+        assert done.status_code == 200, done.text
+        scripted.reply_text("Loops repeat code.")
+        commands.sent.clear()
+        await _turn(url, student["headers"], {"message": "What is a loop?"})
+        assert "user_progress" in reads() and "50% complete" in system_prompt()
+        # So does a write by another process (the worker storing a new learner model, another replica).
+        await store_model()
+        scripted.reply_text("Loops repeat code.")
+        commands.sent.clear()
+        await _turn(url, student["headers"], {"message": "What is a loop?"})
+        assert "ai_recommendations" in reads()
+        # A read-only request may take the account (and its stamp) as checked a moment ago, yet right after
+        # an own write it never gets the learner data from before it.
+        assert (await http.get("/api/progress/")).json()[0]["progress_percentage"] == 50.0
+        done = await http.post("/api/progress/update/", json={"course_id": cid, "lesson_id": "l2", "completed": True})
+        assert done.status_code == 200, done.text
+        assert (await http.get("/api/progress/")).json()[0]["progress_percentage"] == 100.0

@@ -3,82 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import jwt
 import pytest
 
 from tests.fakes.lti_platform import FakePlatform, LmsUser
+from tests.integration._lti_helpers import exchange, launch, login
 from tests.polling import wait_for
-from tests.servers import serve
 from tutor.lti import claims as c
 from tutor.lti.keys import ToolKeys, generate_pem
 from tutor.security.passwords import hash_password
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def platform(settings) -> Iterator[FakePlatform]:
-    fake = FakePlatform()
-    fake.tool_launch_url = f"{settings.base_url}/lti/launch/"
-    fake.users = {
-        "u-ada": LmsUser("lms-ada", "Ada Learner", "ada@lms.example", "Learner"),
-        "u-tom": LmsUser("lms-tom", "Tom Teacher", "tom@lms.example", "Instructor"),
-    }
-    with serve(fake.app()) as server:
-        fake.url = server.url
-        yield fake
-
-
-@pytest.fixture
-async def registered(platform: FakePlatform, services, api_server: str) -> FakePlatform:
-    platform.tool_jwks_url = f"{api_server}/lti/jwks/"
-    await services.lti_platforms.add(
-        issuer=platform.issuer, client_id=platform.client_id, deployment_id=platform.deployment_id,
-        auth_login_url=f"{platform.url}/auth", auth_token_url=f"{platform.url}/token",
-        jwks_url=f"{platform.url}/jwks", name="Test LMS",
-    )  # fmt: skip
-    return platform
-
-
-async def login(client: httpx.AsyncClient, platform: FakePlatform, hint: str, message: str = "") -> dict[str, str]:
-    """Login initiation at the tool, then the platform's authorization: the form the platform would post."""
-    params = {
-        "iss": platform.issuer, "login_hint": hint, "target_link_uri": platform.tool_launch_url,
-        "client_id": platform.client_id, "lti_deployment_id": platform.deployment_id,
-    }  # fmt: skip
-    if message:
-        params["lti_message_hint"] = message
-    started = await client.get("/lti/login/", params=params)
-    assert started.status_code == 302, started.text
-    location = started.headers["location"]
-    query = parse_qs(urlsplit(location).query)
-    assert query["redirect_uri"] == [platform.tool_launch_url] and query["prompt"] == ["none"]
-    assert query["login_hint"] == [hint] and query["nonce"][0] and query["state"][0]
-    async with httpx.AsyncClient() as lms:
-        answer = await lms.get(location)
-    assert answer.status_code == 200, answer.text
-    return {**answer.json(), "nonce": query["nonce"][0]}
-
-
-async def launch(client: httpx.AsyncClient, id_token: str, state: str) -> httpx.Response:
-    return await client.post("/lti/launch/", data={"id_token": id_token, "state": state})
-
-
-async def exchange(client: httpx.AsyncClient, response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 303, response.text
-    location = response.headers["location"]
-    assert location.startswith("/lti/app/#/lti/") and "token" not in location
-    code = location.rsplit("/", 1)[-1]
-    tokens = await client.post("/api/auth/lti/exchange/", json={"code": code})
-    assert tokens.status_code == 200, tokens.text
-    again = await client.post("/api/auth/lti/exchange/", json={"code": code})
-    assert again.status_code == 401  # a code works once
-    return dict(tokens.json())
 
 
 async def test_the_tool_publishes_its_keys(client):
@@ -249,73 +186,6 @@ async def test_the_signed_assertions_verify_with_the_published_keys(services) ->
     assert jwt.decode(token, published, algorithms=["RS256"], audience="platform")["iss"] == "tool"
 
 
-async def test_deep_linking_returns_signed_links_to_the_chosen_lessons(client, factory, registered, api_server):
-    form = await login(client, registered, "u-tom", "deep-link")
-    tom = await exchange(client, await launch(client, form["id_token"], form["state"]))
-    assert tom["target"].startswith("/lti/deep-link/")
-    link_id = tom["target"].rsplit("/", 1)[-1]
-    headers = {"Authorization": f"Bearer {tom['access_token']}"}
-    pending = await client.get(f"/api/lti/deep-links/{link_id}/", headers=headers)
-    assert pending.json() == {"id": link_id, "accept_multiple": True, "line_items": True}
-    teacher_session = {"headers": headers}
-    course = await factory.course(teacher_session)
-    lesson = course["modules"][0]["lessons"][1]
-    foreign = await factory.course(await factory.instructor())
-    refused = await client.post(
-        f"/api/lti/deep-links/{link_id}/", headers=headers, json={"items": [{"course_id": foreign["id"]}]}
-    )
-    assert refused.status_code == 404  # only one's own courses can be linked
-    choices = {"items": [{"course_id": course["id"]}, {"course_id": course["id"], "lesson_id": lesson["id"]}]}
-    answer = await client.post(f"/api/lti/deep-links/{link_id}/", headers=headers, json=choices)
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
-    assert body["return_url"] == f"{registered.url}/deep-link-return"
-    # The platform verifies the response with the tool's published keys.
-    async with httpx.AsyncClient() as lms:
-        published = (await lms.get(f"{api_server}/lti/jwks/")).json()["keys"]
-    kid = jwt.get_unverified_header(body["jwt"])["kid"]
-    key = jwt.PyJWK(next(k for k in published if k["kid"] == kid))
-    claims = jwt.decode(body["jwt"], key, algorithms=["RS256"], audience=registered.issuer)
-    assert claims["iss"] == registered.client_id and claims[c.MESSAGE_TYPE] == c.DEEP_LINKING_RESPONSE
-    assert claims[c.VERSION] == "1.3.0" and claims[c.DEPLOYMENT_ID] == registered.deployment_id
-    assert claims[c.DL_DATA] == "opaque-platform-data" and claims["nonce"]
-    items = claims[c.DL_CONTENT_ITEMS]
-    assert [i["custom"] for i in items] == [
-        {"tutor_course_id": course["id"]},
-        {"tutor_course_id": course["id"], "tutor_lesson_id": lesson["id"]},
-    ]
-    assert all(i["type"] == "ltiResourceLink" and i["url"] == registered.tool_launch_url for i in items)
-    assert items[1]["lineItem"]["scoreMaximum"] == 100 and lesson["title"] in items[1]["title"]
-    again = await client.post(f"/api/lti/deep-links/{link_id}/", headers=headers, json=choices)
-    assert again.status_code == 404  # answered once
-
-
-async def test_deep_linking_follows_what_the_platform_accepts(client, factory, registered):
-    # No accept_multiple means one item; accept_lineitem false means no gradebook column is asked for.
-    registered.deep_link_settings = {"accept_lineitem": False}
-    form = await login(client, registered, "u-tom", "deep-link")
-    tom = await exchange(client, await launch(client, form["id_token"], form["state"]))
-    link_id = tom["target"].rsplit("/", 1)[-1]
-    headers = {"Authorization": f"Bearer {tom['access_token']}"}
-    pending = await client.get(f"/api/lti/deep-links/{link_id}/", headers=headers)
-    assert pending.json() == {"id": link_id, "accept_multiple": False, "line_items": False}
-    course = await factory.course({"headers": headers})
-    two = {"items": [{"course_id": course["id"]}, {"course_id": course["id"], "lesson_id": "nope"}]}
-    refused = await client.post(f"/api/lti/deep-links/{link_id}/", headers=headers, json=two)
-    assert refused.status_code == 400 and "one item" in refused.text
-    one = await client.post(f"/api/lti/deep-links/{link_id}/", headers=headers, json={"items": two["items"][:1]})
-    assert one.status_code == 200, one.text
-    items = jwt.decode(one.json()["jwt"], options={"verify_signature": False})[c.DL_CONTENT_ITEMS]
-    assert len(items) == 1 and "lineItem" not in items[0]
-
-
-async def test_deep_links_are_answered_only_to_the_platforms_sites(client, registered):
-    registered.deep_link_settings = {"deep_link_return_url": "https://elsewhere.example/return"}
-    form = await login(client, registered, "u-tom", "deep-link")
-    refused = await launch(client, form["id_token"], form["state"])
-    assert refused.status_code == 400 and "--frame-origin" in refused.text
-
-
 async def test_lms_roles_of_the_launch_decide_teaching_rights(client, registered):
     # Tom's account is an instructor's; once the LMS launches him as a learner there, he may not manage
     # the LMS course (nor is he sent to link it); a teaching launch gives the right back.
@@ -343,12 +213,6 @@ async def test_lms_roles_of_the_launch_decide_teaching_rights(client, registered
     again = await exchange(client, await launch(client, form["id_token"], form["state"]))
     assert again["target"] == f"/lti/link/{key}"
     assert (await client.get(f"/api/lti/contexts/{key}/", headers=headers)).status_code == 200
-
-
-async def test_a_learner_cannot_deep_link(client, registered):
-    form = await login(client, registered, "u-ada", "deep-link")
-    refused = await launch(client, form["id_token"], form["state"])
-    assert refused.status_code == 403 and "instructors" in refused.text
 
 
 async def _scores(platform: FakePlatform, count: int) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.credentials import CredentialRepository
 from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.repositories.learner_stamp import LearnerStamp
 from tutor.repositories.lti import (
     LtiCodeRepository,
     LtiContextRepository,
@@ -54,22 +55,24 @@ class Repositories:
     lti_codes: LtiCodeRepository
     lti_deep_links: LtiDeepLinkRepository
     lti_grade_links: LtiGradeLinkRepository
+    learner_stamp: LearnerStamp
 
     @classmethod
     def over(cls, mongo: Mongo) -> Repositories:
         """The repositories of ``mongo``'s collections."""
         threads = ThreadRepository(mongo.collection("chat_threads"))
+        stamp = LearnerStamp(mongo.collection("users"))
         return cls(
             users=UserRepository(mongo.collection("users")),
             credentials=CredentialRepository(mongo.collection("users")),
             courses=CourseRepository(mongo.collection("courses")),
-            enrollments=EnrollmentRepository(mongo.collection("enrollments")),
-            progress=ProgressRepository(mongo.collection("user_progress")),
+            enrollments=EnrollmentRepository(mongo.collection("enrollments"), stamp),
+            progress=ProgressRepository(mongo.collection("user_progress"), stamp),
             attempts=QuizAttemptRepository(mongo.collection("quiz_attempts")),
             threads=threads,
             archive=ThreadArchiveRepository(mongo.collection("chat_archive"), threads),
             sessions=SessionRepository(mongo.collection("sessions")),
-            recommendations=RecommendationRepository(mongo.collection("ai_recommendations")),
+            recommendations=RecommendationRepository(mongo.collection("ai_recommendations"), stamp),
             removals=CourseRemovalRepository(mongo.collection("course_removals")),
             materials=MaterialRepository(mongo.collection("materials")),
             jobs=JobRepository(mongo.collection("ingest_jobs")),
@@ -82,4 +85,5 @@ class Repositories:
             lti_codes=LtiCodeRepository(mongo.collection("lti_codes")),
             lti_deep_links=LtiDeepLinkRepository(mongo.collection("lti_deep_links")),
             lti_grade_links=LtiGradeLinkRepository(mongo.collection("lti_grade_links")),
+            learner_stamp=stamp,
         )

@@ -24,12 +24,13 @@ class CredentialRepository(Repository):
         return int(doc.get("session_version", 0))
 
     async def session_account(self, user_id: str) -> Document | None:
-        """``session_version`` (absent means 0), ``email`` and ``profile.full_name`` of a user, or None.
+        """``session_version`` (absent means 0), ``email``, ``profile.full_name`` and ``learner_version`` of a
+        user, or None.
 
-        What every authenticated request reads: the session check and the caller's name in one read.
+        What every authenticated request reads: the session check, the caller's name and learner stamp in one read.
         """
         return await self.collection.find_one(
-            {"_id": user_id}, {"session_version": 1, "email": 1, "profile.full_name": 1}
+            {"_id": user_id}, {"session_version": 1, "email": 1, "profile.full_name": 1, "learner_version": 1}
         )
 
     async def set_password(self, user_id: str, password_hash: str) -> int | None:

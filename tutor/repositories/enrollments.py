@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.db import Document
-from tutor.repositories.base import Repository
+from tutor.repositories.learner_stamp import StampedRepository
 from tutor.schemas.common import utcnow
 
 REMOVED = "course_removed"
 ACTIVE: dict[str, Any] = {"status": {"$ne": REMOVED}}
 
 
-class EnrollmentRepository(Repository):
+class EnrollmentRepository(StampedRepository):
     """``enrollments`` with a unique (user_id, course_id) index."""
 
     async def find_one(self, user_id: str, course_id: str) -> Document | None:
@@ -48,12 +48,13 @@ class EnrollmentRepository(Repository):
     async def remove(self, user_id: str, course_id: str) -> bool:
         """Delete the active enrollment; whether one existed."""
         result = await self.collection.delete_one({"user_id": user_id, "course_id": course_id, **ACTIVE})
+        await self.changed(user_id)
         return result.deleted_count == 1
 
     async def retire_course(self, course_id: str, course_title: str) -> list[str]:
         """Mark every active enrollment of a removed course ``course_removed``; the users they belonged to."""
         users = await self.user_ids_of_course(course_id)
-        await self.update_many(
+        await self.update_many(  # bumps the stamps of those students
             {"course_id": course_id, **ACTIVE},
             {"$set": {"status": REMOVED, "course_title": course_title, "removed_at": utcnow()}},
         )

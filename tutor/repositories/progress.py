@@ -10,11 +10,12 @@ from pymongo import ReturnDocument
 from tutor.db import Document
 from tutor.errors import InvalidInput
 from tutor.repositories.base import Repository
+from tutor.repositories.learner_stamp import StampedRepository
 from tutor.schemas.common import new_id, utcnow
 from tutor.schemas.quiz import SAFE_ID_RULE, is_safe_id
 
 
-class ProgressRepository(Repository):
+class ProgressRepository(StampedRepository):
     """Progress documents.
 
     ``quiz_scores`` is stored as a map keyed by lesson id so that ``$inc``/``$max`` can update one
@@ -33,12 +34,12 @@ class ProgressRepository(Repository):
 
     async def create_if_missing(self, user_id: str, course_id: str) -> Document:
         """The progress of ``user_id`` in ``course_id``, created empty when there is none (one round trip)."""
-        now = utcnow()
+        now, new = utcnow(), new_id()
         doc: Document | None = await self.collection.find_one_and_update(
             {"user_id": user_id, "course_id": course_id},
             {
                 "$setOnInsert": {
-                    "_id": new_id(),
+                    "_id": new,
                     "progress_percentage": 0.0,
                     "completed_lessons": [],
                     "quiz_scores": {},
@@ -54,6 +55,8 @@ class ProgressRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
         assert doc is not None  # an upsert returning the document after it always has one
+        if doc["_id"] == new:  # made by this call
+            await self.changed(user_id)
         return doc
 
     async def apply(
@@ -105,7 +108,10 @@ class ProgressRepository(Repository):
                 )
         if reveals:
             update["$push"] = {"revealed": {"$each": reveals}}
-        return await self.collection.find_one_and_update(query, update, return_document=ReturnDocument.AFTER)
+        doc = await self.collection.find_one_and_update(query, update, return_document=ReturnDocument.AFTER)
+        if doc is not None:
+            await self.changed(user_id)
+        return doc
 
     async def add_reveals(self, user_id: str, course_id: str, reveals: list[Document]) -> None:
         """Record that answer keys were shown to the student (outside a quiz submission, e.g. in practice)."""
@@ -113,6 +119,7 @@ class ProgressRepository(Repository):
             await self.collection.update_one(
                 {"user_id": user_id, "course_id": course_id}, {"$push": {"revealed": {"$each": reveals}}}
             )
+            await self.changed(user_id)
 
     async def reveals_of_course(self, course_id: str) -> dict[str, list[Document]]:
         """Every student's reveal records in a course: ``{user_id: [record]}`` (for model training)."""
@@ -120,7 +127,7 @@ class ProgressRepository(Repository):
         return {str(doc["user_id"]): list(doc.get("revealed") or []) for doc in docs}
 
     async def set_percentage(
-        self, doc_id: str, completed_count: int, percentage: float, completion_date: datetime | None
+        self, doc: Document, completed_count: int, percentage: float, completion_date: datetime | None
     ) -> None:
         """Store the derived percentage, unless a concurrent update already changed the count.
 
@@ -131,8 +138,9 @@ class ProgressRepository(Repository):
         if completion_date is not None:
             fields["completion_date"] = completion_date
         await self.collection.update_one(
-            {"_id": doc_id, "completed_lessons": {"$size": completed_count}}, {"$set": fields}
+            {"_id": doc["_id"], "completed_lessons": {"$size": completed_count}}, {"$set": fields}
         )
+        await self.changed(doc["user_id"])
 
     async def set_learner_state(
         self, user_id: str, course_id: str, weak_areas: list[dict[str, Any]], mastery: dict[str, Any], model: str
@@ -142,6 +150,7 @@ class ProgressRepository(Repository):
             {"user_id": user_id, "course_id": course_id},
             {"$set": {"weak_areas": weak_areas, "mastery": mastery, "model": model}},
         )
+        await self.changed(user_id)
 
     async def of_course(self, course_id: str) -> list[Document]:
         """Every student's progress in a course: mastery and weak areas (for its instructor's class view)."""

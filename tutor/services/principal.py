@@ -15,6 +15,9 @@ class Principal:
     # here), so a chat turn need not read the account a second time. Not part of the caller's identity.
     email: str | None = field(default=None, compare=False)
     full_name: str | None = field(default=None, compare=False)
+    # The account's learner stamp as read by this request's session check (None: not read here); see
+    # tutor.services.learner_cache.
+    learner_version: int | None = field(default=None, compare=False)
 
     @property
     def is_instructor(self) -> bool:

@@ -15,6 +15,7 @@ from tutor.schemas.quiz import QuizPolicy, policy_of
 from tutor.services.course_tree import find_lesson
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.labels import CourseLabels, load_labels
+from tutor.services.learner_cache import LearnerReads
 from tutor.services.principal import Principal
 from tutor.services.quiz_evidence import reveal_records, revealed_questions
 from tutor.services.quiz_grading import attempt_docs, grade
@@ -44,8 +45,10 @@ class ProgressService:
         enrollment: EnrollmentService,
         on_quiz_submitted: QuizHook | None = None,
         on_progress_changed: QuizHook | None = None,
+        learner: LearnerReads | None = None,
     ) -> None:
         self.progress = progress
+        self.learner = learner
         self.attempts = attempts
         self.courses = courses
         self.enrollment = enrollment
@@ -170,7 +173,7 @@ class ProgressService:
 
     async def mine_with_labels(self, principal: Principal) -> tuple[list[dict[str, Any]], CourseLabels]:
         """:meth:`mine`, with the labels of those courses (for callers that name them, without a second read)."""
-        docs = await self.progress.of_user(principal.user_id)
+        docs = await (self.learner.progress(principal) if self.learner else self.progress.of_user(principal.user_id))
         # One read says which courses are still live and names them.
         courses = await self.courses.live_outlines([doc["course_id"] for doc in docs])
         live = {course["_id"] for course in courses}
@@ -199,7 +202,7 @@ class ProgressService:
         completion = doc.get("completion_date") or (utcnow() if lesson_ids and done == len(lesson_ids) else None)
         if percentage == doc.get("progress_percentage") and completion == doc.get("completion_date"):
             return doc  # already stored (a quiz retaken, a lesson completed again): no write
-        await self.progress.set_percentage(doc["_id"], len(doc.get("completed_lessons", [])), percentage, completion)
+        await self.progress.set_percentage(doc, len(doc.get("completed_lessons", [])), percentage, completion)
         return {**doc, "progress_percentage": percentage, "completion_date": completion}
 
 

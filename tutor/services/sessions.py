@@ -119,7 +119,13 @@ class SessionService:
             raise Unauthorized("session revoked: log in again")
         profile = account.get("profile")
         name = profile.get("full_name") if isinstance(profile, dict) else None
-        principal = Principal(claims.user_id, claims.role, str(account.get("email") or ""), str(name or ""))
+        principal = Principal(
+            claims.user_id,
+            claims.role,
+            str(account.get("email") or ""),
+            str(name or ""),
+            int(account.get("learner_version") or 0),
+        )
         return claims, principal
 
     async def _refuse(self, claims: TokenClaims) -> NoReturn:

@@ -1,0 +1,35 @@
+"""Fixtures of the integration tests in this folder: an LMS platform on loopback, registered with the tool."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakes.lti_platform import FakePlatform, LmsUser
+from tests.servers import serve
+
+
+@pytest.fixture
+def lms_platform(settings) -> Iterator[FakePlatform]:
+    fake = FakePlatform()
+    fake.tool_launch_url = f"{settings.base_url}/lti/launch/"
+    fake.users = {
+        "u-ada": LmsUser("lms-ada", "Ada Learner", "ada@lms.example", "Learner"),
+        "u-tom": LmsUser("lms-tom", "Tom Teacher", "tom@lms.example", "Instructor"),
+    }
+    with serve(fake.app()) as server:
+        fake.url = server.url
+        yield fake
+
+
+@pytest.fixture
+async def registered(lms_platform: FakePlatform, services, api_server: str) -> FakePlatform:
+    platform = lms_platform
+    platform.tool_jwks_url = f"{api_server}/lti/jwks/"
+    await services.lti_platforms.add(
+        issuer=platform.issuer, client_id=platform.client_id, deployment_id=platform.deployment_id,
+        auth_login_url=f"{platform.url}/auth", auth_token_url=f"{platform.url}/token",
+        jwks_url=f"{platform.url}/jwks", name="Test LMS",
+    )  # fmt: skip
+    return platform
