@@ -124,9 +124,9 @@ class OpenAICompatProvider(ModelProvider):
         """One streamed completion: the body ``chat_model().bind_tools(tools)`` would send, read without LangChain."""
         body = request_body(self.config.model, self.config.temperature, messages, tools)
         reply = ReplyBuilder()
-        async with aclosing(self._completions.stream(body)) as chunks:  # closes the response on cancellation
-            async for chunk in chunks:
-                text = reply.feed(chunk)
+        async with aclosing(self._completions.stream(body)) as batches:  # closes the response on cancellation
+            async for batch in batches:
+                text = "".join([reply.feed(chunk) for chunk in batch])
                 if text:
                     yield text
         result.message = reply.message()

@@ -113,10 +113,12 @@ class ReplyBuilder:
         )
 
 
-async def _sse_data(blocks: AsyncIterator[bytes]) -> AsyncIterator[str]:
-    """The ``data`` of each server-sent event (lines end with LF or CRLF; other fields are ignored)."""
+async def _sse_data(blocks: AsyncIterator[bytes]) -> AsyncIterator[list[str]]:
+    """The ``data`` of the server-sent events each network read completes, one list per read that completes
+    any (lines end with LF or CRLF; other fields are ignored)."""
     buffer = b""
     data: list[str] = []
+    for_read: list[str] = []
     async for block in blocks:
         buffer += block
         *lines, buffer = buffer.split(b"\n")
@@ -124,13 +126,16 @@ async def _sse_data(blocks: AsyncIterator[bytes]) -> AsyncIterator[str]:
             line = raw.rstrip(b"\r").decode()
             if not line:
                 if data:
-                    yield "\n".join(data)
+                    for_read.append("\n".join(data))
                     data = []
             elif line.startswith("data:"):
                 value = line[5:]
                 data.append(value[1:] if value.startswith(" ") else value)
+        if for_read:
+            yield for_read
+            for_read = []
     if data:
-        yield "\n".join(data)
+        yield ["\n".join(data)]
 
 
 def env_proxy(url: str) -> str | None:
@@ -176,14 +181,17 @@ class StreamingCompletions:
             session = self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
         return session
 
-    async def stream(self, body: Mapping[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
-        """The chunks of one streamed completion.
+    async def stream(self, body: Mapping[str, Any]) -> AsyncGenerator[list[dict[str, Any]], None]:
+        """The chunks of one streamed completion, as they arrive: the chunks each network read completes.
+
+        A model's chunks that arrive together are handed on together, so they cost the tutor one event and one
+        write to the student's stream instead of one per chunk; chunks that arrive apart still go on at once.
 
         Raises:
             openai.APIStatusError: The endpoint answered an HTTP error (the SDK's subclass per status).
             openai.APITimeoutError: No answer or no next bytes within the timeout.
             openai.APIConnectionError: The connection failed or dropped.
-            openai.APIError: The stream carried an ``error`` object.
+            openai.APIError: The stream carried an ``error`` object (after the chunks before it).
         """
         data = json.dumps(body).encode()
         try:
@@ -191,16 +199,22 @@ class StreamingCompletions:
                 if response.status >= 400:
                     raise self._status_error(response.status, response.headers, await response.read())
                 finished = False
-                async for event in _sse_data(response.content.iter_any()):
-                    if finished:
-                        continue  # read to the end, so the connection is reused
-                    if event.startswith("[DONE]"):
-                        finished = True
-                        continue
-                    chunk = json.loads(event)
-                    if isinstance(chunk, dict) and chunk.get("error"):
-                        raise _stream_error(chunk["error"], self._request())
-                    yield chunk
+                async for events in _sse_data(response.content.iter_any()):
+                    batch: list[dict[str, Any]] = []
+                    for event in events:
+                        if finished:
+                            continue  # read to the end, so the connection is reused
+                        if event.startswith("[DONE]"):
+                            finished = True
+                            continue
+                        chunk = json.loads(event)
+                        if isinstance(chunk, dict) and chunk.get("error"):
+                            if batch:
+                                yield batch
+                            raise _stream_error(chunk["error"], self._request())
+                        batch.append(chunk)
+                    if batch:
+                        yield batch
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise openai.APITimeoutError(request=self._request()) from exc
         except aiohttp.ClientError as exc:

@@ -27,6 +27,8 @@ class Reply:
         delay_s: Wait before sending headers (longer than the client timeout -> timeout).
         hang: After streaming ``text``, keep the stream open until the client goes away or
             ``release()`` is called.
+        gap_s: Pause between the streamed words (0: they are written back to back).
+        burst: Write every chunk of the answer in one write (as a fast endpoint's data arrives in one read).
     """
 
     text: str = ""
@@ -34,6 +36,8 @@ class Reply:
     status: int = 200
     delay_s: float = 0.0
     hang: bool = False
+    gap_s: float = 0.0
+    burst: bool = False
 
 
 class ScriptedOpenAIServer:
@@ -212,10 +216,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         model = self.owner.model
+        if reply.burst and not reply.tool_calls and not reply.hang:
+            chunks = [_chunk(model, {"role": "assistant", "content": ""})]
+            chunks += [_chunk(model, {"content": word}) for word in _words(reply.text)]
+            self._write(b"".join([*chunks, _chunk(model, {}, "stop"), b"data: [DONE]\n\n"]))
+            return
         try:
             self._write(_chunk(model, {"role": "assistant", "content": ""}))
             for word in _words(reply.text):
                 self._write(_chunk(model, {"content": word}))
+                if reply.gap_s:
+                    time.sleep(reply.gap_s)
             for index, (name, args) in enumerate(reply.tool_calls):
                 head = {
                     "index": index,

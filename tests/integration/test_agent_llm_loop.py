@@ -20,7 +20,7 @@ async def test_multi_step_tool_loop_enrolls_and_streams_the_answer(
 ) -> None:
     openai_server.reply_tool_calls(("list_courses", {"filters": {}}))
     openai_server.reply_tool_calls(("enroll", {"course_id": "c-python"}))
-    openai_server.reply_text("Done! You are now enrolled in Intro to Python.")
+    openai_server.reply_text("Done! You are now enrolled in Intro to Python.", gap_s=0.01)  # word after word
     world, events = await run_turn(llm_config, "Please enroll me in Intro to Python")
 
     assert [c["name"] for c in of_type(events, "tool_call")] == ["list_courses", "enroll"]

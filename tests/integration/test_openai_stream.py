@@ -88,9 +88,13 @@ async def test_a_tool_loop_sends_the_same_bodies_and_reads_the_same_messages_as_
 async def test_text_arrives_piece_by_piece(scripted):
     provider = _provider(scripted)
     scripted.replies.clear()
-    scripted.reply_text("Loops repeat a block of code.")
+    scripted.reply_text("Loops repeat a block of code.", gap_s=0.02)  # as a model writes: word after word
     message, texts = await _lean(provider, [HumanMessage("loops?")], [TOOL])
     assert len(texts) > 3 and "".join(texts) == message.content == "Loops repeat a block of code."
+    # Words that arrive together are handed on together (one event and one write downstream, not one per word).
+    scripted.reply_text("Loops repeat a block of code.", burst=True)
+    message, texts = await _lean(provider, [HumanMessage("loops?")], [TOOL])
+    assert texts == [message.content] == ["Loops repeat a block of code."]
     await provider.aclose()
 
 

@@ -76,7 +76,8 @@ async def _blocks(*parts: bytes) -> AsyncIterator[bytes]:
 
 async def test_server_sent_events_are_framed_across_reads():
     parts = (b'data: {"a"', b': 1}\r\n\r\n: keep-alive\n\nevent: x\ndata: line one\ndata:line two\n\n', b"data: [DONE]\n\n")
-    assert [d async for d in _sse_data(_blocks(*parts))] == ['{"a": 1}', "line one\nline two", "[DONE]"]
+    # One list per read that completes events: what arrives together is handed on together.
+    assert [d async for d in _sse_data(_blocks(*parts))] == [['{"a": 1}', "line one\nline two"], ["[DONE]"]]
 
 
 async def test_an_error_object_in_the_stream_is_the_sdks_api_error():
