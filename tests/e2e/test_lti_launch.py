@@ -8,8 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.fakes.lti_platform import FakePlatform, LmsUser
-from tests.servers import serve
+from tests.fakes.lti_platform import FakePlatform, served_platform
 from tutor.schemas.courses import CourseIn
 from tutor.services.principal import Principal
 
@@ -18,14 +17,8 @@ pytestmark = pytest.mark.asyncio
 
 @pytest.fixture
 def lms(settings, api_server: str) -> Iterator[FakePlatform]:
-    fake = FakePlatform(tool_url=api_server, tool_launch_url=f"{settings.base_url}/lti/launch/")
-    fake.tool_jwks_url = f"{api_server}/lti/jwks/"
-    fake.users = {
-        "u-ada": LmsUser("lms-ada-e2e", "Ada Framed", "ada.framed@lms.example", "Learner"),
-        "u-tom": LmsUser("lms-tom-e2e", "Tom Framed", "tom.framed@lms.example", "Instructor"),
-    }
-    with serve(fake.app()) as server:
-        fake.url = server.url
+    with served_platform("lms-e2e-", f"{settings.base_url}/lti/launch/", tool_url=api_server) as fake:
+        fake.tool_jwks_url = f"{api_server}/lti/jwks/"
         yield fake
 
 
@@ -46,7 +39,7 @@ async def test_a_student_opens_the_tutor_inside_the_lms(page: Page, factory, ser
     tool = page.frame_locator("iframe[title=Tutor]")
     # Signed in as the LMS user, enrolled, on the linked lesson: no login form anywhere.
     await expect(tool.get_by_role("heading", name="Loops")).to_be_visible()
-    await expect(tool.get_by_text("Ada Framed (student)")).to_be_visible()
+    await expect(tool.get_by_text("Ada Learner (student)")).to_be_visible()
     await expect(tool.get_by_label("Password")).to_have_count(0)
 
 
@@ -57,7 +50,7 @@ async def test_an_instructor_adds_a_lesson_to_the_lms_by_deep_linking(page: Page
     await expect(tool.get_by_role("heading", name="Add the tutor to your LMS course")).to_be_visible()
     # A new LMS instructor teaches nothing here yet, and is told what to do.
     await expect(tool.get_by_text("You teach no course here yet")).to_be_visible()
-    teacher = await services.records.users.by_email("tom.framed@lms.example")
+    teacher = await services.records.users.by_email("lms-e2e-tom@lms.example")
     body = {
         "title": "Framed course",
         "description": "d",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -20,6 +22,7 @@ import jwt
 from litestar import Litestar, Request, Response, get, post
 from litestar.exceptions import HTTPException
 
+from tests.servers import serve
 from tutor.lti import claims as c
 from tutor.lti.keys import ToolKeys, generate_pem, public_jwk
 
@@ -214,6 +217,20 @@ class FakePlatform:
             )
 
         return Litestar([course, jwks, authorize, deep_link_return, token, score, memberships])
+
+
+@contextmanager
+def served_platform(prefix: str, tool_launch_url: str, **fields: Any) -> Iterator[FakePlatform]:
+    """A platform on loopback with a learner ``u-ada`` and an instructor ``u-tom`` (``prefix`` keeps their
+    LMS ids and e-mails apart from other tests' users)."""
+    fake = FakePlatform(tool_launch_url=tool_launch_url, **fields)
+    fake.users = {
+        "u-ada": LmsUser(f"{prefix}ada", "Ada Learner", f"{prefix}ada@lms.example", "Learner"),
+        "u-tom": LmsUser(f"{prefix}tom", "Tom Teacher", f"{prefix}tom@lms.example", "Instructor"),
+    }
+    with serve(fake.app()) as server:
+        fake.url = server.url
+        yield fake
 
 
 def public_key_of(keys: ToolKeys) -> dict[str, str]:

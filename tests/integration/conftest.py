@@ -6,20 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.lti_platform import FakePlatform, LmsUser
-from tests.servers import serve
+from tests.fakes.lti_platform import FakePlatform, served_platform
 
 
 @pytest.fixture
 def lms_platform(settings) -> Iterator[FakePlatform]:
-    fake = FakePlatform()
-    fake.tool_launch_url = f"{settings.base_url}/lti/launch/"
-    fake.users = {
-        "u-ada": LmsUser("lms-ada", "Ada Learner", "ada@lms.example", "Learner"),
-        "u-tom": LmsUser("lms-tom", "Tom Teacher", "tom@lms.example", "Instructor"),
-    }
-    with serve(fake.app()) as server:
-        fake.url = server.url
+    with served_platform("lms-", f"{settings.base_url}/lti/launch/") as fake:
         yield fake
 
 
