@@ -58,8 +58,6 @@ class ChatService:
 
     async def begin(self, principal: Principal, request: ChatIn) -> Turn:
         """Check the rate limit and the thread, record the student's message; errors raise before streaming."""
-        if self.limiter is not None:
-            await self.limiter.hit(principal.user_id)
         deps = await self.deps_factory(principal)
         message = {
             "id": new_id(),
@@ -68,16 +66,44 @@ class ChatService:
             "mode": request.mode,
             "created_at": utcnow(),
         }
-        # The thread comes back as it was before this message; a new one is written once, message included.
-        thread = await self.conversations.open(
-            principal, request.thread_id, request.message, request.course_id, [message]
-        )
+        thread = await self._record(principal, request, message)
         history = [
             ChatTurn(m["role"], m["content"], m.get("pending"))
             for m in thread.get("messages", [])
             if m["role"] in ("user", "assistant")
         ]
         return Turn(principal, request, thread, deps, history)
+
+    async def _record(self, principal: Principal, request: ChatIn, message: dict[str, Any]) -> Document:
+        """Count the message against the rate limit and store it; the thread as it was before the message.
+
+        The two are independent round trips, so they overlap (each one a chat waits for before its first
+        event is a wait for every other request on the loop too). A new thread is written at once and
+        removed again if the limit refuses the message; an existing thread is read (it must be the
+        caller's) while counting, and the message appended only once the limit allows it.
+        """
+        if self.limiter is None:
+            return await self.conversations.open(
+                principal, request.thread_id, request.message, request.course_id, [message]
+            )
+        if request.thread_id is not None:
+            _, thread = await asyncio.gather(
+                self.limiter.hit(principal.user_id), self.conversations.owned(principal, request.thread_id)
+            )
+            await self.conversations.append(request.thread_id, [message])
+            return thread
+        counted, opened = await asyncio.gather(
+            self.limiter.hit(principal.user_id),
+            self.conversations.open(principal, None, request.message, request.course_id, [message]),
+            return_exceptions=True,
+        )
+        if isinstance(counted, BaseException):
+            if not isinstance(opened, BaseException):
+                await self.conversations.delete(principal, opened["_id"])  # refused: nothing of it is kept
+            raise counted
+        if isinstance(opened, BaseException):
+            raise opened
+        return opened
 
     async def run(self, turn: Turn) -> AsyncIterator[AgentEvent]:
         """Stream ``start``, then the agent's events; the assistant message is stored even if the client goes away."""

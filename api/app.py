@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -54,9 +53,6 @@ def create_app(settings: Settings, services: ServicesFactory, extra_handlers: Se
         async with services(settings) as (core, extensions):
             app.state.services = core
             app.state.extensions = extensions
-            # Everything built so far lives as long as the process: out of the collector's sight, so a full
-            # collection under load walks only what requests make (shorter pauses of the event loop).
-            gc.freeze()
             yield
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -120,5 +120,14 @@ async def test_rate_limit_answers_429(llm_app, scripted, factory):
         assert codes[:3] == [200, 200, 200]
         assert codes[3] == 429
         assert int(res.headers["Retry-After"]) >= 1
+        # The refused message is not kept: it was counted and stored side by side, and its thread removed.
+        threads = (await client.get("/api/chat/threads/", headers=student["headers"])).json()
+        assert len(threads) == 3
+        # In an existing thread, a refused message is not appended.
+        thread_id = threads[0]["id"]
+        refused = await client.post("/api/chat/", json={"message": "again", "thread_id": thread_id}, headers=student["headers"])
+        assert refused.status_code == 429
+        thread = (await client.get(f"/api/chat/threads/{thread_id}/", headers=student["headers"])).json()
+        assert [m["content"] for m in thread["messages"]] == ["hi", "ok"]
         other = await factory.student()
         assert (await client.post("/api/chat/", json={"message": "hi"}, headers=other["headers"])).status_code == 200
