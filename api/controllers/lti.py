@@ -79,7 +79,6 @@ class LtiController(Controller):
     @get("/login/", summary="OIDC login initiation (GET)", security=[], status_code=302)
     async def login_get(
         self,
-        request: Request[Any, Any, Any],
         services: Services,
         iss: QueryText,
         login_hint: QueryText,
@@ -93,19 +92,18 @@ class LtiController(Controller):
             iss=iss, login_hint=login_hint, target_link_uri=target_link_uri, client_id=client_id,
             lti_message_hint=lti_message_hint, lti_deployment_id=lti_deployment_id,
         )  # fmt: skip
-        return await self._login(request, services, form)
+        return await self._login(services, form)
 
     @post("/login/", summary="OIDC login initiation (POST)", security=[], status_code=302)
     async def login_post(
         self,
-        request: Request[Any, Any, Any],
         services: Services,
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
         """As the GET, with the parameters in a form."""
-        return await self._login(request, services, data)
+        return await self._login(services, data)
 
-    async def _login(self, request: Request[Any, Any, Any], services: Services, form: LoginForm) -> Response[Any]:
+    async def _login(self, services: Services, form: LoginForm) -> Response[Any]:
         csp = await frame_policy(services)
         params = {k: v for k, v in msgspec.structs.asdict(form).items() if v is not None}
         try:
