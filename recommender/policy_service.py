@@ -53,7 +53,7 @@ class PolicyService:
         except CheckpointError as exc:
             return cls(None, min_confidence, fallback_reason=str(exc))
         if model.config.view != "responses":
-            return cls(None, min_confidence, fallback_reason="checkpoint is an oracle policy")
+            return cls(None, min_confidence, fallback_reason="checkpoint is a privileged (true-state) policy")
         return cls(model, min_confidence)
 
     def _observation(self, mastery: Mapping[str, float], targets: set[str],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -25,6 +26,10 @@ class TeachingPolicy(ABC):
     @abstractmethod
     def observe(self, actions: np.ndarray, responses: np.ndarray) -> None:
         """Take in the responses to the last actions."""
+
+    def fork(self) -> TeachingPolicy:
+        """An independent copy of this teacher mid-episode (a planner continues it on a copied simulator)."""
+        return copy.deepcopy(self)
 
 
 def sample_accepted(accepted: np.ndarray, rng: np.random.Generator) -> np.ndarray:

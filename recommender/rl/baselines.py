@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,6 +86,12 @@ class RulePolicy(TeachingPolicy):
         self.pos = np.where(move, self.pos + 1, self.pos)
         self.done = np.where(move, 0, self.done)
 
+    def fork(self) -> RulePolicy:
+        """A copy with its own progress, sharing the orders and routes."""
+        twin = copy.copy(self)
+        twin.pos, twin.done, twin.goal = self.pos.copy(), self.done.copy(), self.goal.copy()
+        return twin
+
 
 @dataclass(frozen=True)
 class GreedySettings:
@@ -131,3 +138,9 @@ class GreedyPolicy(TeachingPolicy):
     def observe(self, actions: np.ndarray, responses: np.ndarray) -> None:
         """Update the mastery estimate."""
         self.tracker.update(actions, responses)
+
+    def fork(self) -> GreedyPolicy:
+        """A copy with its own mastery estimate, sharing the goal weights and routes."""
+        twin = copy.copy(self)
+        twin.tracker = copy.deepcopy(self.tracker)
+        return twin

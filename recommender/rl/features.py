@@ -1,4 +1,4 @@
-"""What a policy sees: a responses-only mastery estimate, or (oracle) the simulator's truth."""
+"""What a policy sees: a responses-only mastery estimate, or (privileged) the simulator's truth."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from recommender.simulation.base import Simulator
 HORIZON_SCALE = 20.0
 MAX_COUNT = 5.0
 RESPONSE_FEATURES = 7  # per skill, see ResponseTracker.features
-ORACLE_FEATURES = 4  # per skill, see oracle_features
+PRIVILEGED_FEATURES = 4  # per skill, see privileged_features
 
 
 class ResponseTracker:
@@ -64,7 +64,7 @@ class ResponseTracker:
         return np.concatenate([flat, np.full((n, 1), remaining / HORIZON_SCALE)], axis=1)
 
 
-def oracle_features(sim: Simulator, remaining: int) -> np.ndarray:
+def privileged_features(sim: Simulator, remaining: int) -> np.ndarray:
     """(N, 4S + 1) features from the hidden state: mastery, passes-exam, target, current; time left."""
     n, s = sim.targets.shape
     state = sim.true_state()
@@ -73,11 +73,11 @@ def oracle_features(sim: Simulator, remaining: int) -> np.ndarray:
     current = np.zeros((n, s))
     current[np.arange(n)[sim.last >= 0], sim.last[sim.last >= 0]] = 1.0
     parts = [state, mastered.astype(float), sim.targets.astype(float), current]
-    flat = np.stack(parts, axis=2).reshape(n, s * ORACLE_FEATURES)
+    flat = np.stack(parts, axis=2).reshape(n, s * PRIVILEGED_FEATURES)
     return np.concatenate([flat, np.full((n, 1), remaining / HORIZON_SCALE)], axis=1)
 
 
 def obs_dim(view: str, n_skills: int) -> int:
-    """Observation width for a view ("responses" or "oracle")."""
-    per = RESPONSE_FEATURES if view == "responses" else ORACLE_FEATURES
+    """Observation width for a view ("responses" or "privileged")."""
+    per = RESPONSE_FEATURES if view == "responses" else PRIVILEGED_FEATURES
     return per * n_skills + 1

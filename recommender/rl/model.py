@@ -16,7 +16,7 @@ class PolicyConfig:
 
     obs_dim: int
     n_actions: int
-    view: str = "responses"  # "responses" (ours) or "oracle" (sees the true state)
+    view: str = "responses"  # "responses" (ours) or "privileged" (sees the true state)
     hidden: int = 128
     skills: list[str] = field(default_factory=list)
 

@@ -18,6 +18,7 @@ from recommender.rl.trained_policy import observe_state
 from recommender.simulation.base import Simulator
 
 TRAIN_SEED_BASE = 1_000_000  # training learners come from seeds >= this; tests use small seeds
+SEED_STRIDE = 100_000  # each training seed draws its learners from its own block of seeds
 
 
 @dataclass
@@ -53,7 +54,7 @@ class PPOTrainer:
 
     def __init__(self, sim: Simulator, view: str = "responses", settings: PPOSettings | None = None,
                  seed: int = 0) -> None:
-        """Create a fresh policy for ``sim`` seen through ``view`` ("responses" or "oracle")."""
+        """Create a fresh policy for ``sim`` seen through ``view`` ("responses" or "privileged")."""
         self.sim, self.view = sim, view
         self.settings = settings or PPOSettings()
         torch.manual_seed(seed)
@@ -63,6 +64,8 @@ class PPOTrainer:
         self.optim = torch.optim.Adam(self.model.parameters(), lr=self.settings.lr)
         self.iteration, self.elapsed = 0, 0.0
         self.gen = torch.Generator().manual_seed(seed)
+        self.seed = seed
+        self.learner_seed_base = TRAIN_SEED_BASE + SEED_STRIDE * seed
 
     def resume(self, path: Path) -> None:
         """Continue from a checkpoint written by :meth:`save` (raises CheckpointError)."""
@@ -78,7 +81,8 @@ class PPOTrainer:
     def save(self, path: Path, extra: dict[str, Any] | None = None) -> None:
         """Write the policy, optimizer and progress."""
         meta = {"iteration": self.iteration, "train_seconds": round(self.elapsed, 2),
-                "settings": asdict(self.settings), "train_seed_base": TRAIN_SEED_BASE, **(extra or {})}
+                "settings": asdict(self.settings), "seed": self.seed, "train_seed_base": self.learner_seed_base,
+                **(extra or {})}
         save_checkpoint(path, self.model, meta, self.optim)
 
     def collect(self, seed: int, horizon: int) -> Rollout:
@@ -162,7 +166,7 @@ class PPOTrainer:
             cap = max(cap - self.iteration, 0)
         while time.monotonic() - start < budget_s and (cap is None or done < cap):
             horizon = self.settings.horizons[self.iteration % len(self.settings.horizons)]
-            roll = self.collect(TRAIN_SEED_BASE + self.iteration, horizon)
+            roll = self.collect(self.learner_seed_base + self.iteration, horizon)
             last_ep = float(roll.rewards.sum(0).mean())
             self.update(roll)
             self.iteration += 1

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import torch
 
 from recommender.rl.base import TeachingPolicy
-from recommender.rl.features import ResponseTracker, oracle_features
+from recommender.rl.features import ResponseTracker, privileged_features
 from recommender.rl.model import ActorCritic
 from recommender.simulation.base import Simulator
 
 
 def observe_state(sim: Simulator, tracker: ResponseTracker, view: str, remaining: int) -> np.ndarray:
-    """The observation of ``view``: responses-only features, or the oracle's hidden state."""
-    if view == "oracle":
-        return oracle_features(sim, remaining)
+    """The observation of ``view``: responses-only features, or the simulator's hidden state."""
+    if view == "privileged":
+        return privileged_features(sim, remaining)
     return tracker.features(sim.targets, sim.last, remaining)
 
 
@@ -45,5 +47,13 @@ class TrainedPolicy(TeachingPolicy):
         return np.asarray(logits.argmax(dim=-1).numpy())
 
     def observe(self, actions: np.ndarray, responses: np.ndarray) -> None:
-        """Update the tracker (the oracle ignores it)."""
+        """Update the tracker (the privileged view ignores it)."""
         self.tracker.update(actions, responses)
+
+    def fork(self) -> TrainedPolicy:
+        """A copy with its own tracker and random stream, sharing the (frozen) network."""
+        twin = copy.copy(self)
+        twin.tracker = copy.deepcopy(self.tracker)
+        twin.gen = torch.Generator().manual_seed(0)
+        twin.gen.set_state(self.gen.get_state())
+        return twin

@@ -47,7 +47,11 @@ class Simulator(ABC):
 
     @abstractmethod
     def true_state(self) -> np.ndarray:
-        """(N, S) hidden mastery in [0, 1]; only the oracle may look at it."""
+        """(N, S) hidden mastery in [0, 1]; only privileged teachers and the planner may look at it."""
+
+    @abstractmethod
+    def clone(self) -> Simulator:
+        """An independent copy of the current learners (state and any random stream) for planning."""
 
     def e_sup(self) -> np.ndarray:
         """(N,) best possible exam score: the number of targets."""

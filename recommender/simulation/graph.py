@@ -71,6 +71,33 @@ class SkillGraph:
             raise ValueError("skill graph has a cycle")
         return order
 
+    def generation_order(self) -> list[int]:
+        """The order networkx (>= 2.6) gives ``topological_sort`` of a graph built from ``edges``.
+
+        EduSim's warm-up walks this order, so the simulators use it there: generations of
+        nodes whose prerequisites are done, nodes first met in the edge list first, isolated
+        nodes last, children in the order of their edges.
+        """
+        seen: list[int] = []
+        for edge in self.edges:
+            seen.extend(node for node in edge if node not in seen)
+        seen.extend(node for node in range(self.size) if node not in seen)
+        indeg = [0] * self.size
+        for _, b in self.edges:
+            indeg[b] += 1
+        generation = [node for node in seen if indeg[node] == 0]
+        order: list[int] = []
+        while generation:
+            order.extend(generation)
+            following: list[int] = []
+            for node in generation:
+                for succ in self.successors(node):
+                    indeg[succ] -= 1
+                    if indeg[succ] == 0:
+                        following.append(succ)
+            generation = following
+        return order
+
     def ancestors(self, node: int) -> set[int]:
         """All transitive prerequisites of ``node``."""
         seen: set[int] = set()

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +92,14 @@ class KESSimulator(Simulator):
     def true_state(self) -> np.ndarray:
         """The model's P(correct) on every skill."""
         return self.prob
+
+    def clone(self) -> KESSimulator:
+        """A copy of the learners and of the response random stream, sharing the trained model."""
+        twin = copy.copy(self)
+        twin.state = (self.state[0].clone(), self.state[1].clone())
+        twin.prob, twin.last = self.prob.copy(), self.last.copy()
+        twin.rng = copy.deepcopy(self.rng)
+        return twin
 
 
 def make_kes(checkpoint: Path, data: Path, folds: set[int] | None = None) -> KESSimulator:

@@ -5,14 +5,20 @@ Semantics kept from EduSim because policies trained elsewhere depend on them:
 * abilities start at ``randint(-3, 0) - 0.1 * i`` and are capped at 5;
 * learning skill k adds ``0.5 * (5 - a_k) * exp(-sum_prereq (5 - a_p))``, so practice only
   pays once prerequisites are near full ability; half of a gain spills over to each successor;
-* a learner ignores a move that is not accepted from the last skill it learned;
-* a response is the deterministic IRT threshold ``P(correct) >= 0.5`` i.e. ``a_k >= b_k``;
-* a scripted warm-up (study in topological order, repeat errors, review successes) precedes
-  each episode; learners who already pass every target after it are redrawn.
+* a learner ignores a move that is not accepted from the last skill it learned: the step is
+  wasted (the simulator never corrects it; a teacher may mask such moves itself);
+* a response follows EduSim's 3-parameter IRT ``c + (1 - c) / (1 + exp(-1.7 a (theta - b)))``
+  with discrimination ``a = 5`` and guessing ``c = 0.25``, made binary at ``P >= 0.5``, which
+  holds for ``theta >= b - ln 2 / 8.5``; the exam scores target skills the same way;
+* a scripted warm-up (study the first skill in networkx's topological order whose ``P < 0.6``,
+  repeat errors, review successes) precedes each episode; learners who already pass every
+  target after it are redrawn;
+* E_p is EduSim's episode reward ``(final - initial) / (full - initial)`` on the targets.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 from collections.abc import Sequence
@@ -23,13 +29,25 @@ from recommender.simulation.base import Simulator
 from recommender.simulation.graph import SkillGraph, kss_graph
 
 CAP = 5.0
+FLOOR = -3.9  # lowest starting ability: randint(-3, 0) - 0.1 * 9; abilities only grow
 IRT_D = 1.7  # logistic scaling constant of the IRT response curve
+IRT_DISCRIMINATION = 5.0  # EduSim's default item discrimination
+IRT_GUESS = 0.25  # EduSim's default guessing parameter
+PASS_PROBABILITY = 0.5  # a response (and an exam item) is correct when P(correct) >= this
+WARMUP_WEAK = 0.6  # the warm-up studies the first skill whose P(correct) is below this
 KSS_DIFFICULTY_ORDER = (5, 0, 1, 2, 3, 4, 6, 7, 8, 9)
 
 
 def irt_probability(ability: np.ndarray | float, difficulty: np.ndarray | float) -> np.ndarray:
-    """One-parameter IRT probability of a correct answer."""
-    return np.asarray(1.0 / (1.0 + np.exp(-IRT_D * (np.asarray(ability) - np.asarray(difficulty)))))
+    """EduSim's three-parameter IRT probability of a correct answer."""
+    logit = IRT_D * IRT_DISCRIMINATION * (np.asarray(ability) - np.asarray(difficulty))
+    return np.asarray(IRT_GUESS + (1.0 - IRT_GUESS) / (1.0 + np.exp(-logit)))
+
+
+def pass_margin() -> float:
+    """How far below an item's difficulty an ability still answers it right (P >= 0.5)."""
+    # c + (1 - c) / (1 + e^-x) >= p  <=>  x >= -ln((1 - c) / (p - c) - 1)
+    return math.log((1.0 - IRT_GUESS) / (PASS_PROBABILITY - IRT_GUESS) - 1.0) / (IRT_D * IRT_DISCRIMINATION)
 
 
 def draw_difficulties(n: int, order: Sequence[int], seed: int) -> np.ndarray:
@@ -58,17 +76,19 @@ class RuleSimulator(Simulator):
         """
         self.graph = graph
         self.difficulty = np.asarray(difficulty, dtype=float)
+        self._pass_at = self.difficulty - pass_margin()  # ability at which an item is answered right
         self.warmup_steps = warmup_steps
         self._accept = graph.accepted_matrix()
         self._promote = graph.promotion_matrix()
         self._pred = np.zeros((graph.size, graph.size))
         for a, b in graph.edges:
             self._pred[a, b] = 1.0
-        self._topo = graph.topological_order()
+        self._topo = graph.generation_order()
         self._preds_py = [graph.predecessors(k) for k in range(graph.size)]
         self._promote_py = [[(j, float(w)) for j, w in enumerate(row) if w > 0] for row in self._promote]
         self._accept_py = self._accept.tolist()
         self._diff_py = self.difficulty.tolist()
+        self._pass_py = self._pass_at.tolist()
         self.state = np.zeros((0, graph.size))
 
     # ---- learner dynamics (batched) ----
@@ -83,12 +103,12 @@ class RuleSimulator(Simulator):
 
     def _respond(self, state: np.ndarray, actions: np.ndarray) -> np.ndarray:
         rows = np.arange(len(actions))
-        return np.asarray(state[rows, actions] >= self.difficulty[actions], dtype=np.int64)
+        return np.asarray(state[rows, actions] >= self._pass_at[actions], dtype=np.int64)
 
     # ---- scripted warm-up (one learner, plain Python: tiny arrays make numpy slow here) ----
     def _warm_up(self, ability: list[float], rng: np.random.Generator) -> tuple[int, list[tuple[int, int]]]:
         preds, promote, accept = self._preds_py, self._promote_py, self._accept_py
-        diff = self._diff_py
+        diff, pass_at = self._diff_py, self._pass_py
         last = -1
         log: list[tuple[int, int]] = []
 
@@ -100,7 +120,7 @@ class RuleSimulator(Simulator):
                 inc = 0.5 * (CAP - ability[item]) * ratio
                 for node, share in promote[item]:
                     ability[node] = min(CAP, ability[node] + inc * share)
-            log.append((item, int(ability[item] >= diff[item])))
+            log.append((item, int(ability[item] >= pass_at[item])))
 
         while len(log) < self.warmup_steps:
             if log and log[-1][1] == 1 and len({s for s, _ in log[-3:]}) > 1:
@@ -110,7 +130,7 @@ class RuleSimulator(Simulator):
             elif log and log[-1][1] == 0 and rng.random() < 0.7:
                 item = log[-1][0]  # retry an error
             elif rng.random() < 0.9:
-                weak = [k for k in self._topo if float(irt_probability(ability[k], diff[k])) < 0.6]
+                weak = [k for k in self._topo if float(irt_probability(ability[k], diff[k])) < WARMUP_WEAK]
                 if not weak:
                     break
                 item = weak[0]
@@ -134,7 +154,7 @@ class RuleSimulator(Simulator):
             target[rng.choice(size, size=int(rng.integers(min(3, size), size + 1)), replace=False)] = True
             last, log = self._warm_up(ability, rng)
             arr = np.array(ability)
-            if (arr[target] >= self.difficulty[target]).all():
+            if (arr[target] >= self._pass_at[target]).all():
                 continue
             states.append(arr)
             targets.append(target)
@@ -160,15 +180,21 @@ class RuleSimulator(Simulator):
 
     def exam(self) -> np.ndarray:
         """Number of target skills answered correctly."""
-        return np.asarray(((self.state >= self.difficulty) & self.targets).sum(axis=1), dtype=float)
+        return np.asarray((self.true_mastered() & self.targets).sum(axis=1), dtype=float)
 
     def true_state(self) -> np.ndarray:
-        """Ability rescaled from [-3, 5] to [0, 1], plus nothing else: the oracle's view."""
-        return np.asarray(np.clip((self.state + 3.0) / 8.0, 0.0, 1.0))
+        """Ability rescaled from its whole range [-3.9, 5] to [0, 1]: the privileged view."""
+        return np.asarray(np.clip((self.state - FLOOR) / (CAP - FLOOR), 0.0, 1.0))
 
     def true_mastered(self) -> np.ndarray:
         """(N, S) bool: whether each skill's exam item would be answered correctly."""
-        return np.asarray(self.state >= self.difficulty)
+        return np.asarray(self.state >= self._pass_at)
+
+    def clone(self) -> RuleSimulator:
+        """A copy of the learners' current state sharing the (immutable) graph and item bank."""
+        twin = copy.copy(self)
+        twin.state, twin.last = self.state.copy(), self.last.copy()
+        return twin
 
 
 def make_kss(difficulty_seed: int = 10) -> RuleSimulator:

@@ -6,23 +6,45 @@ import numpy as np
 import pytest
 import torch
 
+from recommender.rl.base import TeachingPolicy
 from recommender.rl.baselines import GreedyPolicy, RandomPolicy, RulePolicy
 from recommender.rl.checkpoint import CheckpointError, load_checkpoint
 from recommender.rl.evaluate import evaluate, run_episode
 from recommender.rl.ppo import PPOSettings, PPOTrainer
 from recommender.rl.trained_policy import TrainedPolicy
+from recommender.simulation.base import Simulator
 from recommender.simulation.kss import make_kss
 
 TINY = PPOSettings(batch_learners=16, horizons=(5,), epochs=1, minibatch=64, hidden=16)
 
 
-def test_every_agent_only_picks_accepted_moves():
+class _Checked(TeachingPolicy):
+    """Wraps a teacher and records whether each move it makes is one the learner accepts."""
+
+    def __init__(self, inner: TeachingPolicy) -> None:
+        self.inner, self.refused = inner, 0
+
+    def begin(self, sim: Simulator, horizon: int) -> None:
+        self.inner.begin(sim, horizon)
+
+    def act(self, sim: Simulator, step: int) -> np.ndarray:
+        actions = self.inner.act(sim, step)
+        self.refused += int((~sim.accepted()[np.arange(len(actions)), actions]).sum())
+        return actions
+
+    def observe(self, actions: np.ndarray, responses: np.ndarray) -> None:
+        self.inner.observe(actions, responses)
+
+
+def test_every_teacher_only_picks_accepted_moves():
     sim = make_kss()
     trainer = PPOTrainer(sim, "responses", TINY)
-    # run_episode raises if any chosen move is not accepted by the learner
+    # the simulator wastes a refused move (as EduSim does); our teachers mask them and never make one
     for agent in (RandomPolicy(1), RulePolicy(), GreedyPolicy(), TrainedPolicy(trainer.model, sample=True)):
-        ep = run_episode(sim, agent, 40, seed=5, horizon=20)
+        checked = _Checked(agent)
+        ep = run_episode(sim, checked, 40, seed=5, horizon=20)
         assert ep.shape == (40,) and (ep >= 0).all() and (ep <= 1).all()
+        assert checked.refused == 0
 
 
 def test_masked_policy_puts_no_probability_on_invalid_actions():
@@ -63,7 +85,7 @@ def test_corrupted_checkpoint_raises_a_typed_error(tmp_path: Path):
 def test_training_improves_on_the_untrained_policy():
     sim = make_kss()
     settings = PPOSettings(batch_learners=32, horizons=(10,), hidden=32, lr=3e-3, epochs=2)
-    trainer = PPOTrainer(sim, "oracle", settings)
+    trainer = PPOTrainer(sim, "privileged", settings)
     # sampled actions: an untrained policy is uniform over accepted moves (the random baseline)
     before = evaluate(sim, TrainedPolicy(trainer.model, sample=True), 200, [11], 10).mean()
     trainer.train(budget_s=60, max_iterations=20)

@@ -1,0 +1,94 @@
+"""bench.recommender's bookkeeping: training seeds, disjoint learners, the KES split, the seed interval."""
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+
+from bench.recommender import TEST_SEEDS, VALID_SEEDS
+from bench.recommender_train import (
+    KES_EVAL_FOLDS,
+    KES_TRAIN_FOLDS,
+    ensure_kes_models,
+    kes_checkpoints,
+    missing_jobs,
+    per_run_budget,
+    world,
+)
+from recommender.policy_service import DEFAULT_POLICY_PATH
+from recommender.rl.ppo import SEED_STRIDE, PPOSettings, PPOTrainer
+from recommender.simulation.kss import make_kss
+from recommender.simulation.metrics import mean_ci95, mean_ci95_seeds
+
+
+def test_training_seeds_draw_disjoint_learners_from_validation_and_test():
+    sim = make_kss()
+    blocks = []
+    for seed in range(3):
+        base = PPOTrainer(sim, "responses", PPOSettings(hidden=8), seed=seed).learner_seed_base
+        blocks.append(range(base, base + SEED_STRIDE))
+    for i, block in enumerate(blocks):
+        assert not any(s in block for s in (*VALID_SEEDS, *TEST_SEEDS))
+        assert all(set(block).isdisjoint(other) for other in blocks[i + 1 :])
+
+
+def test_every_learned_policy_is_trained_with_each_seed(tmp_path: Path):
+    jobs = missing_jobs(
+        ["kss", "sample_course"],
+        3,
+        tmp_path,
+        tmp_path / "d.csv",
+        {"kss": 10, "sample_course": 13},
+        retrain=False,
+        iterations=None,
+    )
+    assert len(jobs) == 2 * 2 * 3 and len({job.path for job in jobs}) == len(jobs)
+    assert {(job.view, job.seed) for job in jobs if job.sim_name == "kss"} == {
+        (view, seed) for view in ("responses", "privileged") for seed in range(3)
+    }
+    # seed 0 of the sample course's answers-only policy is the file the API serves
+    assert DEFAULT_POLICY_PATH.name in {job.path.name for job in jobs}
+    assert per_run_budget(1200, 100, 300, runs=12, workers=2) == (1200 - 100 - 300) / 6
+
+
+def test_the_seed_interval_widens_when_seeds_disagree():
+    rng = np.random.default_rng(0)
+    agree = rng.random((3, 600))
+    disagree = agree + np.array([[0.0], [0.15], [0.3]])
+    mean, lo, hi = mean_ci95_seeds(agree)
+    assert lo < mean < hi and mean == agree.mean()
+    _, lo2, hi2 = mean_ci95_seeds(disagree)
+    assert hi2 - lo2 > 3 * (hi - lo)
+    _, plo, phi = mean_ci95(disagree.ravel())  # learners only: too narrow
+    assert phi - plo < hi2 - lo2
+
+
+def _synthetic_assist(path: Path) -> None:
+    """Five folds of students; fold f practises only skills 2f and 2f+1, so pools reveal their folds."""
+    rng = np.random.default_rng(0)
+    with path.open("w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["fold", "uid", "concepts", "responses"])
+        for fold in range(5):
+            for uid in range(8):
+                skills = rng.integers(2 * fold, 2 * fold + 2, size=12)
+                answers = rng.integers(0, 2, size=12)
+                out.writerow([fold, f"{fold}-{uid}", ",".join(map(str, skills)), ",".join(map(str, answers))])
+
+
+def test_kes_trains_on_one_half_of_the_students_and_is_graded_by_a_model_of_the_other(tmp_path: Path):
+    data = tmp_path / "assist.csv"
+    _synthetic_assist(data)
+    ensure_kes_models(data, tmp_path, budget_s=1.0, workers=1)
+    train_ckpt, eval_ckpt = kes_checkpoints(tmp_path)
+    assert json.loads(train_ckpt.with_suffix(".json").read_text())["folds"] == sorted(KES_TRAIN_FOLDS)
+    assert json.loads(eval_ckpt.with_suffix(".json").read_text())["folds"] == sorted(KES_EVAL_FOLDS)
+    assert KES_TRAIN_FOLDS.isdisjoint(KES_EVAL_FOLDS) and 0 not in KES_TRAIN_FOLDS | KES_EVAL_FOLDS
+    bench = world("kes_assist2015", data, tmp_path)
+    assert bench.train.model is not bench.test.model  # type: ignore[attr-defined]
+    train_skills = {s for skills, _ in bench.train.pool for s in skills}  # type: ignore[attr-defined]
+    test_skills = {s for skills, _ in bench.test.pool for s in skills}  # type: ignore[attr-defined]
+    assert train_skills <= {2, 3, 4, 5}  # warm-ups of folds 1-2
+    assert test_skills <= {0, 1}  # warm-ups of fold-0 students, whom neither model saw
+    assert bench.train.n_skills == bench.test.n_skills == 10
