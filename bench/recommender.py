@@ -12,9 +12,12 @@ Teachers, per simulator (KSS, KES-ASSIST2015, the sample course):
   ``greedy`` (need x estimated weakness; its settings tuned on validation learners);
 * ``ours``: PPO that sees only the learner's answers (what the product sees);
 * ``privileged_ppo``: the same PPO fed the simulator's hidden state;
-* ``oracle``: a lookahead planner with full access to the simulator (cloned learners and their
-  random stream; see recommender/rl/planner.py), continuing each candidate move with every
-  other teacher above (all seeds), so it is an upper reference for all of them.
+* ``oracle``: a lookahead planner with full access to the simulator (recommender/rl/planner.py):
+  it tries moves on copies of the learners' true state and continues each copy to the end with
+  greedy and the learned teachers acting by argmax (every seed on KSS and the sample course,
+  where it tries every move; on KES the validation-best seed of each, trying their moves plus the
+  four best after one step). On the deterministic simulators it is never below any teacher it
+  continues with; on KES its copies do not see the learners' future coin flips.
 
 Learned teachers are trained with ``--seeds`` seeds (default 3). Their ``ep`` is the mean over
 seeds, ``seeds`` the per-seed E_p and ``ci95`` a bootstrap interval over seeds *and* test
@@ -35,7 +38,9 @@ import argparse
 import itertools
 import json
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -69,14 +74,18 @@ VALID_SEEDS = (900_001, 900_002)
 POLICIES = ("random", "rule", "greedy", "privileged_ppo", "ours", "oracle")
 # PPO batches per policy with --train / --train-only (KSS keeps improving longest).
 DEFAULT_ITERATIONS = {"kss": 1000, "kes_assist2015": 300, "sample_course": 300}
-# Seconds kept for evaluation (planner included) per simulator when sharing out the budget.
-EVAL_RESERVE_S = {"kss": 60.0, "kes_assist2015": 240.0, "sample_course": 60.0}
-GREEDY_GRID = [GreedySettings(a, p, r, c) for a, p, r, c in
-               itertools.product((0.5, 1.0, 2.0), (0.0, 1.0, 3.0), (0.0, 0.5, 1.0), (0.0, 0.2, 1.0))]
+# Wall-clock seconds kept for evaluation (planner included) per simulator when sharing out the budget;
+# simulators are evaluated --workers at a time.
+EVAL_RESERVE_S = {"kss": 130.0, "kes_assist2015": 260.0, "sample_course": 130.0}
+SMALL_GRAPH = 16  # skills up to which the planner tries every move with every learned seed
+GREEDY_GRID = [
+    GreedySettings(a, p, r, c)
+    for a, p, r, c in itertools.product((0.5, 1.0, 2.0), (0.0, 1.0, 3.0), (0.0, 0.5, 1.0), (0.0, 0.2, 1.0))
+]
 
 
-def learned(name: str, sim_name: str, bench: World, models: Path, seeds: int) -> list[TrainedPolicy]:
-    """One teacher per training seed, each acting by argmax or sampling as validation prefers."""
+def learned(name: str, sim_name: str, bench: World, models: Path, seeds: int) -> list[tuple[TrainedPolicy, float]]:
+    """One teacher per training seed (with its validation E_p), acting by argmax or sampling as validation prefers."""
     picked = []
     for seed in range(seeds):
         model = load_policy(policy_path(models, sim_name, VIEWS[name], seed), bench.train.n_skills)
@@ -84,7 +93,7 @@ def learned(name: str, sim_name: str, bench: World, models: Path, seeds: int) ->
             raise SystemExit(f"{sim_name}/{name} seed {seed}: no usable checkpoint (train it first)")
         modes = [TrainedPolicy(model, sample=False, name=name), TrainedPolicy(model, sample=True, seed=5, name=name)]
         choice, ep_valid = pick_best(bench.train, lambda policy: policy, modes, 200, VALID_SEEDS, 20)
-        picked.append(choice)
+        picked.append((choice, ep_valid))
         log(f"  {name} seed {seed}: {'sampled' if choice.sample else 'argmax'} actions (validation E_p {ep_valid:.3f})")
     return picked
 
@@ -106,11 +115,41 @@ def score(bench: World, teachers: list[TeachingPolicy], learners: int, horizon: 
         ep, lo, hi = mean_ci95(runs[0])
         return {"ep": round(ep, 4), "ci95": [round(lo, 4), round(hi, 4)]}
     ep, lo, hi = mean_ci95_seeds(runs)
-    return {"ep": round(ep, 4), "ci95": [round(lo, 4), round(hi, 4)],
-            "seeds": [round(float(r.mean()), 4) for r in runs]}
+    return {
+        "ep": round(ep, 4),
+        "ci95": [round(lo, 4), round(hi, 4)],
+        "seeds": [round(float(r.mean()), 4) for r in runs],
+    }
 
 
 Figures = dict[str, dict[str, object]]
+
+
+def oracle(
+    bench: World, greedy: GreedyPolicy, trained: dict[str, list[tuple[TrainedPolicy, float]]], depth: int
+) -> RolloutPlanner:
+    """The planner: on small graphs it continues with greedy and every learned seed, trying every move;
+    on KES (100 skills, a recurrent learner) with greedy and the validation-best seed of each learned
+    teacher, trying their moves plus the four best after one step (the cost grows with both)."""
+    def steady(policy: TrainedPolicy) -> TrainedPolicy:  # a sampled continuation would score moves by luck
+        return TrainedPolicy(policy.model, sample=False, name=policy.name)
+
+    if bench.test.n_skills <= SMALL_GRAPH:
+        every = [steady(policy) for pairs in trained.values() for policy, _ in pairs]
+        return RolloutPlanner([greedy, *every], depth=depth)
+    best = [steady(max(trained[name], key=lambda pair: pair[1])[0]) for name in ("ours", "privileged_ppo")]
+    return RolloutPlanner([greedy, *best], depth=depth, extra_candidates=4)
+
+
+def evaluate_simulator(job: tuple[str, argparse.Namespace]) -> tuple[str, Figures, Figures, float]:
+    """One simulator's figures, in a process of its own (simulators are evaluated side by side)."""
+    name, args = job
+    torch.set_num_threads(1)
+    start = time.monotonic()
+    bench = world(name, args.data, args.models)
+    log(f"[{name}] {bench.test.n_skills} skills")
+    long, short = bench_one(name, bench, args)
+    return name, long, short, round(time.monotonic() - start, 1)
 
 
 def bench_one(sim_name: str, bench: World, args: argparse.Namespace) -> tuple[Figures, Figures]:
@@ -118,19 +157,23 @@ def bench_one(sim_name: str, bench: World, args: argparse.Namespace) -> tuple[Fi
     trained = {name: learned(name, sim_name, bench, args.models, args.seeds) for name in VIEWS}
     greedy, rule = tuned_greedy(bench), RulePolicy()
     teachers: dict[str, list[TeachingPolicy]] = {
-        "random": [RandomPolicy(seed=7)], "rule": [rule], "greedy": [greedy],
-        "privileged_ppo": list(trained["privileged_ppo"]), "ours": list(trained["ours"]),
+        "random": [RandomPolicy(seed=7)],
+        "rule": [rule],
+        "greedy": [greedy],
+        "privileged_ppo": [policy for policy, _ in trained["privileged_ppo"]],
+        "ours": [policy for policy, _ in trained["ours"]],
     }
-    base: list[TeachingPolicy] = [greedy, rule, *trained["privileged_ppo"], *trained["ours"]]
-    teachers["oracle"] = [RolloutPlanner(base, depth=args.oracle_depth)]
+    teachers["oracle"] = [oracle(bench, greedy, trained, args.oracle_depth)]
     long: Figures = {}
     short: Figures = {}
     for name in POLICIES:
         start = time.monotonic()
         long[name] = score(bench, teachers[name], args.learners, 20)
         short[name] = score(bench, teachers[name], args.learners, 10)
-        log(f"  {name:14s} E_p@20 {long[name]['ep']} {long[name]['ci95']}  E_p@10 {short[name]['ep']}"
-            f"  ({time.monotonic() - start:.0f}s)")
+        log(
+            f"  {name:14s} E_p@20 {long[name]['ep']} {long[name]['ci95']}  E_p@10 {short[name]['ep']}"
+            f"  ({time.monotonic() - start:.0f}s)"
+        )
     return long, short
 
 
@@ -149,7 +192,7 @@ def train_missing(args: argparse.Namespace, sims: list[str], t0: float) -> None:
     if retrain:
         budget = args.run_budget_s
     else:
-        reserve = sum(EVAL_RESERVE_S[n] for n in sims)
+        reserve = sum(EVAL_RESERVE_S[n] for n in sims) / max(1, min(args.workers, len(sims)))
         budget = per_run_budget(args.budget_s, started(t0), reserve, len(jobs), args.workers)
     log(f"training {len(jobs)} PPO run(s), {args.workers} at a time, {budget:.0f}s each at most")
     run_jobs([replace(job, budget_s=budget, resume=args.resume) for job in jobs], args.workers)
@@ -164,13 +207,15 @@ def main() -> None:
     parser.add_argument("--train-only", action="store_true", help="train (with --views), no evaluation")
     parser.add_argument("--resume", action="store_true", help="continue training from existing checkpoints")
     parser.add_argument("--views", nargs="+", default=list(VIEWS.values()), help="with --train-only")
-    parser.add_argument("--budget-s", type=float, default=1200.0,
-                        help="wall-clock budget of the whole run when checkpoints are missing")
+    parser.add_argument(
+        "--budget-s", type=float, default=1200.0, help="wall-clock budget of the whole run when checkpoints are missing"
+    )
     parser.add_argument("--run-budget-s", type=float, default=3600.0, help="seconds cap per PPO run with --train")
-    parser.add_argument("--iterations", type=int, default=None,
-                        help=f"PPO batches per run with --train (default {DEFAULT_ITERATIONS})")
+    parser.add_argument(
+        "--iterations", type=int, default=None, help=f"PPO batches per run with --train (default {DEFAULT_ITERATIONS})"
+    )
     parser.add_argument("--seeds", type=int, default=3, help="training seeds per learned policy")
-    parser.add_argument("--workers", type=int, default=2, help="PPO runs in parallel")
+    parser.add_argument("--workers", type=int, default=2, help="processes (PPO runs, simulators evaluated) at a time")
     parser.add_argument("--oracle-depth", type=int, default=1, help="moves the planner searches exhaustively")
     parser.add_argument("--kes-budget-s", type=float, default=60.0, help="seconds per KES learner model")
     parser.add_argument("--learners", type=int, default=500)
@@ -187,15 +232,24 @@ def main() -> None:
     result: dict[str, Figures] = {}
     short: dict[str, Figures] = {}
     seconds: dict[str, float] = {}
-    for name in sims:
-        start = time.monotonic()
-        bench = world(name, args.data, args.models)
-        log(f"[{name}] {bench.test.n_skills} skills")
-        result[name], short[name] = bench_one(name, bench, args)
-        seconds[name] = round(time.monotonic() - start, 1)
+    jobs = [(name, args) for name in sorted(sims, key=lambda n: -EVAL_RESERVE_S[n])]  # longest first
+    with ProcessPoolExecutor(max_workers=max(1, min(args.workers, len(jobs))), mp_context=get_context("spawn")) as pool:
+        for name, long, brief, took in pool.map(evaluate_simulator, jobs):
+            result[name], short[name], seconds[name] = long, brief, took
+    result = {name: result[name] for name in sims}
+    short = {name: short[name] for name in sims}
     log(f"total {started(t0):.0f}s; evaluation per simulator {seconds}")
-    print(json.dumps({"simulators": result, "steps_10": short, "seconds": seconds,
-                      "total_seconds": round(started(t0), 1), "seeds": args.seeds}))
+    print(
+        json.dumps(
+            {
+                "simulators": result,
+                "steps_10": short,
+                "seconds": seconds,
+                "total_seconds": round(started(t0), 1),
+                "seeds": args.seeds,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,10 @@ class TeachingPolicy(ABC):
         """An independent copy of this teacher mid-episode (a planner continues it on a copied simulator)."""
         return copy.deepcopy(self)
 
+    def tile(self, copies: int) -> TeachingPolicy:
+        """A copy teaching ``copies`` consecutive replicas of every learner (see ``Simulator.tile``)."""
+        raise NotImplementedError(f"{self.name} cannot be continued by a planner")
+
 
 def sample_accepted(accepted: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Uniformly pick one accepted move per row."""

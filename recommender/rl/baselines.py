@@ -92,6 +92,14 @@ class RulePolicy(TeachingPolicy):
         twin.pos, twin.done, twin.goal = self.pos.copy(), self.done.copy(), self.goal.copy()
         return twin
 
+    def tile(self, copies: int) -> RulePolicy:
+        """A copy following ``copies`` replicas of every learner."""
+        twin = copy.copy(self)
+        twin.orders = [order for order in self.orders for _ in range(copies)]
+        twin.pos, twin.done = np.repeat(self.pos, copies), np.repeat(self.done, copies)
+        twin.goal = np.repeat(self.goal, copies)
+        return twin
+
 
 @dataclass(frozen=True)
 class GreedySettings:
@@ -143,4 +151,11 @@ class GreedyPolicy(TeachingPolicy):
         """A copy with its own mastery estimate, sharing the goal weights and routes."""
         twin = copy.copy(self)
         twin.tracker = copy.deepcopy(self.tracker)
+        return twin
+
+    def tile(self, copies: int) -> GreedyPolicy:
+        """A copy following ``copies`` replicas of every learner."""
+        twin = copy.copy(self)
+        twin.tracker = self.tracker.tile(copies)
+        twin.weight = np.repeat(self.weight, copies, axis=0)
         return twin

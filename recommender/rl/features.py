@@ -34,6 +34,14 @@ class ResponseTracker:
                 tracker.recent[i, skill] = 0.5 * tracker.recent[i, skill] + 0.5 * resp
         return tracker
 
+    def tile(self, copies: int) -> ResponseTracker:
+        """A tracker with ``copies`` consecutive replicas of every learner's evidence."""
+        n, s = self.count.shape
+        twin = ResponseTracker(n * copies, s)
+        for name in ("count", "correct", "last_response", "recent"):
+            setattr(twin, name, np.repeat(getattr(self, name), copies, axis=0))
+        return twin
+
     def update(self, actions: np.ndarray, responses: np.ndarray) -> None:
         """Record one response per learner."""
         rows = np.arange(len(actions))

@@ -6,11 +6,13 @@ to the end of the session with every base teacher it was given, and makes the mo
 continuation ends with the highest exam score. ``depth`` > 1 searches every combination of the
 next ``depth`` moves before the continuations (exhaustive when ``depth`` reaches the horizon).
 
-This is the rollout algorithm of approximate dynamic programming. Because the copies replay the
-same random stream as the real learners, each learner's episode is deterministic given the
-moves, and the planner is never worse than any of its base teachers on any learner: the move a
-base teacher would make is always among the candidates, and its continuation is among those
-scored. It is therefore an upper reference for every teacher it is given, and usually better.
+This is the rollout algorithm of approximate dynamic programming. On a deterministic simulator
+(KSS, the sample course) the planner is never worse than any of its base teachers on any
+learner: the move a base teacher would make is always among the candidates, and its
+continuation is among those scored. On a stochastic one (KES) the copies draw future answers
+from a fresh random stream, the same for every candidate and continuation (common random
+numbers), so the planner knows each learner's true state but not how the coin will fall;
+``clairvoyant=True`` lets it replay the real stream instead, a looser bound no teacher could reach.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ class RolloutPlanner(TeachingPolicy):
 
     name = "oracle"
 
-    def __init__(self, base: Sequence[TeachingPolicy], depth: int = 1, extra_candidates: int = 8) -> None:
+    def __init__(
+        self, base: Sequence[TeachingPolicy], depth: int = 1, extra_candidates: int = 6, clairvoyant: bool = False
+    ) -> None:
         """Plan with ``base`` teachers as continuations.
 
         Args:
@@ -37,16 +41,20 @@ class RolloutPlanner(TeachingPolicy):
             extra_candidates: On simulators with more skills than this, the moves tried at each
                 search level are the base teachers' own moves plus this many with the best
                 one-step exam score; with fewer skills every move is tried.
+            clairvoyant: Let the copies replay the real learners' random stream.
         """
         if not base:
             raise ValueError("the planner needs at least one base teacher")
         self.base = list(base)
         self.depth = max(1, depth)
         self.extra_candidates = extra_candidates
+        self.clairvoyant = clairvoyant
+        self._draws = 0
 
     def begin(self, sim: Simulator, horizon: int) -> None:
         """Start every base teacher on the real learners."""
         self.horizon = horizon
+        self._draws = 0
         for policy in self.base:
             policy.begin(sim, horizon)
 
@@ -68,46 +76,46 @@ class RolloutPlanner(TeachingPolicy):
         n, size = len(sim.targets), sim.n_skills
         if size <= len(proposals) + self.extra_candidates:
             return np.tile(np.arange(size), (n, 1))
-        gain = np.empty((n, size))
-        for skill in range(size):
-            twin = sim.clone()
-            twin.step(np.full(n, skill))
-            gain[:, skill] = twin.exam()
+        every = self._copy(sim.tile(size))
+        every.step(np.tile(np.arange(size), n))
+        gain = every.exam().reshape(n, size)
         top = np.argsort(-gain, axis=1, kind="stable")[:, : self.extra_candidates]
         return np.concatenate([np.stack(proposals, axis=1), top], axis=1)
 
     def _search(
         self, sim: Simulator, teachers: list[TeachingPolicy], proposals: list[np.ndarray], step: int, depth: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(best value, best move) per learner, searching ``depth`` levels from ``step``."""
+        """(best value, best move) per learner, searching ``depth`` levels from ``step``.
+
+        All K candidate moves of all N learners run as one batch of N x K replicas.
+        """
         n = len(sim.targets)
         cands = self._candidates(sim, proposals)
-        best_value = np.full(n, -np.inf)
-        best_move = cands[:, 0].copy()
-        for k in range(cands.shape[1]):
-            moves = cands[:, k]
-            value = self._value_after(sim, teachers, moves, step, depth)
-            better = value > best_value + 1e-12
-            best_value = np.where(better, value, best_value)
-            best_move = np.where(better, moves, best_move)
-        return best_value, best_move
-
-    def _value_after(
-        self, sim: Simulator, teachers: list[TeachingPolicy], moves: np.ndarray, step: int, depth: int
-    ) -> np.ndarray:
-        """Best final exam score after making ``moves`` now and then planning/continuing."""
-        twin = sim.clone()
-        forks = [policy.fork() for policy in teachers]
-        responses = twin.step(moves)
+        k = cands.shape[1]
+        moves = cands.reshape(-1)
+        tiled = self._copy(sim.tile(k))
+        forks = [policy.tile(k) for policy in teachers]
+        responses = tiled.step(moves)
         for policy in forks:
             policy.observe(moves, responses)
         if step + 1 >= self.horizon:
-            return twin.exam()
-        if depth > 1:
-            proposals = [policy.act(twin, step + 1) for policy in forks]
-            value, _ = self._search(twin, forks, proposals, step + 1, depth - 1)
-            return value
-        return np.asarray(np.max(np.stack([self._continue(twin, policy, step + 1) for policy in forks]), axis=0))
+            values = tiled.exam()
+        elif depth > 1:
+            following = [policy.act(tiled, step + 1) for policy in forks]
+            values, _ = self._search(tiled, forks, following, step + 1, depth - 1)
+        else:
+            values = np.max(np.stack([self._continue(tiled, policy, step + 1) for policy in forks]), axis=0)
+        table = values.reshape(n, k)
+        pick = table.argmax(axis=1)  # first best: ties keep the earlier candidate
+        rows = np.arange(n)
+        return table[rows, pick], cands[rows, pick]
+
+    def _copy(self, sim: Simulator) -> Simulator:
+        """A planning copy: unless clairvoyant, its future answers come from a stream of its own."""
+        if not self.clairvoyant:
+            self._draws += 1
+            sim.reseed(self._draws)
+        return sim
 
     def _continue(self, sim: Simulator, policy: TeachingPolicy, step: int) -> np.ndarray:
         """Final exam score when ``policy`` teaches from ``step`` to the end on a copy of ``sim``."""

@@ -57,3 +57,9 @@ class TrainedPolicy(TeachingPolicy):
         twin.gen = torch.Generator().manual_seed(0)
         twin.gen.set_state(self.gen.get_state())
         return twin
+
+    def tile(self, copies: int) -> TrainedPolicy:
+        """A copy whose tracker holds ``copies`` replicas of every learner."""
+        twin = self.fork()
+        twin.tracker = self.tracker.tile(copies)
+        return twin

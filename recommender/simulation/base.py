@@ -53,6 +53,17 @@ class Simulator(ABC):
     def clone(self) -> Simulator:
         """An independent copy of the current learners (state and any random stream) for planning."""
 
+    @abstractmethod
+    def tile(self, copies: int) -> Simulator:
+        """A copy holding ``copies`` consecutive replicas of every learner (learner-major order).
+
+        Replicas share their learner's random draws, so they answer alike whenever they are
+        taught alike: a planner tries one candidate move per replica in a single batch.
+        """
+
+    def reseed(self, seed: int) -> None:
+        """Give this copy a fresh random stream for future answers (deterministic simulators: nothing)."""
+
     def e_sup(self) -> np.ndarray:
         """(N,) best possible exam score: the number of targets."""
         return np.asarray(self.targets.sum(axis=1), dtype=float)

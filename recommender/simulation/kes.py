@@ -67,6 +67,7 @@ class KESSimulator(Simulator):
                 state = (torch.where(keep, new_state[0], state[0]), torch.where(keep, new_state[1], state[1]))
                 prob = torch.where(live.view(-1, 1), new_prob, prob)
         self.state = state
+        self.copies = 1  # replicas per learner (see tile): they share one random draw per step
         self.prob = prob.numpy().astype(float)
         self.last = np.array([log[-1][0] for log in self.warmup_log])
         self.e_start = self.exam()
@@ -78,7 +79,8 @@ class KESSimulator(Simulator):
     def step(self, actions: np.ndarray) -> np.ndarray:
         """Answer an item of each chosen skill, then learn from it."""
         rows = np.arange(len(actions))
-        responses = np.asarray(self.rng.random(len(actions)) < self.prob[rows, actions], dtype=np.int64)
+        draws = np.repeat(self.rng.random(len(actions) // self.copies), self.copies)
+        responses = np.asarray(draws < self.prob[rows, actions], dtype=np.int64)
         with torch.no_grad():
             self.state, prob = self.model.step(self.state, torch.as_tensor(actions), torch.as_tensor(responses))
         self.prob = prob.numpy().astype(float)
@@ -99,6 +101,20 @@ class KESSimulator(Simulator):
         twin.state = (self.state[0].clone(), self.state[1].clone())
         twin.prob, twin.last = self.prob.copy(), self.last.copy()
         twin.rng = copy.deepcopy(self.rng)
+        return twin
+
+    def reseed(self, seed: int) -> None:
+        """Draw this copy's future answers from a new stream (a planner must not see the real one)."""
+        self.rng = np.random.default_rng(seed)
+
+    def tile(self, copies: int) -> KESSimulator:
+        """``copies`` replicas of every learner that draw their answers from the learner's own draws."""
+        twin = self.clone()
+        twin.state = (self.state[0].repeat_interleave(copies, dim=1), self.state[1].repeat_interleave(copies, dim=1))
+        twin.prob, twin.last = np.repeat(self.prob, copies, axis=0), np.repeat(self.last, copies)
+        twin.targets, twin.e_start = np.repeat(self.targets, copies, axis=0), np.repeat(self.e_start, copies)
+        twin.warmup_log = [log for log in self.warmup_log for _ in range(copies)]
+        twin.copies = self.copies * copies
         return twin
 
 

@@ -196,6 +196,14 @@ class RuleSimulator(Simulator):
         twin.state, twin.last = self.state.copy(), self.last.copy()
         return twin
 
+    def tile(self, copies: int) -> RuleSimulator:
+        """``copies`` replicas of every learner, side by side (the dynamics are deterministic)."""
+        twin = copy.copy(self)
+        twin.state, twin.last = np.repeat(self.state, copies, axis=0), np.repeat(self.last, copies)
+        twin.targets, twin.e_start = np.repeat(self.targets, copies, axis=0), np.repeat(self.e_start, copies)
+        twin.warmup_log = [log for log in self.warmup_log for _ in range(copies)]
+        return twin
+
 
 def make_kss(difficulty_seed: int = 10) -> RuleSimulator:
     """The KSS simulator: the published graph and an EduSim-style question bank."""

@@ -72,7 +72,7 @@ def test_one_step_planner_is_never_below_any_base_teacher_on_any_learner():
     assert planned.mean() > max(evaluate(sim, t, 120, [5], 12).mean() for t in base)
 
 
-def test_planner_copies_the_random_stream_of_a_stochastic_simulator():
+def test_planner_copies_of_a_stochastic_simulator():
     import torch
 
     from recommender.simulation.kes_model import DKT, DKTConfig
@@ -85,9 +85,17 @@ def test_planner_copies_the_random_stream_of_a_stochastic_simulator():
     actions = np.arange(30) % 12
     assert np.array_equal(twin.step(actions), sim.step(actions))  # same answers: same random draws
     assert np.allclose(twin.prob, sim.prob)
-    planned = evaluate(sim, RolloutPlanner([GreedyPolicy()], extra_candidates=3), 30, [2], 6)
+    clairvoyant = evaluate(sim, RolloutPlanner([GreedyPolicy()], extra_candidates=3, clairvoyant=True), 30, [2], 6)
     alone = evaluate(sim, GreedyPolicy(), 30, [2], 6)
-    assert (planned >= alone - 1e-9).all()
+    assert (clairvoyant >= alone - 1e-9).all()
+    # by default the planner's copies draw future answers from their own stream, not the learners'
+    planner = RolloutPlanner([GreedyPolicy()])
+    sim.reset(30, seed=2)
+    real, copy = sim.clone(), planner._copy(sim.clone())
+    assert not np.array_equal(real.rng.random(100), copy.rng.random(100))  # type: ignore[attr-defined]
+    tiled = sim.tile(4)
+    answers = tiled.step(np.repeat(np.arange(30) % 12, 4)).reshape(30, 4)
+    assert (answers == answers[:, :1]).all()  # replicas of a learner taught alike answer alike
 
 
 def test_planner_needs_a_base_teacher():
