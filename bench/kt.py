@@ -1,4 +1,4 @@
-"""Knowledge-tracing benchmark: per-skill baseline, BKT and our neural model on the pyKT protocol.
+"""Knowledge-tracing benchmark: per-skill baseline, BKT, plain DKT and our neural model on the pyKT protocol.
 
 Usage::
 
@@ -11,16 +11,19 @@ students.
 
 Progress goes to stderr; the last stdout line is one JSON object::
 
-    {"models": {"per_skill"|"bkt"|"ours": {"auc", "rmse", "ece"}}, "train_seconds": float, ...}
+    {"models": {"per_skill"|"bkt"|"dkt"|"ours": {"auc", "rmse", "ece"}}, "train_seconds": float, ...}
 
-``train_seconds`` is the total training wall time of ALL three models (fitting the baseline, BKT EM,
-feature preparation, neural training and calibration); it excludes data loading and test-set
-prediction. The neural model's optimisation loop gets what is left of ``--budget-s`` after the
-classic models, minus a safety margin.
+``train_seconds`` is the total training wall time of ALL four models (fitting the baseline, BKT EM,
+feature preparation, DKT, neural training and calibration); it excludes data loading and test-set
+prediction. ``--budget-s`` bounds that total: after the classic models and the shared training
+windows, DKT trains first with at most ``DKT_SHARE`` of what is left (it usually stops earlier,
+by patience), and our model's optimisation loop gets the rest, minus a safety margin.
 
-"ours" is the average of up to three SeqKT seeds (see ``MEMBERS``), each early-stopped on the
-validation students, with one Platt calibration fitted on their averaged logits. Torch runs on
-2 threads on an idle machine and 1 on a busy one (``--threads auto``, see ``_threads``).
+"dkt" is plain DKT as pyKT runs it (:mod:`recommender.kt.configs.dkt`): same windows and validation
+students as ours, no history features, no ensemble, no calibration. "ours" is the average of up to
+three SeqKT seeds (see ``MEMBERS``), each early-stopped on the validation students, with one Platt
+calibration fitted on their averaged logits. Torch runs on 2 threads on an idle machine and 1 on a
+busy one (``--threads auto``, see ``_threads``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pathlib import Path
 import torch
 
 from recommender.kt import (
+    DKTConfig,
     FitReport,
     NeuralKT,
     NeuralKTConfig,
@@ -46,6 +50,7 @@ from recommender.kt import (
     combine,
     evaluate,
     fit_bkt_em,
+    fit_dkt,
     fit_per_skill,
     holdout_students,
     load_pykt_csv,
@@ -60,6 +65,8 @@ MARGIN = 0.12
 #: shrinks when the first member's epoch time shows a share would allow fewer than MIN_EPOCHS.
 MEMBERS = 3
 MIN_EPOCHS = 6
+#: Largest share of the training budget (after the classic models) that the DKT baseline may use.
+DKT_SHARE = 0.25
 
 
 def _log(msg: str) -> None:
@@ -111,6 +118,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     tcfg = TrainConfig()
     fit_part, val_part = holdout_students(train, tcfg.val_fraction, tcfg.seed)
     train_set, val_set = WindowSet(windows(fit_part)), WindowSet(windows(val_part))
+    dcfg = replace(DKTConfig(), n_skills=k)
+    left = args.budget_s * (1 - MARGIN) - (time.monotonic() - t0)
+    _log(f"dkt: {asdict(dcfg)}; loop budget {DKT_SHARE * left:.0f}s")
+    dkt, dkt_report = fit_dkt(dcfg, train_set, val_set, DKT_SHARE * left, progress=_log)
+    _log(f"dkt: best epoch {dkt_report.best_epoch} of {dkt_report.epochs} in {dkt_report.seconds:.0f}s")
     mcfg = replace(NeuralKTConfig(), n_skills=k)
     left = args.budget_s * (1 - MARGIN) - (time.monotonic() - t0)
     _log(f"neural: {asdict(mcfg)}; {asdict(tcfg)}; loop budget {left:.0f}s")
@@ -143,7 +155,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     _log(f"trained all models in {train_seconds:.1f}s; calibration scale {ours.scale:.3f} bias {ours.bias:.3f}")
 
     results = {}
-    for name, model in (("per_skill", per_skill), ("bkt", bkt), ("ours", ours)):
+    for name, model in (("per_skill", per_skill), ("bkt", bkt), ("dkt", dkt), ("ours", ours)):
         m = evaluate(model, test_w)
         results[name] = m.as_dict()
         _log(f"{name}: {results[name]} on {m.n} scored responses")

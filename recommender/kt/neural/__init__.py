@@ -1,1 +1,1 @@
-"""Neural knowledge tracing: a recurrent model with skill queries and window-local history features."""
+"""Neural knowledge tracing: SeqKT (skill queries, window-local history features) and the plain DKT baseline."""
