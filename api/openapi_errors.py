@@ -3,9 +3,9 @@
 Litestar documents what a handler declares; errors come from services through the one mapping in
 ``api.errors``, so they are documented here, in one pass over the built schema: the ``Error`` body,
 the statuses an operation can answer by its shape (401 wherever credentials or a token are read, 403
-on a secured path, 404 on a path with an id, 429 on chat and login), and ``default`` for any other
-error (409, 413, 415, 500, 503, ...). A generated client then knows the body of every answer, and
-schemathesis checks error bodies too.
+on a secured path, 404 on a path with an id, 429 on chat, login and feedback on recommendations), and
+``default`` for any other error (409, 413, 415, 500, 503, ...). A generated client then knows the body
+of every answer, and schemathesis checks error bodies too.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ ERROR_SCHEMA = Schema(
     },
     description="The body of every error answer.",
 )
-_THROTTLED = re.compile(r"^/api/(chat/|auth/login)")
+_THROTTLED = re.compile(r"^/api/(chat/|auth/login|ai/recommendations/feedback)")
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 

@@ -1,4 +1,4 @@
-"""The ``tutor`` command: serve, seed-demo, create-user, worker, ingest, lti."""
+"""The ``tutor`` command: serve, seed-demo, create-user, worker, beat, ingest, lti, policy."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from app import cli_lti
+from app import cli_lti, cli_policy
 from app.embedded.launcher import embedded_services
 from tutor.container import Services
 from tutor.db import Mongo
@@ -33,7 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     sub.add_parser("seed-demo", help="load the sample course and demo accounts, and ingest its material")
-    sub.add_parser("worker", help="run a Celery worker for background jobs (ingestion, learner-model updates)")
+    worker = sub.add_parser("worker", help="run a Celery worker for background jobs (ingestion, learner-model updates)")
+    worker.add_argument(
+        "--beat", action="store_true", help="also run the schedule of periodic jobs (only ever in one process)"
+    )
+    sub.add_parser("beat", help="run the schedule of periodic jobs (recommender policy training); exactly one")
     ingest = sub.add_parser("ingest", help="ingest a folder (or file) of course material")
     ingest.add_argument("path")
     ingest.add_argument("--course", required=True, help="course id")
@@ -47,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         "--password-stdin", action="store_true", help="read the password from the first line of standard input"
     )
     cli_lti.add_parser(sub)
+    cli_policy.add_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
@@ -64,7 +69,11 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_run_with_services(servers.mongodb_url, live, _seed))
             return _ingest_sample(live)
     if args.command == "worker":
-        return _worker()
+        return _worker(settings, beat=args.beat)
+    if args.command == "beat":
+        return _beat(settings)
+    if args.command == "policy":
+        return _with_services(settings, lambda services: cli_policy.run(services, args))
     if args.command == "ingest":
         return _ingest(settings, args.path, args.course, args.lesson)
     if args.command == "create-user":
@@ -135,15 +144,31 @@ async def _run_with_services(
         await mongo.close()
 
 
-def _worker() -> int:
+def _worker(settings: Settings, *, beat: bool = False) -> int:
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from app.tasks import celery_app
 
     # The pool comes from make_celery: prefork, because only a child process can be stopped at its time limit.
-    celery_app.worker_main(["worker", "--loglevel=INFO", "--without-gossip", "--without-mingle"])
+    argv = ["worker", "--loglevel=INFO", "--without-gossip", "--without-mingle"]
+    if beat:  # one process only: every beat queues every periodic job
+        argv += ["--beat", f"--schedule={_beat_schedule_file(settings)}"]
+    celery_app.worker_main(argv)
     return 0
+
+
+def _beat(settings: Settings) -> int:
+    from app.tasks import celery_app
+
+    celery_app.start(["beat", "--loglevel=INFO", f"--schedule={_beat_schedule_file(settings)}"])
+    return 0
+
+
+def _beat_schedule_file(settings: Settings) -> str:
+    """Where beat remembers when each periodic job last ran (so a restart does not run them all again)."""
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return str(settings.var_dir / "celerybeat-schedule")
 
 
 def _ingest(settings: Settings, path: str, course_id: str, lesson_id: str | None) -> int:

@@ -2,8 +2,9 @@
 
 Storage (S3 or ``var/files``), the retrieval service (one per process and store location: the
 embedding model loads once), the ingestion pipeline with its per-document caps, and, on the worker
-only, the learner model with its trained recommender policy. ``app.wiring`` builds the API's services
-from these, ``app.tasks`` hands them to the background tasks, and ``app.cli`` to ``tutor ingest``.
+only, the learner model with its trained recommender policy (reloaded when a promotion replaces it).
+``app.wiring`` builds the API's services from these, ``app.tasks`` hands them to the background tasks,
+and ``app.cli`` to ``tutor ingest``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ingest.questions.local import LocalQuestionGenerator
 from ingest.questions.types import QuestionGenerator
 from ingest.storage import FileStorage, build_storage
 from recommender.learner import LearnerModel, course_model_dir
+from recommender.loop.store import ServingPolicy
 from recommender.policy_service import PolicyService
 from recommender.weakness import WeaknessAnalyzer
 from retrieval.service import RetrievalService
@@ -65,12 +67,18 @@ def policy_path(settings: Settings) -> Path:
     return Path(settings.var_dir) / "models" / "recommender" / "policy_sample_course_responses.pt"
 
 
+@lru_cache(maxsize=4)
+def _serving(path: str) -> ServingPolicy:
+    return ServingPolicy(Path(path))
+
+
 def load_policy(settings: Settings) -> PolicyService:
-    """The trained policy, or the heuristic when there is none or it is unreadable."""
-    path = policy_path(settings)
-    if not path.exists():
-        return PolicyService(fallback_reason="no trained policy; using the greedy heuristic")
-    return PolicyService.from_checkpoint(path)
+    """The trained policy, or the heuristic when there is none or it is unreadable.
+
+    Loaded again only when the checkpoint changed on disk (a promotion by the training job, on any machine
+    sharing ``var/``), so every refresh serves the newest promoted policy without reading it each time.
+    """
+    return _serving(str(policy_path(settings).resolve())).current()
 
 
 def learner_model(mongo: Mongo, settings: Settings, policy: PolicyService | None = None) -> LearnerModel:

@@ -40,6 +40,8 @@ from tutor.services.principal import Principal
 from tutor.services.ratelimit import RateLimiter
 from tutor.settings import Settings
 
+FEEDBACK_PER_MIN = 30  # a student's answers about recommendations per minute (a person clicks far fewer)
+
 
 def llm_config(settings: Settings) -> LLMConfig | None:
     """The OpenAI-compatible endpoint, or None for the offline local tutor model."""
@@ -73,7 +75,7 @@ class Connections:
 
 def build_core(mongo: Mongo, settings: Settings, connections: Connections) -> Services:
     """The core services as the API runs them: quiz answers queue learner refreshes and LMS grade passbacks,
-    logins are throttled."""
+    logins and answers about recommendations are throttled."""
     throttle = LoginThrottle(
         connections.redis,
         max_failures=settings.login_max_failures,
@@ -81,7 +83,12 @@ def build_core(mongo: Mongo, settings: Settings, connections: Connections) -> Se
         window_s=settings.login_window_s,
     )
     passback = passback_hook(Repositories.over(mongo).lti_grade_links, connections.queue)
-    return Services.build(mongo, settings, learner_refresh_hook(connections.queue), throttle, passback)
+    feedback_limit = RateLimiter(
+        connections.redis, FEEDBACK_PER_MIN, 60, prefix="feedback", noun="answers about recommendations"
+    )
+    return Services.build(
+        mongo, settings, learner_refresh_hook(connections.queue), throttle, passback, feedback_limiter=feedback_limit
+    )
 
 
 def build_extensions(core: Services, settings: Settings, connections: Connections) -> Extensions:

@@ -1,7 +1,8 @@
 """The learner model of one student, refreshed after each quiz: mastery, weak areas, recommendations, a path.
 
 Reads ``users``, ``courses``, ``enrollments``, ``user_progress`` and ``quiz_attempts``; writes
-``user_progress.weak_areas``/``mastery`` per course and one ``ai_recommendations`` document per user.
+``user_progress.weak_areas``/``mastery`` per course, one ``ai_recommendations`` document per user, and the
+mastery after each open quiz interaction that followed an accepted recommendation.
 Only attempts made before the student saw the question's answer key are evidence of mastery
 (:mod:`tutor.services.quiz_evidence`); the others stay in the history but not in the estimates.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender.candidates import course_candidates, course_rec, lesson_candidates
+from recommender.loop.outcomes import close_interactions
 from recommender.mastery import MASTERED
 from recommender.path import Course, optimize_path
 from recommender.policy_service import PolicyService, goals_to_skills
@@ -43,6 +45,7 @@ class LearnerModel:
     async def refresh(self, user_id: str) -> dict[str, Any]:
         """Recompute everything for ``user_id`` and store it; returns the recommendations document."""
         db = self.records
+        started_at = utcnow()
         user = await db.users.get(user_id)
         if user is None:
             raise LookupError(f"user {user_id} not found")
@@ -77,6 +80,8 @@ class LearnerModel:
             generated_at=utcnow(),
         )
         await db.recommendations.store(user_id, doc)
+        # Quiz interactions after an accepted recommendation learn how mastery changed (the policy's feedback).
+        await close_interactions(db.interactions, user_id, mastery, started_at)
         return doc
 
     def _recommend(

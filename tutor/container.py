@@ -26,8 +26,11 @@ from tutor.services.lti_deep_linking import DeepLinkingService
 from tutor.services.lti_grades import GradePassback
 from tutor.services.lti_platforms import LtiPlatformService
 from tutor.services.lti_roster import RosterSync
+from tutor.services.policy_decisions import PolicyDecisionService
 from tutor.services.practice import PracticeService
 from tutor.services.progress import ProgressService, QuizHook
+from tutor.services.ratelimit import RateLimiter
+from tutor.services.recommendation_feedback import FeedbackService
 from tutor.services.sessions import SessionService
 from tutor.services.thread_archive import ThreadArchiveService
 from tutor.settings import Settings
@@ -54,6 +57,8 @@ class Services:
     lti_platforms: LtiPlatformService
     tool_keys: LazyToolKeys
     learner: LearnerReads
+    feedback: FeedbackService
+    policy_decisions: PolicyDecisionService
 
     @classmethod
     def build(
@@ -63,6 +68,7 @@ class Services:
         on_quiz_submitted: QuizHook | None = None,
         login_throttle: LoginThrottle | None = None,
         on_progress_changed: QuizHook | None = None,
+        feedback_limiter: RateLimiter | None = None,
     ) -> Services:
         """Build the services over ``mongo``.
 
@@ -74,6 +80,7 @@ class Services:
             login_throttle: Counts failed logins (the API's, in Redis); None where nobody logs in.
             on_progress_changed: Called after a graded quiz or a completed lesson (the API queues the
                 LMS grade passback); None in the CLI.
+            feedback_limiter: Counts a student's answers about recommendations (the API's, in Redis).
         """
         repos = Repositories.over(mongo)
         tokens = TokenService(settings.jwt)
@@ -83,7 +90,11 @@ class Services:
         catalog = CourseService(
             repos.courses, repos.enrollments, CatalogueCache(repos.courses, settings.catalogue_cache_s)
         )
-        enrollment = EnrollmentService(repos.enrollments, repos.courses, repos.progress)
+        learner_cache = LearnerCache()
+        repos.learner_stamp.listeners.append(learner_cache.forget)
+        learner = LearnerReads(learner_cache, repos.progress, repos.enrollments, repos.recommendations)
+        feedback = FeedbackService(repos.feedback, repos.interactions, catalog, learner, feedback_limiter)
+        enrollment = EnrollmentService(repos.enrollments, repos.courses, repos.progress, feedback.on_activity)
         auth = AuthService(
             repos.users,
             repos.credentials,
@@ -107,11 +118,15 @@ class Services:
         lti = LtiService(
             lti_records, auth, accounts, repos.courses, enrollment, PlatformKeys(), deep_linking, grades, roster
         )
-        learner_cache = LearnerCache()
-        repos.learner_stamp.listeners.append(learner_cache.forget)
-        learner = LearnerReads(learner_cache, repos.progress, repos.enrollments, repos.recommendations)
         grading = ProgressService(
-            repos.progress, repos.attempts, repos.courses, enrollment, on_quiz_submitted, on_progress_changed, learner
+            repos.progress,
+            repos.attempts,
+            repos.courses,
+            enrollment,
+            on_quiz_submitted,
+            on_progress_changed,
+            learner,
+            feedback.on_activity,
         )
         return cls(
             mongo=mongo,
@@ -134,4 +149,6 @@ class Services:
             lti_platforms=LtiPlatformService(repos.lti_platforms),
             tool_keys=keys,
             learner=learner,
+            feedback=feedback,
+            policy_decisions=PolicyDecisionService(repos.policy_decisions, settings.policy_training),
         )

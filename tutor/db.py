@@ -41,6 +41,22 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
         ([("user_id", ASCENDING), ("thread_id", ASCENDING)], {}),
     ],
     "ai_recommendations": [([("user_id", ASCENDING)], {"unique": True})],
+    # A student's latest answer per recommended item; read back by the training job (newest first) and
+    # when a student's activity may follow an accepted recommendation.
+    "recommendation_feedback": [
+        ([("user_id", ASCENDING), ("item_type", ASCENDING), ("course_id", ASCENDING), ("item_id", ASCENDING)],
+         {"unique": True}),
+        ([("user_id", ASCENDING), ("course_id", ASCENDING), ("action", ASCENDING)], {}),
+        ([("updated_at", DESCENDING)], {}),
+    ],
+    "recommendation_interactions": [
+        ([("user_id", ASCENDING), ("at", ASCENDING)], {}),
+        ([("feedback_id", ASCENDING)], {}),
+    ],
+    "policy_decisions": [
+        ([("decided_at", DESCENDING)], {}),
+        ([("decision", ASCENDING), ("decided_at", DESCENDING)], {}),
+    ],
     # Login sessions (refresh-token families): found by user on revocation, removed once expired.
     "sessions": [([("user_id", ASCENDING)], {}), ([("expires_at", ASCENDING)], {"expireAfterSeconds": 0})],
     # LTI: one registration per platform and client; login states and launch codes expire on their own.

@@ -73,6 +73,18 @@ class RetrievalSettings(BaseModel):
     chroma_url: str | None = Field(None, description="chromadb server URL; unset uses a local store in var/.")
 
 
+class PolicyTrainingSettings(BaseModel):
+    """The periodic job that fine-tunes the recommender policy on feedback and simulation, then gates it."""
+
+    interval_s: float = Field(86400.0, description="Seconds between scheduled runs; 0 schedules none.")
+    iterations: int = Field(30, description="PPO batches of fine-tuning per run.")
+    budget_s: float = Field(120.0, description="Wall-clock cap of the fine-tuning, in seconds.")
+    eval_learners: int = Field(300, description="Simulated learners per held-out evaluation seed.")
+    eval_seeds: int = Field(3, description="Held-out simulator seeds both policies are evaluated on.")
+    tolerance: float = Field(0.01, description="How far (in E_p) a candidate may fall short and still be promoted.")
+    min_students: int = Field(20, description="One student's share of the feedback term is <= 1/max(students, this).")
+
+
 class Settings(BaseSettings):
     """All service settings."""
 
@@ -110,6 +122,15 @@ class Settings(BaseSettings):
     cpu_workers: int = Field(
         default_factory=default_workers, ge=1, le=MAX_WORKERS, validation_alias=_env("TUTOR_CPU_WORKERS")
     )
+
+    # The recommender policy's feedback loop (see PolicyTrainingSettings for what each does).
+    policy_train_interval_s: float = Field(86400.0, ge=0, validation_alias=_env("TUTOR_POLICY_TRAIN_INTERVAL_S"))
+    policy_train_iterations: int = Field(30, ge=1, le=100_000, validation_alias=_env("TUTOR_POLICY_TRAIN_ITERATIONS"))
+    policy_train_budget_s: float = Field(120.0, gt=0, validation_alias=_env("TUTOR_POLICY_TRAIN_BUDGET_S"))
+    policy_eval_learners: int = Field(300, ge=10, le=100_000, validation_alias=_env("TUTOR_POLICY_EVAL_LEARNERS"))
+    policy_eval_seeds: int = Field(3, ge=1, le=100, validation_alias=_env("TUTOR_POLICY_EVAL_SEEDS"))
+    policy_tolerance: float = Field(0.01, ge=0, le=1, validation_alias=_env("TUTOR_POLICY_TOLERANCE"))
+    policy_min_students: int = Field(20, ge=1, le=100_000, validation_alias=_env("TUTOR_POLICY_MIN_STUDENTS"))
 
     mongodb_url: str | None = Field(None, validation_alias=_env("MONGODB_URL"))
     mongodb_db: str = Field("tutor", validation_alias=_env("MONGODB_DB"))
@@ -181,6 +202,19 @@ class Settings(BaseSettings):
     def retrieval(self) -> RetrievalSettings:
         """Retrieval group."""
         return RetrievalSettings(chroma_url=self.chroma_url)
+
+    @property
+    def policy_training(self) -> PolicyTrainingSettings:
+        """Recommender policy training group."""
+        return PolicyTrainingSettings(
+            interval_s=self.policy_train_interval_s,
+            iterations=self.policy_train_iterations,
+            budget_s=self.policy_train_budget_s,
+            eval_learners=self.policy_eval_learners,
+            eval_seeds=self.policy_eval_seeds,
+            tolerance=self.policy_tolerance,
+            min_students=self.policy_min_students,
+        )
 
     @property
     def max_upload_bytes(self) -> int:

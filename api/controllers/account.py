@@ -23,5 +23,6 @@ class AccountController(Controller):
     @get("/", summary="Export the caller's data")
     async def export(self, services: Services, principal: Principal) -> ExportOut:
         """JSON with ``user`` (no password hash), ``enrollments`` (removed courses included),
-        ``progress``, ``quiz_attempts``, ``threads`` (with messages) and ``recommendations``."""
+        ``progress``, ``quiz_attempts``, ``threads`` (with messages), ``recommendations``,
+        ``recommendation_feedback`` and ``recommendation_interactions``."""
         return typed(await services.account.export(principal), ExportOut)

@@ -1,4 +1,5 @@
-"""``/api/ai``: recommendations, weak areas, and retraining a course's learner model."""
+"""``/api/ai``: recommendations and feedback on them, weak areas, retraining a course's learner model, and
+the recommender policy's training decisions."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from litestar.params import Parameter
 from api.auth import instructor_only
 from api.params import PathId
 from api.schemas.convert import typed
+from api.schemas.feedback import FeedbackOut, PolicyHistoryOut
 from api.schemas.learner import ClassViewOut, RecommendationsOut, TrainingQueuedOut
 from api.schemas.progress import WeakAreaOut
 from recommender.service import RecommendationService
+from tutor.container import Services
 from tutor.schemas.common import ID_PATTERN
+from tutor.schemas.feedback import FeedbackIn
 from tutor.services.principal import Principal
 
 
@@ -32,6 +36,27 @@ class AIController(Controller):
         only the slice of their own courses (weak areas, mastery, recommendations, path), with ``scope``
         ``instructor`` and ``course_ids``."""
         return typed(await recommendations.get(principal, user_id), RecommendationsOut)
+
+    @post("/recommendations/feedback/", status_code=200, summary="Accept or dismiss a recommendation")
+    async def feedback(self, data: FeedbackIn, services: Services, principal: Principal) -> FeedbackOut:
+        """The signed-in student's answer about a recommended course or lesson: ``accepted`` or ``dismissed``,
+        optionally ``rating`` 1-5. Students only (403 otherwise); the item must exist and be visible to them
+        (a lesson of a course they take). A later answer about the same item replaces the earlier one. What
+        the student then does there (enrolls, completes the lesson, takes its quiz) is linked to it, and the
+        recommender policy's training job learns from both."""
+        return typed(await services.feedback.record(principal, data), FeedbackOut)
+
+    @get("/recommendations/policy/", guards=[instructor_only], summary="The recommender policy's training decisions")
+    async def policy(
+        self,
+        services: Services,
+        principal: Principal,
+        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+    ) -> PolicyHistoryOut:
+        """Instructors only: the newest runs of the training job, each with its decision (``promoted``,
+        ``rejected``, ``failed``), both policies' E_p on held-out simulated learners, the data size and
+        the reason; ``serving_version`` is the policy promoted last."""
+        return typed(await services.policy_decisions.history(principal, limit), PolicyHistoryOut)
 
     @get("/weak-areas/", summary="My weak areas")
     async def weak_areas(

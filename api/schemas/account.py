@@ -8,6 +8,7 @@ from typing import Any, Literal
 from msgspec import UNSET, Struct, UnsetType
 
 from api.schemas.chat import ThreadOut
+from api.schemas.feedback import FeedbackRecordOut, InteractionOut
 from api.schemas.progress import EnrollmentOut, ProgressOut
 from api.schemas.users import UserOut
 
@@ -33,7 +34,9 @@ class ExportOut(Struct, kw_only=True):
     """Everything the service stores about the caller.
 
     ``enrollments`` include those of removed courses; ``threads`` hold every message, archived ones
-    first; ``recommendations`` is the stored learner-model document (``null`` before the first one).
+    first; ``recommendations`` is the stored learner-model document (``null`` before the first one);
+    ``recommendation_feedback`` the caller's answers about recommendations and
+    ``recommendation_interactions`` what they did after accepting one.
     """
 
     exported_at: datetime
@@ -43,6 +46,8 @@ class ExportOut(Struct, kw_only=True):
     quiz_attempts: list[QuizAttemptOut]
     threads: list[ThreadOut]
     recommendations: dict[str, Any] | None
+    recommendation_feedback: list[FeedbackRecordOut]
+    recommendation_interactions: list[InteractionOut]
 
 
 class HealthOut(Struct, kw_only=True):

@@ -102,8 +102,9 @@ def embedded_services(
         if redis_url:
             os.environ["REDIS_URL"] = redis_url
         if with_worker:
-            children.append(start_worker(log_path=var / "logs" / "worker.log"))
-            log.info("Celery worker started (log: %s)", var / "logs" / "worker.log")
+            # The only worker of a local run also keeps the schedule of periodic jobs (policy training).
+            children.append(start_worker(log_path=var / "logs" / "worker.log", beat=True))
+            log.info("Celery worker with its schedule started (log: %s)", var / "logs" / "worker.log")
             urls = {"MONGODB_URL": mongodb_url, "CHROMA_URL": chroma_url, "REDIS_URL": redis_url or ""}
             (var / "runtime.json").write_text(json.dumps(urls))
             recorded = True

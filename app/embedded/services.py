@@ -72,11 +72,16 @@ def start_chroma(data_dir: Path, port: int | None = None, log_path: Path | None 
     return service, f"http://127.0.0.1:{port}"
 
 
-def start_worker(log_path: Path | None = None, extra_env: dict[str, str] | None = None) -> ChildService:
-    """Start a Celery worker (``tutor worker``) as a child; it reads settings from the environment."""
+def start_worker(
+    log_path: Path | None = None, extra_env: dict[str, str] | None = None, *, beat: bool = False
+) -> ChildService:
+    """Start a Celery worker (``tutor worker``) as a child; it reads settings from the environment.
+
+    With ``beat`` it also runs the schedule of periodic jobs (only for the one worker of a local run).
+    """
     import os
 
-    argv = [sys.executable, "-m", "app.cli", "worker"]
+    argv = [sys.executable, "-m", "app.cli", "worker", *(["--beat"] if beat else [])]
     env = {**os.environ, **(extra_env or {})}
     service = ChildService("worker", argv, None, log_path)
     service.env = env

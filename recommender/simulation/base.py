@@ -61,7 +61,7 @@ class Simulator(ABC):
         taught alike: a planner tries one candidate move per replica in a single batch.
         """
 
-    def reseed(self, seed: int) -> None:
+    def reseed(self, seed: int) -> None:  # noqa: B027 - a no-op unless the simulator is stochastic
         """Give this copy a fresh random stream for future answers (deterministic simulators: nothing)."""
 
     def e_sup(self) -> np.ndarray:

@@ -105,3 +105,6 @@ async def test_student_signs_up_enrolls_chats_takes_quiz_and_sees_progress(
     await expect(chart.get_by_role("rowheader", name="Lists", exact=True)).to_be_visible()
     await expect(chart).not_to_contain_text("python.")
     await expect(page.get_by_role("heading", name="Recommended for you")).to_be_visible()
+    # Feedback on a recommendation goes to the recommender and is acknowledged.
+    await page.get_by_role("button", name="useful").first.click()
+    await expect(page.get_by_role("status").filter(has_text="Thanks: noted as useful.")).to_be_visible()

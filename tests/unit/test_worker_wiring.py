@@ -9,6 +9,7 @@ import app.tasks
 import ingest.question_tasks
 import ingest.removal_tasks
 import ingest.tasks
+import recommender.policy_tasks
 import recommender.tasks
 from tutor.settings import Settings
 
@@ -19,6 +20,8 @@ def test_the_worker_app_wires_every_task_with_the_shared_builders() -> None:
     assert ingest.removal_tasks._storage == [app.components.storage_for]
     assert ingest.removal_tasks._retrieval == [app.components.retrieval_for]
     assert recommender.tasks._learner == [app.components.learner_model]
+    assert recommender.policy_tasks._policy_path == [app.components.policy_path]
+    assert app.tasks.celery_app.conf.beat_schedule["train-recommender-policy"]["task"] == "recommender.train_policy"
     assert ingest.question_tasks._builders == [(app.components.retrieval_for, app.components.question_generator_for)]
 
 
@@ -41,3 +44,6 @@ async def test_an_unwired_task_names_what_wires_it(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(recommender.tasks, "_learner", [])
     with pytest.raises(RuntimeError, match=r"app\.tasks"):
         await recommender.tasks._refresh(Settings(mongodb_url="mongodb://127.0.0.1:9"), "u1")
+    monkeypatch.setattr(recommender.policy_tasks, "_policy_path", [])
+    with pytest.raises(RuntimeError, match=r"app\.tasks"):
+        await recommender.policy_tasks._run(Settings(mongodb_url="mongodb://127.0.0.1:9"), "task", None)

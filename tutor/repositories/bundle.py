@@ -9,7 +9,9 @@ from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.credentials import CredentialRepository
 from tutor.repositories.enrollments import EnrollmentRepository
+from tutor.repositories.feedback import FeedbackRepository, InteractionRepository
 from tutor.repositories.learner_stamp import LearnerStamp
+from tutor.repositories.leases import JobLeaseRepository
 from tutor.repositories.lti import (
     LtiCodeRepository,
     LtiContextRepository,
@@ -20,6 +22,7 @@ from tutor.repositories.lti import (
     LtiStateRepository,
 )
 from tutor.repositories.materials import JobRepository, MaterialRepository
+from tutor.repositories.policy_decisions import PolicyDecisionRepository
 from tutor.repositories.progress import ProgressRepository, QuizAttemptRepository
 from tutor.repositories.question_drafts import QuestionDraftRepository, QuestionJobRepository
 from tutor.repositories.recommendations import RecommendationRepository
@@ -43,6 +46,10 @@ class Repositories:
     archive: ThreadArchiveRepository
     sessions: SessionRepository
     recommendations: RecommendationRepository
+    feedback: FeedbackRepository
+    interactions: InteractionRepository
+    policy_decisions: PolicyDecisionRepository
+    job_leases: JobLeaseRepository
     removals: CourseRemovalRepository
     materials: MaterialRepository
     jobs: JobRepository
@@ -73,6 +80,10 @@ class Repositories:
             archive=ThreadArchiveRepository(mongo.collection("chat_archive"), threads),
             sessions=SessionRepository(mongo.collection("sessions")),
             recommendations=RecommendationRepository(mongo.collection("ai_recommendations"), stamp),
+            feedback=FeedbackRepository(mongo.collection("recommendation_feedback")),
+            interactions=InteractionRepository(mongo.collection("recommendation_interactions")),
+            policy_decisions=PolicyDecisionRepository(mongo.collection("policy_decisions")),
+            job_leases=JobLeaseRepository(mongo.collection("job_leases")),
             removals=CourseRemovalRepository(mongo.collection("course_removals")),
             materials=MaterialRepository(mongo.collection("materials")),
             jobs=JobRepository(mongo.collection("ingest_jobs")),

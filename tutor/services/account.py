@@ -2,8 +2,10 @@
 
 Deletion removes the user document, enrollments, progress (practice state included: it lives in
 progress and attempts), chat threads with their messages (archived ones too), the learner model
-(recommendations) and sessions. Quiz attempts feed the per-course knowledge-tracing models, so they are anonymised
-instead: their ``user_id`` becomes a random id recorded nowhere, which cannot be traced back.
+(recommendations), feedback on recommendations and the interactions linked to it, and sessions. Quiz
+attempts feed the per-course knowledge-tracing models, so they are anonymised instead: their ``user_id``
+becomes a random id recorded nowhere, which cannot be traced back. (A recommender policy already trained
+on someone's feedback keeps what it learnt, as counts in its decision record and weights in its network.)
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class AccountService:
             "quiz_attempts": [_record(doc) for doc in await r.attempts.of_user(uid)],
             "threads": await self._threads(uid),
             "recommendations": await r.recommendations.of_user(uid),
+            "recommendation_feedback": [_record(doc) for doc in await r.feedback.of_user(uid)],
+            "recommendation_interactions": [_record(doc) for doc in await r.interactions.of_user(uid)],
         }
 
     async def delete(self, principal: Principal, password: str) -> None:
@@ -107,6 +111,8 @@ class AccountService:
         await r.threads.delete_many({"user_id": uid})
         await r.archive.delete_user(uid)
         await r.recommendations.delete_many({"user_id": uid})
+        await r.feedback.delete_many({"user_id": uid})
+        await r.interactions.delete_many({"user_id": uid})
         await r.sessions.delete_many({"user_id": uid})
         await r.removals.forget_instructor(uid)
         # The LMS identity goes too: a later launch of the same LMS user makes a new, empty account.

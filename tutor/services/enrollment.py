@@ -10,6 +10,7 @@ from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
 from tutor.repositories.progress import ProgressRepository
 from tutor.schemas.common import new_id, utcnow
+from tutor.services.activity import Activity, ActivityHook
 from tutor.services.course_state import LIVE, is_live
 from tutor.services.principal import Principal
 
@@ -18,11 +19,16 @@ class EnrollmentService:
     """Enrollments of the calling user."""
 
     def __init__(
-        self, enrollments: EnrollmentRepository, courses: CourseRepository, progress: ProgressRepository
+        self,
+        enrollments: EnrollmentRepository,
+        courses: CourseRepository,
+        progress: ProgressRepository,
+        on_activity: ActivityHook | None = None,
     ) -> None:
         self.enrollments = enrollments
         self.courses = courses
         self.progress = progress
+        self.on_activity = on_activity  # told of each enrollment (links it to an accepted recommendation)
 
     async def enroll(self, principal: Principal, course_id: str) -> dict[str, Any]:
         """Enroll the caller in a course; a second enrollment is a :class:`Conflict`."""
@@ -41,6 +47,8 @@ class EnrollmentService:
         await self.enrollments.insert(doc, conflict_message="already enrolled in this course")
         await self.courses.add_enrollment(course_id, 1)
         await self.progress.create_if_missing(principal.user_id, course_id)
+        if self.on_activity is not None:
+            await self.on_activity(Activity(principal.user_id, course_id, "enrolled", skills=course.get("skills", [])))
         return enrollment_view(doc, course)
 
     async def unenroll(self, principal: Principal, course_id: str) -> None:

@@ -12,6 +12,7 @@ from tutor.repositories.progress import ProgressRepository, QuizAttemptRepositor
 from tutor.schemas.common import utcnow
 from tutor.schemas.progress import ProgressUpdateIn
 from tutor.schemas.quiz import QuizPolicy, policy_of
+from tutor.services.activity import Activity, ActivityHook
 from tutor.services.course_tree import find_lesson
 from tutor.services.enrollment import EnrollmentService
 from tutor.services.labels import CourseLabels, load_labels
@@ -46,6 +47,7 @@ class ProgressService:
         on_quiz_submitted: QuizHook | None = None,
         on_progress_changed: QuizHook | None = None,
         learner: LearnerReads | None = None,
+        on_activity: ActivityHook | None = None,
     ) -> None:
         self.progress = progress
         self.learner = learner
@@ -55,6 +57,8 @@ class ProgressService:
         self.on_quiz_submitted = on_quiz_submitted
         # After a graded quiz or a completed lesson (the LMS grade passback listens here).
         self.on_progress_changed = on_progress_changed
+        # After a completed lesson or a graded quiz (links it to a recommendation the student accepted).
+        self.on_activity = on_activity
 
     async def update(self, principal: Principal, data: ProgressUpdateIn) -> dict[str, Any]:
         """Complete a lesson and/or grade its quiz, then return the progress document.
@@ -87,6 +91,19 @@ class ProgressService:
         if doc is None:
             raise NotFound("progress not found")
         doc = await self._refresh_percentage(doc, course)
+        # First, so the learner-model refresh the quiz queues next finds the interaction to complete.
+        if (result is not None or data.completed) and self.on_activity is not None:
+            await self.on_activity(
+                Activity(
+                    principal.user_id,
+                    data.course_id,
+                    "quiz_submitted" if graded is not None else "lesson_completed",
+                    data.lesson_id,
+                    tuple(lesson.get("skills", [])),
+                    graded["score"] if graded is not None else None,
+                    doc.get("mastery") or {},
+                )
+            )
         if result is not None and self.on_quiz_submitted is not None:
             await self.on_quiz_submitted(principal.user_id, data.course_id)
         if (result is not None or data.completed) and self.on_progress_changed is not None:

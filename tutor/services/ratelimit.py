@@ -18,11 +18,12 @@ log = logging.getLogger(__name__)
 class RateLimiter:
     """``limit`` actions per ``window_s`` seconds per key."""
 
-    def __init__(self, redis: Any, limit: int, window_s: int = 60, prefix: str = "rl") -> None:
+    def __init__(self, redis: Any, limit: int, window_s: int = 60, prefix: str = "rl", noun: str = "messages") -> None:
         self.redis = redis
         self.limit = limit
         self.window_s = window_s
         self.prefix = prefix
+        self.noun = noun  # what is counted, as the refusal names it
 
     async def hit(self, key: str) -> None:
         """Count one action for ``key``; raise :class:`RateLimited` past the limit."""
@@ -39,6 +40,6 @@ class RateLimiter:
             return
         if int(count) > self.limit:
             raise RateLimited(
-                f"too many messages: at most {self.limit} per {self.window_s} seconds",
+                f"too many {self.noun}: at most {self.limit} per {self.window_s} seconds",
                 retry_after=max(1, int(ttl)),
             )

@@ -1,7 +1,7 @@
 // `#/progress`: per-course progress, per-skill mastery chart, weak areas with evidence, recommendations and path.
 
 import { api, currentUser } from "../api.js";
-import { h, alertBox, pageTitle, pct } from "../dom.js";
+import { h, alertBox, announce, pageTitle, pct } from "../dom.js";
 
 /** A labelled progress bar (role=progressbar with the value as text too). */
 export function bar(label, fraction, text) {
@@ -64,17 +64,44 @@ export function weakList(areas, titles = {}) {
   }));
 }
 
+/**
+ * "Useful" / "Not for me" buttons for one recommendation: the answer goes to the recommender
+ * (`POST /api/ai/recommendations/feedback/`), which learns from it; a later click replaces it.
+ */
+function feedbackButtons(item, title) {
+  const status = h("span.meta", { role: "status" });
+  const send = async (action) => {
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      await api("/api/ai/recommendations/feedback/", { method: "POST", body: { ...item, action } });
+      status.textContent = action === "accepted" ? " Thanks: noted as useful." : " Thanks: we will suggest it less.";
+      announce(`Feedback on ${title} saved.`);
+    } catch (err) {
+      status.textContent = ` ${err.message}`;
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  };
+  const buttons = [
+    h("button", { type: "button", "aria-label": `${title}: useful`, onclick: () => send("accepted") }, "Useful"),
+    h("button", { type: "button", "aria-label": `${title}: not for me`, onclick: () => send("dismissed") }, "Not for me"),
+  ];
+  return h("div.feedback", null, ...buttons, status);
+}
+
 function recommendations(recs) {
   const courseLink = (id, title) => h("a", { href: `#/courses/${encodeURIComponent(id)}` }, title || id);
   const section = h("section", { "aria-labelledby": "recs-heading" }, h("h2", { id: "recs-heading" }, "Recommended for you"));
   const lessons = recs.next_lessons || [];
   section.append(h("h3", null, "Next lessons"), lessons.length ? h("ol.recs", null, lessons.map((r) => h("li", null,
     h("a", { href: `#/courses/${encodeURIComponent(r.course_id)}/lessons/${encodeURIComponent(r.lesson_id)}` }, r.title || r.lesson_id),
-    h("span.meta", null, ` · confidence ${pct(r.confidence_score)}`), h("p", null, r.reason)))) : h("p", null, "Nothing to suggest yet."));
+    h("span.meta", null, ` · confidence ${pct(r.confidence_score)}`), h("p", null, r.reason),
+    feedbackButtons({ item_type: "lesson", item_id: r.lesson_id, course_id: r.course_id }, r.title || r.lesson_id)))) : h("p", null, "Nothing to suggest yet."));
   const courses = recs.recommended_courses || [];
   section.append(h("h3", null, "Courses"), courses.length ? h("ol.recs", null, courses.map((r) => h("li", null,
     courseLink(r.course_id, r.title), h("span.meta", null, ` · confidence ${pct(r.confidence_score)}`),
-    h("p", null, r.reason)))) : h("p", null, "No other course to suggest right now."));
+    h("p", null, r.reason),
+    feedbackButtons({ item_type: "course", item_id: r.course_id }, r.title || r.course_id)))) : h("p", null, "No other course to suggest right now."));
   const path = recs.learning_path;
   if (path && (path.courses || path.course_ids || []).length) {
     const items = path.courses || path.course_ids.map((id) => ({ course_id: id, title: id }));
