@@ -20,6 +20,7 @@ from recommender.kt.configs.dkt import DKTConfig
 from recommender.kt.data import FloatArray, KTSequence
 from recommender.kt.metrics import auc
 from recommender.kt.neural.batching import WindowSet
+from recommender.kt.neural.epochs import epoch_fits, run_epoch
 from recommender.kt.neural.model import Batch
 from recommender.kt.neural.trainer import FitReport
 
@@ -116,19 +117,12 @@ def fit_dkt(
     for epoch in range(config.max_epochs):
         if stale >= config.patience:
             break
-        if time.monotonic() - t0 + 1.1 * last_epoch_s > budget_s:
+        if not epoch_fits(t0, last_epoch_s, budget_s):
             report.converged = False
             break
-        te, total, count = time.monotonic(), 0.0, 0
-        for _, batch in train.batches(config.batch_tokens, rng):
-            if time.monotonic() - t0 > budget_s:  # hard stop: a slow epoch never overruns much
-                report.converged = False
-                break
-            opt.zero_grad()
-            loss = net.loss(batch)
-            loss.backward()  # type: ignore[no-untyped-call]
-            opt.step()
-            total, count = total + float(loss.item()), count + 1
+        te = time.monotonic()
+        total, count, whole = run_epoch(net, opt, train.batches(config.batch_tokens, rng), t0 + budget_s)
+        report.converged = report.converged and whole
         if count == 0:
             break
         val_auc = _val_auc(net, val)

@@ -21,6 +21,7 @@ from recommender.kt.configs.neural import NeuralKTConfig, TrainConfig
 from recommender.kt.metrics import auc
 from recommender.kt.neural.batching import WindowSet
 from recommender.kt.neural.calibration import fit_platt
+from recommender.kt.neural.epochs import epoch_fits, run_epoch
 from recommender.kt.neural.model import SeqKT
 from recommender.kt.neural.predictor import NeuralKT
 
@@ -123,22 +124,13 @@ class NeuralTrainer:
         for epoch in range(start_epoch, cfg.max_epochs):
             if stale >= cfg.patience:
                 break
-            if time.monotonic() - t0 + 1.1 * last_epoch_s > budget_s:
+            if not epoch_fits(t0, last_epoch_s, budget_s):
                 report.converged = False
                 break
             te = time.monotonic()
-            total, count = 0.0, 0
-            for _, batch in train.batches(cfg.batch_tokens, rng):
-                if time.monotonic() - t0 > budget_s:  # hard stop: a slow epoch never overruns much
-                    report.converged = False
-                    break
-                opt.zero_grad()
-                loss = model.loss(batch)
-                loss.backward()  # type: ignore[no-untyped-call]
-                torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
-                opt.step()
-                total += float(loss.item())
-                count += 1
+            batches = train.batches(cfg.batch_tokens, rng)
+            total, count, whole = run_epoch(model, opt, batches, t0 + budget_s, cfg.clip_norm)
+            report.converged = report.converged and whole
             if count == 0:  # the budget ran out before this epoch started training
                 break
             logits, labels = _val_logits(model, val)
