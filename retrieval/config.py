@@ -1,7 +1,8 @@
 """Retrieval defaults in one place (tuned once on the Disfl-QA dev split; see bench/retrieval.py).
 
 Few parameters, all general: BM25 saturation/length normalisation, the weight of the dense
-score in the fusion, how deep each ranker's candidate list goes and the per-document cap.
+score in the fusion, how deep each ranker's candidate list goes, the per-document cap and whether
+self-corrections are cleaned up.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class RetrievalConfig:
         refine_depth: How many fused candidates get their dense score refined with sentence vectors.
         max_per_document: At most this many passages of one document in a result list.
         index_headings: Index the heading path with the passage text in the lexical index.
+        clean_disfluencies: Drop the editing phrases of self-corrected questions ("X no sorry Y")
+            from the lexical query (see retrieval/query.py); off, every word is a query term.
     """
 
     k1: float = 0.7
@@ -31,6 +34,7 @@ class RetrievalConfig:
     refine_depth: int = 200
     max_per_document: int = 2
     index_headings: bool = True
+    clean_disfluencies: bool = True
 
 
 DEFAULT_CONFIG = RetrievalConfig()

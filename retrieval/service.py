@@ -16,7 +16,7 @@ from retrieval.coverage import TermCoverage, term_coverage
 from retrieval.embedder.base import Embedder
 from retrieval.embedder.parts import PartsSource
 from retrieval.hybrid import Mode, rank
-from retrieval.query import parse_query
+from retrieval.query import ParsedQuery, parse_query, verbatim_query
 from retrieval.store.base import ChunkStore
 from retrieval.store.chroma import ChromaChunkStore, make_client
 from retrieval.types import Chunk, SearchHit
@@ -106,7 +106,8 @@ class RetrievalService:
 
         Args:
             course_id: Only this course's chunks are searched.
-            query: The question, as typed or spoken (self-corrections are handled).
+            query: The question, as typed or spoken (self-corrections are cleaned up, ordinary
+                uses of words like "no" or "wait" are left alone).
             k: Number of hits.
             lesson_id: Restrict to chunks attached to this lesson.
             mode: ``hybrid`` (default); ``lexical`` or ``dense`` alone serve as baselines.
@@ -121,7 +122,7 @@ class RetrievalService:
         if index is None:
             return []
         vector = None if mode == "lexical" else self.embedder.embed_query(query)
-        return rank(index, parse_query(query), vector, k, self.config, lesson_id, mode)
+        return rank(index, self._parse(query), vector, k, self.config, lesson_id, mode)
 
     def search_many(self, course_ids: Sequence[str], query: str, k: int = 5) -> list[SearchHit]:
         """:meth:`search` over several courses, merged by score (best ``k`` overall).
@@ -134,10 +135,14 @@ class RetrievalService:
         if not indexes:
             return []
         vector = self.embedder.embed_query(query)
-        parsed = parse_query(query)
+        parsed = self._parse(query)
         hits = [hit for index in indexes for hit in rank(index, parsed, vector, k, self.config, None, "hybrid")]
         hits.sort(key=lambda hit: hit.score, reverse=True)
         return hits[:k]
+
+    def _parse(self, query: str) -> ParsedQuery:
+        """The query's words, self-corrections cleaned up unless the config turns that off."""
+        return parse_query(query) if self.config.clean_disfluencies else verbatim_query(query)
 
     def term_coverage(self, course_id: str, text: str) -> list[TermCoverage]:
         """How many passages of the course use each content word of ``text`` (typos tolerated).
