@@ -67,7 +67,9 @@ def provide_concepts(request: Request[Any, Any, Any]) -> ConceptService:
 
 DEPENDENCIES = {
     "drafts": Provide(provide_drafts, sync_to_thread=False),
-    "concepts": Provide(provide_concepts, sync_to_thread=False),
+    # not "concepts": a dependency must not share a name with a field of a request body (ConceptsIn.concepts),
+    # or Litestar reads that field's validation error as a server error
+    "concept_service": Provide(provide_concepts, sync_to_thread=False),
     "removals": Provide(provide_removals, sync_to_thread=False),
     "recommendations": Provide(provide_recommendations, sync_to_thread=False),
     "chat": Provide(provide_chat, sync_to_thread=False),

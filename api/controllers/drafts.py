@@ -67,13 +67,15 @@ class QuestionDraftController(Controller):
         await drafts.reject(principal, course_id, draft_id)
 
     @get("/concepts/", summary="Concepts proposed from the course material")
-    async def concepts(self, course_id: PathId, concepts: ConceptService, principal: Principal) -> ConceptListOut:
+    async def concepts(
+        self, course_id: PathId, concept_service: ConceptService, principal: Principal
+    ) -> ConceptListOut:
         """Headings and defined terms of the material, each with the passages teaching it."""
-        return typed(await concepts.proposals(principal, course_id), ConceptListOut)
+        return typed(await concept_service.proposals(principal, course_id), ConceptListOut)
 
     @put("/concepts/", summary="Accept concepts as the course's skill tags")
     async def accept_concepts(
-        self, course_id: PathId, data: ConceptsIn, concepts: ConceptService, principal: Principal
+        self, course_id: PathId, data: ConceptsIn, concept_service: ConceptService, principal: Principal
     ) -> ConceptListOut:
         """The given concepts become the accepted ones (their names are the skills' display names)."""
-        return typed(await concepts.accept(principal, course_id, data), ConceptListOut)
+        return typed(await concept_service.accept(principal, course_id, data), ConceptListOut)

@@ -224,6 +224,9 @@ async def test_concepts_are_proposed_accepted_and_tag_new_drafts(client, factory
         f"/api/courses/{cid}/concepts/", json={"concepts": [chosen[0], chosen[0]]}, headers=teacher["headers"]
     )
     assert bad.status_code == 400
+    for body in ({"concepts": "loops"}, {"concepts": 3}, {"concepts": [{"id": 1}]}):  # found by the fuzzer as 500s
+        wrong = await client.put(f"/api/courses/{cid}/concepts/", json=body, headers=teacher["headers"])
+        assert wrong.status_code == 400 and "concepts" in wrong.text, wrong.text
     # New drafts carry only accepted concepts (or the lesson's own skills).
     res = await client.post(f"/api/courses/{cid}/question-drafts/", json={"count": 8}, headers=teacher["headers"])
     job = await wait_drafts_job(
