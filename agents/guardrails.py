@@ -44,6 +44,9 @@ _AFFIRM = re.compile(
 _DENY = re.compile(r"\b(no|nope|nah|don'?t|cancel|not\s+now|never\s*mind|stop|wait)\b", re.IGNORECASE)
 
 
+# How a refused side-effecting tool call's result starts (a tool call the student did not ask for).
+NOT_REQUESTED = "not requested by the student"
+
 # "give me the quiz answers", "what's the answer key", "answers to the lesson 3 test": a request for a
 # graded quiz's key, which the tutor never gives (practice questions are graded after the student answers).
 _QUIZ_ANSWERS = re.compile(
@@ -108,7 +111,7 @@ class ActionPolicy:
         """Return None if enrolling in ``course`` was requested, else the reason it was refused."""
         title = course.get("title", course.get("id", "this course"))
         refusal = (
-            f"not requested by the student: their latest message does not ask to enroll in '{title}'. "
+            f"{NOT_REQUESTED}: their latest message does not ask to enroll in '{title}'. "
             "Do not enroll anyone unless the student asks for it in their own words."
         )
         if self.confirmed(course):

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
@@ -25,7 +25,7 @@ from agents.learner_summary import learner_summary
 from agents.providers.base import ModelProvider
 from agents.step import ProviderDown, Sleep, StepResult, stream_step
 from agents.tools import ToolOutcome, TurnContext, TutorTool, build_tools
-from agents.turn import TurnRecord, citation_payload
+from agents.turn import TurnRecord, citation_payload, estimate_tokens
 from agents.waiting import waiting_line
 from prompts.loader import PromptSet, load_prompts
 
@@ -48,6 +48,18 @@ def tool_schema(tool: BaseTool) -> dict[str, Any]:
     if schema is None:
         schema = _SCHEMAS[tool.name] = convert_to_openai_tool(tool)
     return schema
+
+def _count_usage(
+    record: TurnRecord, provider: ModelProvider, result: StepResult, messages: Sequence[BaseMessage], ai: AIMessage
+) -> None:
+    """Count a model call's tokens: as the provider reported them, else estimated from the text."""
+    if result.usage is not None:
+        prompt, completion = result.usage
+    else:
+        prompt = sum(estimate_tokens(str(m.content)) for m in messages)
+        completion = estimate_tokens(str(ai.content)) + sum(estimate_tokens(str(c["args"])) for c in ai.tool_calls)
+    record.count(provider.model_name, prompt, completion, billable=not provider.is_local)
+
 
 @dataclass(frozen=True, slots=True)
 class AgentConfig:
@@ -100,6 +112,7 @@ class TutorAgent:
         mode: Mode = "answer",
         course_id: str | None = None,
         pending: dict[str, Any] | None = None,
+        offline: str | None = None,
     ) -> AsyncIterator[AgentEvent]:
         """Run one turn and yield its events, ending with ``done``.
 
@@ -111,16 +124,22 @@ class TutorAgent:
             course_id: Course the chat is opened in (default search scope), if any.
             pending: What the thread's previous assistant turn left waiting on this message (a paid
                 enrollment to confirm, a practice question to grade), from the server's own records.
+            offline: Why this turn must not use the LLM (a usage cap): the offline model answers, after a
+                ``notice`` with this message (code ``usage_cap``). Ignored when the offline model is the only one.
 
         Yields:
             ``AgentEvent`` items (see :class:`agents.events.AgentEvent` for payloads). Cancelling
             the consuming task raises ``asyncio.CancelledError`` here and closes the model stream;
             the tokens received so far are the partial answer.
         """
-        record = TurnRecord(model=self.providers[0].model_name, prompt_version=self.prompts.version)
+        providers = self.providers[1:] if offline is not None and len(self.providers) > 1 else self.providers
+        record = TurnRecord(model=providers[0].model_name, prompt_version=self.prompts.version)
+        if providers is not self.providers:
+            notice = {"message": offline, "code": "usage_cap", "model": providers[0].model_name}
+            yield AgentEvent("notice", {**notice, "discard_partial": False})
         kept = trim_history(history, self.config.history_budget_tokens)
         policy = ActionPolicy(message, [t.content for t in kept if t.role == "user"], course_id, pending)
-        for index, provider in enumerate(self.providers):
+        for index, provider in enumerate(providers):
             try:
                 ctx = TurnContext(deps=deps, policy=policy, course_id=course_id, pending=pending)
                 async for event in self._run(provider, ctx, kept, message, mode, record):
@@ -128,8 +147,8 @@ class TutorAgent:
                 break
             except ProviderDown as down:
                 logger.warning("provider %s failed: %r", provider.model_name, down.cause)
-                if index + 1 < len(self.providers):
-                    nxt = self.providers[index + 1]
+                if index + 1 < len(providers):
+                    nxt = providers[index + 1]
                     record.reset_answer(nxt.model_name)
                     yield AgentEvent(
                         "notice",
@@ -190,6 +209,7 @@ class TutorAgent:
                 yield AgentEvent("token", {"text": text})
             ai = result.message
             assert ai is not None  # stream_step either fills it or raises
+            _count_usage(record, provider, result, messages, ai)
             if not ai.tool_calls and not ai.invalid_tool_calls:
                 record.pending = ctx.next_pending
                 return

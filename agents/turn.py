@@ -12,6 +12,11 @@ SNIPPET_CHARS = 240
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
+def estimate_tokens(text: str) -> int:
+    """Tokens of ``text`` as a rule of thumb (4 characters each): for a model that reports none, offline."""
+    return (len(text) + 3) // 4
+
+
 def citation_payload(number: int, hit: SearchHit) -> dict[str, Any]:
     """The ``citation`` event payload for source ``number``."""
     data = hit.to_dict()
@@ -31,6 +36,14 @@ class TurnRecord:
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     incomplete: bool = False
     pending: dict[str, Any] | None = None
+    # Tokens per model of every model call of the turn (fallbacks included): [prompt, completion, billable].
+    usage: dict[str, list[int]] = field(default_factory=dict)
+
+    def count(self, model: str, prompt_tokens: int, completion_tokens: int, billable: bool) -> None:
+        """Add one model call's tokens."""
+        row = self.usage.setdefault(model, [0, 0, int(billable)])
+        row[0] += prompt_tokens
+        row[1] += completion_tokens
 
     @property
     def answer(self) -> str:
@@ -56,4 +69,8 @@ class TurnRecord:
             "tool_calls": list(self.tool_calls),
             "incomplete": self.incomplete,
             "pending": self.pending,
+            "usage": [
+                {"model": model, "prompt_tokens": p, "completion_tokens": c, "billable": bool(b)}
+                for model, (p, c, b) in self.usage.items()
+            ],
         }

@@ -25,6 +25,7 @@ from api.controllers.enrollment import EnrollmentController
 from api.controllers.health import healthz, readyz
 from api.controllers.lti import LtiApiController, LtiController
 from api.controllers.materials import MaterialController
+from api.controllers.oversight import OversightController
 from api.controllers.progress import ProgressController
 from api.deps import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
@@ -62,6 +63,7 @@ def create_app(settings: Settings, services: ServicesFactory, extra_handlers: Se
             AuthController,
             AccountController,
             CourseController,
+            OversightController,
             CourseContentController,
             EnrollmentController,
             ProgressController,

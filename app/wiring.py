@@ -18,6 +18,7 @@ from agents.adapters import LearnerAdapter, build_deps
 from agents.chat import ChatService
 from agents.deps import TutorDeps
 from agents.factory import build_agent
+from agents.oversight import ChatOversight, question_embedder
 from agents.providers.openai_compat import LLMConfig
 from api.extensions import Extensions
 from app.components import retrieval_for, storage_for
@@ -122,8 +123,12 @@ def build_extensions(core: Services, settings: Settings, connections: Connection
         return build_deps(core, retrieval, principal, user, LearnerAdapter(recommendations, principal))
 
     limiter = RateLimiter(connections.redis, settings.chat_rate_per_min, 60, prefix="chat")
-    agent = build_agent(retrieval.embedder, llm_config(settings))
-    chat = ChatService(agent, core.conversations, deps_for, limiter)
+    llm = llm_config(settings)
+    agent = build_agent(retrieval.embedder, llm)
+    oversight = ChatOversight(
+        core.courses, core.usage, core.content_gaps, question_embedder(retrieval.embedder), llm is not None
+    )
+    chat = ChatService(agent, core.conversations, deps_for, limiter, oversight)
     removals = CourseRemovalService(
         core.courses.courses,
         core.courses.enrollments,

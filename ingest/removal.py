@@ -26,6 +26,7 @@ from typing import Protocol
 from ingest.storage import FileStorage, course_prefix
 from tutor.db import Mongo
 from tutor.repositories.bundle import Repositories
+from tutor.repositories.content_gaps import ContentGapRepository
 from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.enrollments import EnrollmentRepository
@@ -65,6 +66,7 @@ class CourseRemoval:
     jobs: JobRepository
     drafts: QuestionDraftRepository
     question_jobs: QuestionJobRepository
+    content_gaps: ContentGapRepository
     storage: FileStorage
     chunks: ChunkRemover
 
@@ -80,6 +82,7 @@ class CourseRemoval:
             jobs=core.jobs,
             drafts=core.drafts,
             question_jobs=core.question_jobs,
+            content_gaps=core.content_gaps,
             storage=storage,
             chunks=chunks,
         )
@@ -113,6 +116,7 @@ class CourseRemoval:
             ("ingest_jobs", self.jobs),
             ("question_drafts", self.drafts),
             ("question_jobs", self.question_jobs),
+            ("content_gaps", self.content_gaps),  # questions students asked that the course did not cover
         )
         for step, repository in steps:
             await self.removals.count_removed(course_id, step, await repository.delete_many({"course_id": course_id}))

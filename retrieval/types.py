@@ -6,6 +6,7 @@ search returns, carrying enough citation metadata for a client to build a link t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -71,3 +72,22 @@ class SearchHit:
             "rank": self.rank,
             "citation": self.chunk.citation(),
         }
+
+
+def place_in_course(
+    heading_path: Sequence[str], lesson_id: str | None, source_name: str | None
+) -> tuple[str, str | None]:
+    """(lesson or document title, section title or None) of a passage, from its heading path.
+
+    Lesson material is headed course › module › lesson › sections; other documents course ›
+    document title › sections.
+    """
+    path = [p for p in heading_path if p.strip()]
+    if lesson_id and len(path) >= 3:
+        lesson, rest = path[2], path[3:]
+    elif len(path) >= 2:
+        lesson, rest = path[1], path[2:]
+    else:
+        return (path[0] if path else source_name or "the course material"), None
+    section = rest[-1] if rest and rest[-1] != lesson else None
+    return lesson, section

@@ -14,6 +14,7 @@ from tutor.services.account import AccountService
 from tutor.services.account_cache import AccountCache
 from tutor.services.auth import AuthService
 from tutor.services.catalogue_cache import CatalogueCache
+from tutor.services.content_gaps import ContentGapService
 from tutor.services.conversations import ConversationService
 from tutor.services.course_content import CourseContentService
 from tutor.services.courses import CourseService
@@ -29,11 +30,14 @@ from tutor.services.lti_roster import RosterSync
 from tutor.services.policy_decisions import PolicyDecisionService
 from tutor.services.practice import PracticeService
 from tutor.services.progress import ProgressService, QuizHook
+from tutor.services.pseudonyms import StudentLabels
 from tutor.services.ratelimit import RateLimiter
 from tutor.services.recommendation_feedback import FeedbackService
+from tutor.services.review import ReviewService
 from tutor.services.sessions import SessionService
 from tutor.services.thread_archive import ThreadArchiveService
-from tutor.settings import Settings
+from tutor.services.usage import Prices, UsageService
+from tutor.settings import Settings, resolve_jwt_secret
 
 
 @dataclass
@@ -59,6 +63,9 @@ class Services:
     learner: LearnerReads
     feedback: FeedbackService
     policy_decisions: PolicyDecisionService
+    usage: UsageService
+    review: ReviewService
+    content_gaps: ContentGapService
 
     @classmethod
     def build(
@@ -128,6 +135,15 @@ class Services:
             learner,
             feedback.on_activity,
         )
+        students = StudentLabels(repos.users, resolve_jwt_secret(settings))
+        usage = UsageService(
+            repos.usage,
+            repos.usage_caps,
+            catalog,
+            students,
+            Prices(settings.llm_prices, settings.llm_currency),
+            settings.chat_turn_reserve_tokens,
+        )
         return cls(
             mongo=mongo,
             records=repos,
@@ -140,7 +156,7 @@ class Services:
             enrollment=enrollment,
             progress=grading,
             conversations=ConversationService(
-                repos.threads, ThreadArchiveService(repos.archive, settings.chat_max_messages)
+                repos.threads, ThreadArchiveService(repos.archive, settings.chat_max_messages), catalog
             ),
             # Shares ``grading``'s on_quiz_submitted hook.
             practice=PracticeService(repos.courses, repos.progress, repos.attempts, enrollment, grading),
@@ -151,4 +167,7 @@ class Services:
             learner=learner,
             feedback=feedback,
             policy_decisions=PolicyDecisionService(repos.policy_decisions, settings.policy_training),
+            usage=usage,
+            review=ReviewService(catalog, repos.threads, repos.archive, students),
+            content_gaps=ContentGapService(repos.content_gaps, catalog),
         )

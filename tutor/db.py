@@ -34,7 +34,19 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
     "ingest_jobs": [([("course_id", ASCENDING), ("created_at", DESCENDING)], {})],
     "question_drafts": [([("course_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)], {})],
     "question_jobs": [([("course_id", ASCENDING), ("created_at", DESCENDING)], {})],
-    "chat_threads": [([("user_id", ASCENDING), ("updated_at", DESCENDING)], {})],
+    "chat_threads": [
+        ([("user_id", ASCENDING), ("updated_at", DESCENDING)], {}),
+        # Conversation review: a course's threads with reviewable messages, flagged ones first.
+        ([("course_id", ASCENDING), ("review_stats.flagged", DESCENDING), ("review_stats.last_at", DESCENDING)], {}),
+    ],
+    # Tokens per course, student, day and model; read per course and date range, and per student.
+    "usage_daily": [
+        ([("course_id", ASCENDING), ("day", ASCENDING)], {}),
+        ([("user_id", ASCENDING), ("course_id", ASCENDING), ("day", ASCENDING)], {}),
+    ],
+    "usage_caps": [([("user_id", ASCENDING)], {})],
+    # Questions the tutor declined as not covered (no link to who asked), newest first per course.
+    "content_gaps": [([("course_id", ASCENDING), ("created_at", DESCENDING)], {})],
     # Messages moved out of threads past the cap, read back per thread or per user (export, deletion).
     "chat_archive": [
         ([("thread_id", ASCENDING), ("created_at", ASCENDING)], {}),

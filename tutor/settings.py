@@ -132,6 +132,17 @@ class Settings(BaseSettings):
     policy_tolerance: float = Field(0.01, ge=0, le=1, validation_alias=_env("TUTOR_POLICY_TOLERANCE"))
     policy_min_students: int = Field(20, ge=1, le=100_000, validation_alias=_env("TUTOR_POLICY_MIN_STUDENTS"))
 
+    # Tutor usage: prices per 1,000 tokens per model, as JSON {"model": [prompt, completion]} (a model not
+    # listed costs 0), the currency they are in, and the LLM tokens a turn reserves against a course's caps
+    # before it starts (at least the largest turn seen under that cap is reserved).
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, validation_alias=_env("TUTOR_LLM_PRICES")
+    )
+    llm_currency: str = Field("USD", min_length=1, max_length=10, validation_alias=_env("TUTOR_LLM_CURRENCY"))
+    chat_turn_reserve_tokens: int = Field(
+        2000, ge=1, le=1_000_000, validation_alias=_env("TUTOR_CHAT_TURN_RESERVE_TOKENS")
+    )
+
     mongodb_url: str | None = Field(None, validation_alias=_env("MONGODB_URL"))
     mongodb_db: str = Field("tutor", validation_alias=_env("MONGODB_DB"))
     redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL"))

@@ -34,6 +34,7 @@ class StepResult:
     """Filled in by a model call once it completed: the whole assistant message."""
 
     message: AIMessage | None = None
+    usage: tuple[int, int] | None = None  # (prompt, completion) tokens as the provider reported them
 
 
 def chunk_text(chunk: AIMessageChunk) -> str:
@@ -97,3 +98,6 @@ class ModelProvider(ABC):
         aggregate = chunks[0] + chunks[1:] if len(chunks) > 1 else chunks[0] if chunks else None
         final = message_chunk_to_message(aggregate) if aggregate is not None else AIMessage(content="")
         result.message = final if isinstance(final, AIMessage) else AIMessage(content=final.content)
+        meta = result.message.usage_metadata
+        if meta:
+            result.usage = (int(meta.get("input_tokens", 0)), int(meta.get("output_tokens", 0)))

@@ -106,6 +106,7 @@ class OpenAICompatProvider(ModelProvider):
             max_retries=0,
             temperature=config.temperature,
             streaming=True,
+            stream_usage=True,
             # LangChain's per-chunk wait_for wrapper can swallow a task cancellation on Python 3.11
             # (seen in tests: a cancelled stream kept running until the chunk timeout); httpx's
             # read timeout (``timeout``) already bounds a silent server.
@@ -130,6 +131,7 @@ class OpenAICompatProvider(ModelProvider):
                 if text:
                     yield text
         result.message = reply.message()
+        result.usage = reply.usage
 
     async def aclose(self) -> None:
         """Close the pooled connections to the endpoint."""

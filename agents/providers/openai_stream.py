@@ -35,12 +35,15 @@ from langchain_openai.chat_models.base import _convert_message_to_dict
 def request_body(
     model: str, temperature: float, messages: Sequence[BaseMessage], tools: Sequence[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The JSON body of a streamed ``/chat/completions`` call, as ``ChatOpenAI(...).bind_tools(tools)`` sends it."""
+    """The JSON body of a streamed ``/chat/completions`` call, as
+    ``ChatOpenAI(..., stream_usage=True).bind_tools(tools)`` sends it."""
     body: dict[str, Any] = {
         "model": model,
         "stream": True,
         "temperature": temperature,
         "messages": [_convert_message_to_dict(m) for m in messages],
+        # The provider's token counts arrive in a last chunk (usage per course and student, caps).
+        "stream_options": {"include_usage": True},
     }
     if tools:
         body["tools"] = list(tools)
@@ -55,11 +58,15 @@ class ReplyBuilder:
         self.calls: list[dict[str, Any]] = []
         self._by_index: dict[Any, dict[str, Any]] = {}
         self.metadata: dict[str, Any] = {"model_provider": "openai"}
+        self.usage: tuple[int, int] | None = None  # (prompt, completion) tokens, when the endpoint reports them
 
     def feed(self, chunk: Mapping[str, Any]) -> str:
         """Take one chunk; return its text delta ("" if none)."""
         if chunk.get("model"):
             self.metadata["model_name"] = chunk["model"]
+        usage = chunk.get("usage")
+        if isinstance(usage, dict):
+            self.usage = (_count(usage.get("prompt_tokens")), _count(usage.get("completion_tokens")))
         choices = chunk.get("choices")
         if not choices:
             return ""  # e.g. a final usage-only chunk
@@ -240,3 +247,8 @@ def _stream_error(error: Any, request: httpx2.Request) -> openai.APIError:
     message = error.get("message") if isinstance(error, dict) else None
     text = message if isinstance(message, str) and message else "An error occurred during streaming"
     return openai.APIError(text, request=request, body=error)
+
+
+def _count(value: Any) -> int:
+    """A token count from the endpoint (0 when missing or not a number)."""
+    return int(value) if isinstance(value, int | float) and value >= 0 else 0

@@ -30,13 +30,36 @@ class QuizAttemptOut(Struct, kw_only=True):
     source: str | UnsetType = UNSET
 
 
+class ReviewFlagOut(Struct, kw_only=True):
+    """A guardrail flag on one of the caller's chat messages (what a course's instructor sees when review is on)."""
+
+    thread_id: str
+    message_id: str
+    course_id: str | None
+    flags: list[str]
+    created_at: datetime
+
+
+class TutorUsageOut(Struct, kw_only=True):
+    """The caller's tutor usage in one course on one day (UTC), per model (``billable_tokens``: a paid LLM's)."""
+
+    course_id: str
+    day: str
+    model: str
+    messages: int
+    prompt_tokens: int
+    completion_tokens: int
+    billable_tokens: int
+
+
 class ExportOut(Struct, kw_only=True):
     """Everything the service stores about the caller.
 
     ``enrollments`` include those of removed courses; ``threads`` hold every message, archived ones
     first; ``recommendations`` is the stored learner-model document (``null`` before the first one);
     ``recommendation_feedback`` the caller's answers about recommendations and
-    ``recommendation_interactions`` what they did after accepting one.
+    ``recommendation_interactions`` what they did after accepting one; ``review_flags`` the guardrail
+    flags on the caller's messages and ``tutor_usage`` their tutor tokens per course and day.
     """
 
     exported_at: datetime
@@ -48,6 +71,8 @@ class ExportOut(Struct, kw_only=True):
     recommendations: dict[str, Any] | None
     recommendation_feedback: list[FeedbackRecordOut]
     recommendation_interactions: list[InteractionOut]
+    review_flags: list[ReviewFlagOut]
+    tutor_usage: list[TutorUsageOut]
 
 
 class HealthOut(Struct, kw_only=True):

@@ -9,6 +9,9 @@ from msgspec import UNSET, Struct, UnsetType
 
 from api.schemas.materials import CitationOut
 
+# Whether the course's instructor may read the conversation: ``off``, ``anonymized`` (under a pseudonym) or
+# ``named``; the chat tells the student when it is not ``off``.
+ReviewMode = Literal["off", "anonymized", "named"]
 EventName = Literal["start", "token", "tool_call", "tool_result", "citation", "notice", "error", "done"]
 
 
@@ -19,6 +22,7 @@ class StartEvent(Struct, kw_only=True):
     thread_id: str
     course_id: str | None
     mode: Literal["answer", "socratic"]
+    review: ReviewMode
 
 
 class TokenEvent(Struct, kw_only=True):
@@ -83,11 +87,20 @@ class ErrorEvent(Struct, kw_only=True):
     code: str
 
 
+class TurnUsageOut(Struct, kw_only=True):
+    """Tokens one model spent on the turn (``billable``: a paid LLM, not the offline model, which counts its own)."""
+
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    billable: bool
+
+
 class DoneEvent(Struct, kw_only=True):
     """``done``: the whole answer, its sources and tool calls, and the thread it was stored in.
 
     ``pending`` is what the answer left waiting on the student's next message (an enrollment to
-    confirm, a practice question to grade), ``null`` otherwise.
+    confirm, a practice question to grade), ``null`` otherwise. ``usage``: tokens per model of the turn.
     """
 
     answer: str
@@ -97,6 +110,7 @@ class DoneEvent(Struct, kw_only=True):
     tool_calls: list[ToolCallOut]
     incomplete: bool
     pending: dict[str, Any] | None
+    usage: list[TurnUsageOut]
     thread_id: str
 
 
@@ -131,7 +145,8 @@ class MessageOut(Struct, kw_only=True):
 
     The student's messages carry ``mode``; the tutor's carry ``citations``, ``tool_calls``, ``model``,
     ``prompt_version``, ``incomplete`` (the answer was cut short) and ``pending``. Archived messages
-    (in the data export) name their thread.
+    (in the data export) name their thread. ``review``: the course's review policy when the message was
+    written; ``flags``: guardrail flags the turn raised (``quiz_answer_request``, ``prompt_injection``, ``abuse``).
     """
 
     id: str
@@ -145,12 +160,15 @@ class MessageOut(Struct, kw_only=True):
     prompt_version: str | UnsetType | None = UNSET
     incomplete: bool | UnsetType = UNSET
     pending: dict[str, Any] | UnsetType | None = UNSET
+    review: ReviewMode | UnsetType = UNSET
+    flags: list[str] | UnsetType = UNSET
 
 
 class ThreadOut(Struct, kw_only=True):
     """A conversation thread; ``messages`` (the live ones, oldest first) only when one thread is read.
 
     ``archived_count`` counts older messages moved out of the live thread (kept in the data export).
+    ``review``: whether the course's instructor may read messages written in the thread from now on.
     """
 
     id: str
@@ -162,3 +180,4 @@ class ThreadOut(Struct, kw_only=True):
     updated_at: datetime
     messages: list[MessageOut] | UnsetType = UNSET
     archived_count: int | UnsetType = UNSET
+    review: ReviewMode | UnsetType = UNSET

@@ -21,6 +21,14 @@ class QuizPolicyOut(Struct, kw_only=True):
     reveal: Literal["answered", "after_last_attempt", "never"] | UnsetType = UNSET
 
 
+class TutorPolicyOut(Struct, kw_only=True):
+    """Whether the course's instructor may read its tutor conversations, and its LLM token caps (``null``: none)."""
+
+    conversation_review: Literal["off", "anonymized", "named"]
+    student_daily_tokens: int | None
+    course_monthly_tokens: int | None
+
+
 class QuestionOut(Struct, kw_only=True):
     """A quiz question; ``answer`` (index of the right choice) and ``explanation`` only for the course's instructor."""
 
@@ -87,6 +95,7 @@ class CourseFieldsOut(Struct, kw_only=True):
     prerequisite_skills: list[str]
     skill_names: dict[str, str]
     quiz_policy: QuizPolicyOut | UnsetType | None = UNSET
+    tutor_policy: TutorPolicyOut
     concepts: list[AcceptedConceptOut] | UnsetType = UNSET
     instructor_id: str
     skills: list[str]
@@ -129,7 +138,8 @@ class RemovalJobOut(Struct, kw_only=True):
 
     ``state``: queued | running | waiting (for a running ingestion of the course) | retrying (after an
     error) | succeeded | failed (retries used up: send DELETE again). ``removed`` counts what each step
-    deleted: ``enrollments`` (moved to ``course_removed``), ``files``, ``chunks``, ``materials``, ``ingest_jobs``.
+    deleted: ``enrollments`` (moved to ``course_removed``), ``files``, ``chunks``, ``materials``, ``ingest_jobs``,
+    ``question_drafts``, ``question_jobs``, ``content_gaps``.
     """
 
     id: str

@@ -29,6 +29,8 @@ class Reply:
             ``release()`` is called.
         gap_s: Pause between the streamed words (0: they are written back to back).
         burst: Write every chunk of the answer in one write (as a fast endpoint's data arrives in one read).
+        usage: ``(prompt_tokens, completion_tokens)`` reported in a last chunk when the request asks for it
+            (``stream_options.include_usage``); None takes the server's ``usage``.
     """
 
     text: str = ""
@@ -38,6 +40,7 @@ class Reply:
     hang: bool = False
     gap_s: float = 0.0
     burst: bool = False
+    usage: tuple[int, int] | None = None
 
 
 class ScriptedOpenAIServer:
@@ -46,6 +49,8 @@ class ScriptedOpenAIServer:
     def __init__(self, model: str = "scripted-model") -> None:
         """Create (not start) the server."""
         self.model = model
+        # Token counts every streamed reply reports (when asked to) unless its own ``usage`` says otherwise.
+        self.usage: tuple[int, int] | None = None
         self.replies: deque[Reply] = deque()
         self.requests: list[dict[str, Any]] = []
         self.disconnected = threading.Event()
@@ -122,6 +127,16 @@ class ScriptedOpenAIServer:
             return self.replies.popleft() if self.replies else None
 
 
+def _usage_chunk(model: str, usage: tuple[int, int] | None) -> bytes:
+    """The last chunk of a stream that was asked for its token counts (nothing when there are none)."""
+    if usage is None:
+        return b""
+    counts = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
+    payload = {"id": "chatcmpl-scripted", "object": "chat.completion.chunk", "created": int(time.time()),
+               "model": model, "choices": [], "usage": counts}  # fmt: skip
+    return f"data: {json.dumps(payload)}\n\n".encode()
+
+
 def _chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> bytes:
     payload = {
         "id": "chatcmpl-scripted",
@@ -174,7 +189,8 @@ class _Handler(BaseHTTPRequestHandler):
                 {"error": {"message": reply.text or f"scripted {reply.status}", "type": kind, "code": None}},
             )
         elif body.get("stream"):
-            self._stream(reply)
+            wants_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            self._stream(reply, (reply.usage or self.owner.usage) if wants_usage else None)
         else:
             self._send_json(200, self._completion(reply))
 
@@ -209,7 +225,7 @@ class _Handler(BaseHTTPRequestHandler):
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
         }
 
-    def _stream(self, reply: Reply) -> None:
+    def _stream(self, reply: Reply, usage: tuple[int, int] | None = None) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
@@ -219,7 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.burst and not reply.tool_calls and not reply.hang:
             chunks = [_chunk(model, {"role": "assistant", "content": ""})]
             chunks += [_chunk(model, {"content": word}) for word in _words(reply.text)]
-            self._write(b"".join([*chunks, _chunk(model, {}, "stop"), b"data: [DONE]\n\n"]))
+            self._write(b"".join([*chunks, _chunk(model, {}, "stop"), _usage_chunk(model, usage), b"data: [DONE]\n\n"]))
             return
         try:
             self._write(_chunk(model, {"role": "assistant", "content": ""}))
@@ -241,7 +257,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._hang()
             finish = "tool_calls" if reply.tool_calls else "stop"
             self._write(_chunk(model, {}, finish))
-            self._write(b"data: [DONE]\n\n")
+            self._write(_usage_chunk(model, usage) + b"data: [DONE]\n\n")
         except (BrokenPipeError, ConnectionResetError):
             self.owner.disconnected.set()
 

@@ -46,7 +46,7 @@ async def test_streamed_grounded_answer_and_thread(client, course_with_material)
     citation = next(data for kind, data in events if kind == "citation")
     assert citation["citation"]["lesson_id"] == "l1"
     done = events[-1][1]
-    assert events[0][1] == {"thread_id": done["thread_id"], "course_id": cid, "mode": "answer"}
+    assert events[0][1] == {"thread_id": done["thread_id"], "course_id": cid, "mode": "answer", "review": "off"}
     assert "range" in done["answer"]
     assert done["model"] and done["prompt_version"]
     assert done["incomplete"] is False

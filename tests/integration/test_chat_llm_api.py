@@ -92,7 +92,7 @@ async def test_the_stream_starts_with_the_stored_thread_before_the_model_answers
     ):
         events = sse_events(response)
         kind, start = await anext(events)
-        assert kind == "start" and start == {"thread_id": start["thread_id"], "course_id": None, "mode": "socratic"}
+        assert kind == "start" and start == {"thread_id": start["thread_id"], "course_id": None, "mode": "socratic", "review": "off"}
         # Already stored, with the student's message, while the model has not answered yet.
         thread = await services.conversations.threads.get(start["thread_id"])
         assert thread is not None and thread["user_id"] == student["id"]

@@ -192,7 +192,8 @@ async def test_the_cascade_empties_s3_and_leaves_other_courses(factory, services
     job = await removal.removals.get(cid)
     assert job is not None and job["state"] == "succeeded"
     assert job["removed"] == {
-        "enrollments": 0, "files": 2, "chunks": 3, "materials": 1, "ingest_jobs": 0, "question_drafts": 0, "question_jobs": 0
+        "enrollments": 0, "files": 2, "chunks": 3, "materials": 1, "ingest_jobs": 0, "question_drafts": 0, "question_jobs": 0,
+        "content_gaps": 0,
     }  # fmt: skip
     assert storage.list_keys(f"courses/{cid}/") == [] and storage.list_keys("courses/other/") == ["courses/other/keep.md"]
     assert chunks.counts == {"other": 2}

@@ -36,7 +36,7 @@ def _sdk_model(scripted: ScriptedOpenAIServer) -> ChatOpenAI:
     """``ChatOpenAI`` as the provider configures it, on the SDK's own client."""
     return ChatOpenAI(
         base_url=scripted.base_url, api_key=SecretStr("k"), model=scripted.model, timeout=10, max_retries=0,
-        temperature=0.2, streaming=True, stream_chunk_timeout=None,
+        temperature=0.2, streaming=True, stream_chunk_timeout=None, stream_usage=True,
     )  # fmt: skip
 
 

@@ -49,7 +49,7 @@ async def _lean(provider: OpenAICompatProvider, messages: list[BaseMessage], too
 
 async def _langchain(scripted: ScriptedOpenAIServer, messages: list[BaseMessage], tools: list[Any]) -> AIMessage:
     model = ChatOpenAI(base_url=scripted.base_url, api_key=SecretStr("k"), model=scripted.model, timeout=10,
-                       max_retries=0, temperature=0.2, streaming=True, stream_chunk_timeout=None)  # fmt: skip
+                       max_retries=0, temperature=0.2, streaming=True, stream_chunk_timeout=None, stream_usage=True)  # fmt: skip
     runnable = model.bind_tools(tools) if tools else model
     chunks = [chunk async for chunk in runnable.astream(messages)]
     message = message_chunk_to_message(functools.reduce(operator.add, chunks))

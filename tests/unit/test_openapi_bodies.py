@@ -89,7 +89,7 @@ def test_the_chat_stream_documents_each_event_payload(schema):
     events = ok["content"]["text/event-stream"]["schema"]["oneOf"]
     by_name = {e["properties"]["event"]["const"]: e["properties"]["data"] for e in events}
     assert set(by_name) == {"start", "token", "tool_call", "tool_result", "citation", "notice", "error", "done"}
-    assert set(by_name["start"]["contentSchema"]["required"]) == {"thread_id", "course_id", "mode"}
+    assert set(by_name["start"]["contentSchema"]["required"]) == {"thread_id", "course_id", "mode", "review"}
     done = by_name["done"]
     assert done["contentMediaType"] == "application/json"
     assert {"answer", "citations", "thread_id"} <= set(done["contentSchema"]["required"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tutor.db import Mongo
+from tutor.repositories.content_gaps import ContentGapRepository
 from tutor.repositories.course_removals import CourseRemovalRepository
 from tutor.repositories.courses import CourseRepository
 from tutor.repositories.credentials import CredentialRepository
@@ -29,6 +30,7 @@ from tutor.repositories.recommendations import RecommendationRepository
 from tutor.repositories.sessions import SessionRepository
 from tutor.repositories.thread_archive import ThreadArchiveRepository
 from tutor.repositories.threads import ThreadRepository
+from tutor.repositories.usage import CapCounterRepository, UsageRepository
 from tutor.repositories.users import UserRepository
 
 
@@ -62,6 +64,9 @@ class Repositories:
     lti_codes: LtiCodeRepository
     lti_deep_links: LtiDeepLinkRepository
     lti_grade_links: LtiGradeLinkRepository
+    usage: UsageRepository
+    usage_caps: CapCounterRepository
+    content_gaps: ContentGapRepository
     learner_stamp: LearnerStamp
 
     @classmethod
@@ -96,5 +101,8 @@ class Repositories:
             lti_codes=LtiCodeRepository(mongo.collection("lti_codes")),
             lti_deep_links=LtiDeepLinkRepository(mongo.collection("lti_deep_links")),
             lti_grade_links=LtiGradeLinkRepository(mongo.collection("lti_grade_links")),
+            usage=UsageRepository(mongo.collection("usage_daily")),
+            usage_caps=CapCounterRepository(mongo.collection("usage_caps")),
+            content_gaps=ContentGapRepository(mongo.collection("content_gaps")),
             learner_stamp=stamp,
         )

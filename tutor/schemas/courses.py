@@ -8,6 +8,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, mode
 
 from tutor.schemas.common import NOT_BLANK, Identifier, LongText, ShortText, StrictModel, whole
 from tutor.schemas.quiz import QuizPolicy, SafeId
+from tutor.schemas.tutor_policy import TutorPolicy
 
 Difficulty = Literal["beginner", "intermediate", "advanced"]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NOT_BLANK)]
@@ -113,6 +114,11 @@ class CourseFields(StrictModel):
     )
     quiz_policy: QuizPolicy | None = Field(
         None, description="Attempts allowed per quiz and when answer keys are shown; null restores the defaults."
+    )
+    tutor_policy: TutorPolicy | None = Field(
+        None,
+        description="Conversation review and LLM token caps for the course's tutor chat; null restores the "
+        "defaults (review off, no caps).",
     )
 
 

@@ -46,6 +46,7 @@ class AccountService:
         progress = await r.progress.of_user(uid)
         labels = await load_labels(r.courses, {d["course_id"] for d in [*enrollments, *progress]})
         titles = labels.course_titles  # a removed course's title stays on its enrollment
+        threads = await self._threads(uid)
         return {
             "exported_at": utcnow(),
             "user": user_view(user),
@@ -55,7 +56,9 @@ class AccountService:
             ],
             "progress": [progress_view(doc, labels) for doc in progress],
             "quiz_attempts": [_record(doc) for doc in await r.attempts.of_user(uid)],
-            "threads": await self._threads(uid),
+            "threads": threads,
+            "review_flags": review_flags(threads),
+            "tutor_usage": [{k: doc.get(k, 0) for k in USAGE_FIELDS} for doc in await r.usage.of_student(uid)],
             "recommendations": await r.recommendations.of_user(uid),
             "recommendation_feedback": [_record(doc) for doc in await r.feedback.of_user(uid)],
             "recommendation_interactions": [_record(doc) for doc in await r.interactions.of_user(uid)],
@@ -108,8 +111,10 @@ class AccountService:
         await r.enrollments.delete_many({"user_id": uid})
         await r.progress.delete_many({"user_id": uid})
         await r.attempts.update_many({"user_id": uid}, {"$set": {"user_id": f"anonymous-{new_id()}"}})
-        await r.threads.delete_many({"user_id": uid})
+        await r.threads.delete_many({"user_id": uid})  # with the review flags on their messages
         await r.archive.delete_user(uid)
+        await r.usage.forget_student(uid)
+        await r.usage_caps.forget_student(uid)
         await r.recommendations.delete_many({"user_id": uid})
         await r.feedback.delete_many({"user_id": uid})
         await r.interactions.delete_many({"user_id": uid})
@@ -121,6 +126,20 @@ class AccountService:
         await r.lti_codes.delete_many({"user_id": uid})
         await r.lti_deep_links.delete_many({"user_id": uid})
         await r.lti_contexts.forget_instructor(uid)
+
+
+USAGE_FIELDS = ("course_id", "day", "model", "messages", "prompt_tokens", "completion_tokens", "billable_tokens")
+
+
+def review_flags(threads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The guardrail flags on the messages of ``threads`` (views with every message), oldest first."""
+    return [
+        {"thread_id": t["id"], "message_id": m["id"], "course_id": t.get("course_id"), "flags": m["flags"],
+         "created_at": m["created_at"]}
+        for t in threads
+        for m in t.get("messages", [])
+        if m.get("flags")
+    ]  # fmt: skip
 
 
 def _record(doc: Document) -> dict[str, Any]:

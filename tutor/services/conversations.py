@@ -7,8 +7,10 @@ from typing import Any
 
 from tutor.db import Document
 from tutor.errors import NotFound
-from tutor.repositories.threads import ThreadRepository
+from tutor.repositories.threads import ThreadRepository, review_summary
 from tutor.schemas.common import new_id, utcnow
+from tutor.schemas.tutor_policy import policy_of
+from tutor.services.courses import CourseService
 from tutor.services.principal import Principal
 from tutor.services.thread_archive import ThreadArchiveService
 
@@ -16,8 +18,15 @@ from tutor.services.thread_archive import ThreadArchiveService
 class ConversationService:
     """Threads of the calling user."""
 
-    def __init__(self, threads: ThreadRepository, archive: ThreadArchiveService | None = None) -> None:
+    def __init__(
+        self,
+        threads: ThreadRepository,
+        archive: ThreadArchiveService | None = None,
+        courses: CourseService | None = None,
+    ) -> None:
         self.threads = threads
+        # Tells each thread's review policy (None: every thread shows review "off").
+        self.courses = courses
         # Caps live messages per thread; older ones are archived (None: threads grow without a cap).
         self.archive = archive
 
@@ -40,7 +49,9 @@ class ConversationService:
                 await self.append(thread_id, list(messages))
             return thread
         doc = _new_thread(principal, title, course_id)
-        await self.threads.insert({**doc, "messages": list(messages), "message_count": len(messages)})
+        review = review_summary(list(messages))
+        stored = {**doc, "messages": list(messages), "message_count": len(messages)}
+        await self.threads.insert({**stored, "review_stats": review} if review else stored)
         if self.archive is not None and len(messages) > self.archive.max_messages:
             await self.archive.trim(doc["_id"])
         return doc
@@ -61,11 +72,18 @@ class ConversationService:
 
     async def list(self, principal: Principal) -> list[dict[str, Any]]:
         """The caller's threads, newest first."""
-        return [thread_view(t) for t in await self.threads.of_user(principal.user_id)]
+        return [await self._with_review(thread_view(t)) for t in await self.threads.of_user(principal.user_id)]
 
     async def get(self, principal: Principal, thread_id: str) -> dict[str, Any]:
         """One of the caller's threads with its messages."""
-        return thread_view(await self.owned(principal, thread_id))
+        return await self._with_review(thread_view(await self.owned(principal, thread_id)))
+
+    async def _with_review(self, view: dict[str, Any]) -> dict[str, Any]:
+        """The view with ``review``: whether the course's instructor may read the thread's new messages."""
+        course_id = view.get("course_id")
+        course = await self.courses.cache.document(course_id) if self.courses is not None and course_id else None
+        view["review"] = policy_of(course).conversation_review
+        return view
 
     async def delete(self, principal: Principal, thread_id: str) -> None:
         """Delete one of the caller's threads."""
@@ -91,6 +109,6 @@ def _new_thread(principal: Principal, title: str, course_id: str | None) -> Docu
 
 def thread_view(thread: Document) -> dict[str, Any]:
     """A thread as the API shows it."""
-    out = {k: v for k, v in thread.items() if k != "_id"}
+    out = {k: v for k, v in thread.items() if k not in ("_id", "review_stats")}  # stats are the reviewer's
     out["id"] = thread["_id"]
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.db import Document
+from tutor.schemas.tutor_policy import policy_of
 from tutor.services.labels import CourseLabels, LessonRef
 from tutor.services.skills import course_skill_names
 
@@ -31,6 +32,7 @@ def course_view(course: Document, *, with_answers: bool) -> dict[str, Any]:
     out = {key: value for key, value in course.items() if key not in ("_id", "modules")}
     out["id"] = course["_id"]
     out["skill_names"] = course_skill_names([course])
+    out["tutor_policy"] = policy_of(course).model_dump()
     out["modules"] = [
         {
             **{k: v for k, v in module.items() if k != "lessons"},
@@ -47,6 +49,7 @@ def course_summary(course: Document) -> dict[str, Any]:
     out = {key: value for key, value in course.items() if key not in ("_id", "modules")}
     out["id"] = course["_id"]
     out["skill_names"] = course_skill_names([course])
+    out["tutor_policy"] = policy_of(course).model_dump()
     out["module_count"] = len(course.get("modules", []))
     out["lesson_count"] = len(lessons)
     return out

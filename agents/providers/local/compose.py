@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from agents.declines import NOT_COVERED
 from agents.providers.local.answerability import DEFAULT_ANSWERABILITY, Answerability, Evidence, evidence, refusal
 from agents.providers.local.embedding import QueryEmbedder
 from agents.providers.local.excerpt import Candidate, Excerpt, build_excerpt, candidates, score_candidates
@@ -25,7 +26,6 @@ from agents.providers.local.lexicon import names_technology
 from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import Block
 from agents.providers.local.render import (
-    NOT_COVERED,
     decline_text,
     nothing_more_text,
     render_answer,

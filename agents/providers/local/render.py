@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from agents.declines import NOT_COVERED
 from agents.providers.local.salience import text_terms
-from retrieval.types import Chunk, SearchHit
+from retrieval.types import Chunk, SearchHit, place_in_course
 
 if TYPE_CHECKING:
     from agents.providers.local.excerpt import Excerpt
     from agents.providers.local.salience import Salience
 
-NOT_COVERED = "This isn't covered by this course's material."
 
 
 def place(chunk: Chunk) -> tuple[str, str | None]:
@@ -21,15 +21,7 @@ def place(chunk: Chunk) -> tuple[str, str | None]:
     Lesson material is headed course › module › lesson › sections; other documents course ›
     document title › sections.
     """
-    path = [p for p in chunk.heading_path if p.strip()]
-    if chunk.lesson_id and len(path) >= 3:
-        lesson, rest = path[2], path[3:]
-    elif len(path) >= 2:
-        lesson, rest = path[1], path[2:]
-    else:
-        return (path[0] if path else chunk.source_name or "the course material"), None
-    section = rest[-1] if rest and rest[-1] != lesson else None
-    return lesson, section
+    return place_in_course(chunk.heading_path, chunk.lesson_id, chunk.source_name)
 
 
 def where(chunk: Chunk) -> str:

@@ -5,6 +5,7 @@ import { h, field, alertBox, pageTitle, announce } from "../dom.js";
 import { readEvents } from "../sse.js";
 import { navigate } from "../router.js";
 import { AnswerView, userMessage } from "./chat_message.js";
+import { chatOversight } from "./chat_oversight.js";
 
 function threadList(threads, activeId, onDelete) {
   if (!threads.length) return h("p.meta", null, "No conversations yet.");
@@ -43,6 +44,9 @@ export async function chatView(main, { threadId }) {
     if (![...course.options].some((o) => o.value === selected)) course.append(h("option", { value: selected }, selected));
     course.value = selected;
   }
+  const oversight = chatOversight(new Set(enrollments.map((e) => e.course_id)));
+  course.addEventListener("change", () => oversight.setCourse(course.value));
+  oversight.setCourse(course.value, currentThread?.review);
   const socratic = h("input", { type: "checkbox", name: "socratic", id: "socratic" });
   const log = h("div.chat-log", { role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
   const message = h("textarea", { name: "message", rows: 3, maxlength: 4000, required: true,
@@ -104,6 +108,7 @@ export async function chatView(main, { threadId }) {
         answer.event(type, data);
         // `start` names the thread at once, so a stopped answer's thread is still the one continued.
         if (type === "start" || type === "done") threadFromServer = data.thread_id;
+        if (type === "start" && data.review) oversight.setReview(data.review, data.course_id);
         if (type === "token" || type === "citation") log.scrollTop = log.scrollHeight;
       });
       announce("The tutor has answered.");
@@ -124,6 +129,7 @@ export async function chatView(main, { threadId }) {
       // Give the conversation its own address without re-rendering the page.
       history.replaceState(null, "", `#/chat/${encodeURIComponent(threadFromServer)}`);
     }
+    oversight.refreshUsage();
     try {
       renderThreads(await api("/api/chat/threads/"));
     } catch {
@@ -138,5 +144,5 @@ export async function chatView(main, { threadId }) {
           field("Course", course),
           h("div.field.toggle", null, socratic, h("label", { for: "socratic" }, "Socratic mode"),
             h("small.hint", null, "Hints and questions instead of the answer."))),
-        log, form)));
+        oversight.notice, log, form, oversight.usage)));
 }

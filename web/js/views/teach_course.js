@@ -111,10 +111,12 @@ async function classSection(course) {
   return section;
 }
 
-/** Tabs between a course's management pages; `current` is "course" or "drafts". */
+/** Tabs between a course's management pages; `current` is one of the keys below. */
 export function courseTabs(course, current) {
   const base = `#/teach/${encodeURIComponent(course.id)}`;
-  const tabs = [["course", base, "Course and material"], ["drafts", `${base}/drafts`, "Question drafts"]];
+  const tabs = [["course", base, "Course and material"], ["drafts", `${base}/drafts`, "Question drafts"],
+    ["conversations", `${base}/conversations`, "Conversations"], ["gaps", `${base}/gaps`, "Content gaps"],
+    ["usage", `${base}/usage`, "Usage"], ["policy", `${base}/tutor-policy`, "Tutor policy"]];
   return h("nav.course-tabs", { "aria-label": "Course management" }, h("ul", null, tabs.map(([key, href, label]) =>
     h("li", null, h("a", { href, "aria-current": key === current ? "page" : null }, label)))));
 }
