@@ -34,8 +34,9 @@ def capped_app(settings, scripted):
                 "llm_timeout_s": 10.0, "chat_turn_reserve_tokens": TURN,
                 "llm_prices": {scripted.model: (0.5, 1.5)}}
     )  # fmt: skip
-    with serve(create_app(llm_settings)) as server:
-        yield server.url
+    # Two API replicas over one database: the caps are counted in MongoDB, not in a process.
+    with serve(create_app(llm_settings)) as first, serve(create_app(llm_settings)) as second:
+        yield first.url, second.url
 
 
 async def _course(client: httpx.AsyncClient, factory, **policy) -> tuple[dict, str]:
@@ -47,21 +48,24 @@ async def _course(client: httpx.AsyncClient, factory, **policy) -> tuple[dict, s
     return teacher, course["id"]
 
 
-async def _turn(client: httpx.AsyncClient, course_id: str, student: dict) -> dict:
-    res = await client.post("/api/chat/", json={"message": "hello", "course_id": course_id}, headers=student["headers"])
+async def _turn(client: httpx.AsyncClient, course_id: str, student: dict, replica: str = "") -> dict:
+    body = {"message": "hello", "course_id": course_id}
+    res = await client.post(f"{replica}/api/chat/", json=body, headers=student["headers"])
     assert res.status_code == 200, res.text
     return dict(res.json())
 
 
-async def test_fifty_concurrent_turns_pass_the_daily_cap_by_at_most_one_turn(capped_app, scripted, factory):
+async def test_fifty_concurrent_turns_on_two_replicas_pass_the_daily_cap_by_at_most_one_turn(
+    capped_app, scripted, factory
+):
     cap = 1000
     scripted.replies.clear()
     for _ in range(60):
         scripted.reply_text("Happy to help with this course.")
-    async with httpx.AsyncClient(base_url=capped_app, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=capped_app[0], timeout=60) as client:
         teacher, course_id = await _course(client, factory, student_daily_tokens=cap)
         student = await factory.student()
-        answers = await asyncio.gather(*[_turn(client, course_id, student) for _ in range(50)])
+        answers = await asyncio.gather(*[_turn(client, course_id, student, capped_app[i % 2]) for i in range(50)])
         by_llm = [a for a in answers if a["model"] == scripted.model]
         capped = [a for a in answers if a["model"] != scripted.model]
         assert by_llm and capped
@@ -87,7 +91,7 @@ async def test_the_course_monthly_cap_sends_every_student_to_the_offline_model(c
     scripted.replies.clear()
     for _ in range(5):
         scripted.reply_text("Happy to help with this course.")
-    async with httpx.AsyncClient(base_url=capped_app, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=capped_app[1], timeout=60) as client:
         _, course_id = await _course(client, factory, course_monthly_tokens=2 * TURN)
         first, second = await factory.student(), await factory.student()
         assert (await _turn(client, course_id, first))["model"] == scripted.model
