@@ -25,6 +25,54 @@ SAME_TOPIC = 0.3
 MAX_EXAMPLES = 5
 MAX_LESSONS = 2
 LABEL_WORDS = 3
+# Words that phrase a question about anything ("how does X work", "explain Y"): never a gap's topic.
+QUESTION_VERBS = frozenset(
+    {
+        "work",
+        "works",
+        "working",
+        "worked",
+        "make",
+        "makes",
+        "making",
+        "build",
+        "building",
+        "use",
+        "uses",
+        "using",
+        "used",
+        "explain",
+        "explained",
+        "way",
+        "ways",
+        "example",
+        "examples",
+        "start",
+        "started",
+        "learn",
+        "learning",
+        "understand",
+        "write",
+        "writing",
+        "create",
+        "creating",
+        "help",
+        "thing",
+        "things",
+        "something",
+        "stuff",
+        "best",
+        "good",
+        "simple",
+        "difference",
+        "differences",
+        "happen",
+        "happens",
+        "mean",
+        "means",
+        "possible",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,23 +113,37 @@ def group(vectors: np.ndarray, threshold: float = SAME_TOPIC) -> list[list[int]]
     return groups
 
 
-def label(texts: Sequence[str]) -> str:
-    """The words most of the questions share (stopwords and chat phrasing left out), most common first."""
+def _topic_words(text: str) -> dict[str, str]:
+    """A question's topic words: {stem: the word as written}, without chat phrasing and question verbs."""
+    out: dict[str, str] = {}
+    for word in words(text):
+        if word in CHAT_STOPWORDS or word in QUESTION_VERBS or len(word) < 3 or word.isdigit():
+            continue
+        out.setdefault(stem(word), word)
+    return out
+
+
+def label(texts: Sequence[str], rarity: Counter[str] | None = None) -> str:
+    """The topic words most of the questions share, most common first, then the rarest across all gaps.
+
+    Args:
+        texts: The questions of one gap.
+        rarity: How many of all declined questions use each stem (a word every gap shares says little).
+    """
     df: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
+    order: dict[str, int] = {}
     for text in texts:
-        seen = set()
-        for word in words(text):
-            if word in CHAT_STOPWORDS or len(word) < 3 or word.isdigit():
-                continue
-            key = stem(word)
+        topic = _topic_words(text)
+        for key, word in topic.items():
             forms.setdefault(key, Counter())[word] += 1
-            seen.add(key)
-        df.update(seen)
+            order.setdefault(key, len(order))
+        df.update(topic.keys())
     if not df:
         return texts[0][:60] if texts else ""
     floor = max(1, len(texts) // 3)
-    ranked = [key for key, count in df.most_common() if count >= floor][:LABEL_WORDS]
+    common = [key for key, count in df.items() if count >= floor]
+    ranked = sorted(common, key=lambda k: (-df[k], (rarity or Counter())[k], order[k]))[:LABEL_WORDS]
     return " · ".join(forms[key].most_common(1)[0][0] for key in ranked)
 
 
@@ -92,6 +154,7 @@ def content_gaps(questions: Sequence[GapQuestion], threshold: float = SAME_TOPIC
     raw = np.asarray([q.vector for q in questions], dtype=np.float32)
     norms = np.linalg.norm(raw, axis=1, keepdims=True)
     vectors = (raw / np.where(norms == 0, 1, norms)).astype(np.float32)
+    rarity: Counter[str] = Counter(key for q in questions for key in _topic_words(q.text))
     gaps = []
     for members in group(vectors, threshold):
         texts = [questions[i].text for i in members]
@@ -101,7 +164,7 @@ def content_gaps(questions: Sequence[GapQuestion], threshold: float = SAME_TOPIC
         lessons = Counter(lesson for i in members for lesson in questions[i].lessons)
         gaps.append(
             Gap(
-                label(texts),
+                label(texts, rarity),
                 len(members),
                 list(examples.values())[:MAX_EXAMPLES],
                 [name for name, _ in lessons.most_common(MAX_LESSONS)],
