@@ -21,6 +21,7 @@ from tutor.services.usage import Admission, TurnUsage, UsageService
 
 logger = logging.getLogger(__name__)
 Embed = Callable[[str], Awaitable[list[float]]]
+CourseIds = Callable[[str], Awaitable[list[str]]]
 
 CAP_NOTICES = {
     "student_daily_cap": "You've used today's AI tutor allowance for this course ({cap:,} tokens). Until it "
@@ -57,6 +58,17 @@ def question_embedder(embedder: QueryEmbedder) -> Embed:
     return embed
 
 
+def cited_course(done: Mapping[str, Any] | None) -> str | None:
+    """The course of the first source the answer cites, else of its first source (None: no sources)."""
+    citations = list((done or {}).get("citations") or [])
+    ordered = [c for c in citations if c.get("cited")] + citations
+    for payload in ordered:
+        course = (payload.get("citation") or {}).get("course_id")
+        if course:
+            return str(course)
+    return None
+
+
 class ChatOversight:
     """The course's tutor policy, its usage caps and records, and its content gaps, as seen from a turn."""
 
@@ -67,6 +79,7 @@ class ChatOversight:
         gaps: ContentGapService,
         embed: Embed,
         capped_models: bool,
+        enrolled: CourseIds | None = None,
     ) -> None:
         """Create it.
 
@@ -76,12 +89,15 @@ class ChatOversight:
             gaps: Content gap records.
             embed: A question's unit embedding (run off the event loop).
             capped_models: Whether the tutor's first model is a paid LLM (the offline model has no caps).
+            enrolled: The ids of the courses a student is enrolled in (a turn outside any course searches
+                them all, so it must be under the caps of each).
         """
         self.courses = courses
         self.usage = usage
         self.gaps = gaps
         self.embed = embed
         self.capped_models = capped_models
+        self.enrolled = enrolled
 
     async def policy(self, course_id: str | None) -> TutorPolicy:
         """The policy in force for ``course_id`` (the defaults for no course or an unknown one)."""
@@ -90,10 +106,26 @@ class ChatOversight:
         return policy_of(await self.courses.cache.document(course_id))
 
     async def admit(self, course_id: str | None, user_id: str, policy: TutorPolicy) -> Admission:
-        """Room under the course's caps for an LLM turn (always, when there is no LLM or no cap)."""
-        if not self.capped_models or course_id is None:
+        """Room under the course's caps for an LLM turn (always, when there is no LLM or no cap).
+
+        A turn outside any course ("all my courses") answers from every course the student takes, so it
+        reserves room under the caps of each of them that has caps, and is refused if any one is reached.
+        """
+        if not self.capped_models:
             return Admission()
-        return await self.usage.admit(course_id, user_id, policy)
+        if course_id is not None:
+            return await self.usage.admit(course_id, user_id, policy)
+        merged = Admission()
+        for other in await self.enrolled(user_id) if self.enrolled is not None else []:
+            other_policy = await self.policy(other)
+            if other_policy.student_daily_tokens is None and other_policy.course_monthly_tokens is None:
+                continue
+            admission = await self.usage.admit(other, user_id, other_policy)
+            if not admission.allowed:
+                await self.usage.settle(merged, None)
+                return admission
+            merged.reservations.extend(admission.reservations)
+        return merged
 
     async def finish(
         self, course_id: str | None, user_id: str, admission: Admission, done: Mapping[str, Any] | None, question: str
@@ -107,9 +139,11 @@ class ChatOversight:
         try:
             if admission.reservations:
                 await self.usage.settle(admission, billable[0] if billable else None)
-            if course_id is not None:
+            # Outside a course, the turn is counted in the course its answer cites first (if any).
+            counted_in = course_id or cited_course(done)
+            if counted_in is not None:
                 for turn_usage in used:
-                    await self.usage.record(course_id, user_id, turn_usage)
+                    await self.usage.record(counted_in, user_id, turn_usage)
             if course_id is not None and done is not None and is_not_covered(str(done.get("answer", ""))):
                 lessons = closest_lessons(done.get("citations") or [])
                 await self.gaps.record(course_id, question, await self.embed(question), lessons)

@@ -125,8 +125,11 @@ def build_extensions(core: Services, settings: Settings, connections: Connection
     limiter = RateLimiter(connections.redis, settings.chat_rate_per_min, 60, prefix="chat")
     llm = llm_config(settings)
     agent = build_agent(retrieval.embedder, llm)
+    async def enrolled(user_id: str) -> list[str]:
+        return [str(e["course_id"]) for e in await core.records.enrollments.of_user(user_id)]
+
     oversight = ChatOversight(
-        core.courses, core.usage, core.content_gaps, question_embedder(retrieval.embedder), llm is not None
+        core.courses, core.usage, core.content_gaps, question_embedder(retrieval.embedder), llm is not None, enrolled
     )
     chat = ChatService(agent, core.conversations, deps_for, limiter, oversight)
     removals = CourseRemovalService(

@@ -48,7 +48,7 @@ async def _course(client: httpx.AsyncClient, factory, **policy) -> tuple[dict, s
     return teacher, course["id"]
 
 
-async def _turn(client: httpx.AsyncClient, course_id: str, student: dict, replica: str = "") -> dict:
+async def _turn(client: httpx.AsyncClient, course_id: str | None, student: dict, replica: str = "") -> dict:
     body = {"message": "hello", "course_id": course_id}
     res = await client.post(f"{replica}/api/chat/", json=body, headers=student["headers"])
     assert res.status_code == 200, res.text
@@ -89,7 +89,7 @@ async def test_fifty_concurrent_turns_on_two_replicas_pass_the_daily_cap_by_at_m
 
 async def test_the_course_monthly_cap_sends_every_student_to_the_offline_model(capped_app, scripted, factory):
     scripted.replies.clear()
-    for _ in range(5):
+    for _ in range(6):
         scripted.reply_text("Happy to help with this course.")
     async with httpx.AsyncClient(base_url=capped_app[1], timeout=60) as client:
         _, course_id = await _course(client, factory, course_monthly_tokens=2 * TURN)
@@ -102,4 +102,12 @@ async def test_the_course_monthly_cap_sends_every_student_to_the_offline_model(c
         assert notice["code"] == "usage_cap" and "budget for the month" in notice["message"]
         # A student with no daily cap of their own is still held by the course's.
         assert (await _turn(client, course_id, second))["model"] != scripted.model
+        # Chatting outside any course ("all my courses") searches this one too: held by its cap as well.
+        res = await client.post("/api/courses/enroll/", json={"course_id": course_id}, headers=first["headers"])
+        assert res.status_code in (200, 201), res.text
+        outside = await _turn(client, None, first)
+        assert outside["model"] != scripted.model
+        assert next(e["data"] for e in outside["events"] if e["type"] == "notice")["code"] == "usage_cap"
+        # Someone enrolled in no capped course is not held by it.
+        assert (await _turn(client, None, await factory.student()))["model"] == scripted.model
     scripted.replies.clear()
