@@ -18,7 +18,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 install: $(STAMP)
 
 run: install
-	HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False $(VENV)/bin/tutor serve --seed
+	HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False TUTOR_LOG_FORMAT=text $(VENV)/bin/tutor serve --seed
 
 lint: install
 	$(VENV)/bin/ruff check .

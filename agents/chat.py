@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
@@ -15,6 +16,7 @@ from agents.flags import message_flags, turn_flags
 from agents.oversight import ChatOversight, cap_notice
 from agents.runner import TutorAgent
 from tutor.db import Document
+from tutor.metrics import CHAT_ACTIVE_STREAMS, CHAT_FIRST_EVENT_SECONDS, CHAT_TURN_SECONDS
 from tutor.schemas.common import NOT_BLANK, Identifier, StrictModel, new_id, utcnow
 from tutor.schemas.tutor_policy import DEFAULT_POLICY, TutorPolicy
 from tutor.services.conversations import ConversationService
@@ -46,6 +48,7 @@ class Turn:
     # The review policy and caps of the thread's course when the message was written.
     policy: TutorPolicy = field(default_factory=lambda: DEFAULT_POLICY)
     flags: list[str] = field(default_factory=list)  # what the student's message raised
+    started: float = field(default_factory=time.perf_counter)  # when the request began (for the metrics)
 
     @property
     def course_id(self) -> str | None:
@@ -72,6 +75,7 @@ class ChatService:
 
     async def begin(self, principal: Principal, request: ChatIn) -> Turn:
         """Check the rate limit and the thread, record the student's message; errors raise before streaming."""
+        started = time.perf_counter()
         deps = await self.deps_factory(principal)
         flags = message_flags(request.message)
         message = {
@@ -90,7 +94,7 @@ class ChatService:
         ]
         policy = message["policy"]
         assert isinstance(policy, TutorPolicy)  # set by _stamp
-        return Turn(principal, request, thread, deps, history, policy, flags)
+        return Turn(principal, request, thread, deps, history, policy, flags, started)
 
     async def _stamp(self, message: dict[str, Any], course_id: str | None) -> None:
         """Mark the message with the review policy of its thread's course (``policy`` is kept off the record)."""
@@ -137,11 +141,14 @@ class ChatService:
         tool_calls: list[dict[str, Any]] = []
         model = ""
         admission = Admission()
+        model_label = self.agent.providers[0].model_name
+        CHAT_ACTIVE_STREAMS.inc()
         try:
             # First, before the model is asked anything: the client learns its thread at once.
             review = turn.policy.conversation_review  # the student's client tells them when it is on
             yield AgentEvent("start", {"thread_id": turn.thread["_id"], "course_id": course_id,
                                        "mode": turn.request.mode, "review": review})  # fmt: skip
+            CHAT_FIRST_EVENT_SECONDS.labels(model_label).observe(time.perf_counter() - turn.started)
             if self.oversight is not None:
                 admission = await self.oversight.admit(course_id, turn.principal.user_id, turn.policy)
             # Only the turn right before this message can leave something waiting on it.
@@ -165,6 +172,8 @@ class ChatService:
                 else:
                     yield event
         finally:
+            CHAT_ACTIVE_STREAMS.dec()
+            CHAT_TURN_SECONDS.labels(model_label).observe(time.perf_counter() - turn.started)
             message = _assistant_message(done, tokens, tool_calls, model, self.agent.prompts.version)
             message["review"] = turn.policy.conversation_review
             message["flags"] = turn_flags(turn.flags, message.get("tool_calls") or [])

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from opentelemetry import trace
 
 from agents.deps import TutorDeps
 from agents.events import AgentEvent, ChatTurn
@@ -28,6 +29,8 @@ from agents.tools import ToolOutcome, TurnContext, TutorTool, build_tools
 from agents.turn import TurnRecord, citation_payload, estimate_tokens
 from agents.waiting import waiting_line
 from prompts.loader import PromptSet, load_prompts
+from tutor.metrics import ERROR_KINDS, LLM_ERRORS, LLM_TOKENS
+from tutor.tracing import tracer
 
 logger = logging.getLogger(__name__)
 Mode = Literal["answer", "socratic"]
@@ -59,6 +62,8 @@ def _count_usage(
         prompt = sum(estimate_tokens(str(m.content)) for m in messages)
         completion = estimate_tokens(str(ai.content)) + sum(estimate_tokens(str(c["args"])) for c in ai.tool_calls)
     record.count(provider.model_name, prompt, completion, billable=not provider.is_local)
+    LLM_TOKENS.labels(provider.model_name, "prompt").inc(prompt)
+    LLM_TOKENS.labels(provider.model_name, "completion").inc(completion)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,9 @@ class TutorAgent:
             sleep: Backoff sleep (tests pass a no-op).
         """
         self.providers = [primary] + ([fallback] if fallback is not None and fallback is not primary else [])
+        for provider in self.providers:  # each model's error series from the start (alerts compare increases)
+            for kind in ERROR_KINDS:
+                LLM_ERRORS.labels(provider.model_name, kind)
         self.prompts = prompts or load_prompts()
         self.config = config or AgentConfig()
         self._sleep = sleep
@@ -134,6 +142,28 @@ class TutorAgent:
         """
         providers = self.providers[1:] if offline is not None and len(self.providers) > 1 else self.providers
         record = TurnRecord(model=providers[0].model_name, prompt_version=self.prompts.version)
+        # The turn's span is not made current: this generator yields to code that is not part of the turn.
+        turn = tracer.start_span("chat.turn", attributes={"chat.mode": mode, "chat.model": record.model})
+        record.trace = trace.set_span_in_context(turn)
+        try:
+            async for event in self._turn(deps, history, message, mode, course_id, pending, offline, providers, record):
+                yield event
+        finally:
+            turn.set_attribute("chat.incomplete", record.incomplete)
+            turn.end()
+
+    async def _turn(
+        self,
+        deps: TutorDeps,
+        history: Sequence[ChatTurn],
+        message: str,
+        mode: Mode,
+        course_id: str | None,
+        pending: dict[str, Any] | None,
+        offline: str | None,
+        providers: list[ModelProvider],
+        record: TurnRecord,
+    ) -> AsyncIterator[AgentEvent]:
         if providers is not self.providers:
             notice = {"message": offline, "code": "usage_cap", "model": providers[0].model_name}
             yield AgentEvent("notice", {**notice, "discard_partial": False})
@@ -204,7 +234,8 @@ class TutorAgent:
         for step in range(self.config.max_steps):
             last = step + 1 == self.config.max_steps
             result = StepResult()
-            async for text in stream_step(provider, [] if last else schemas, messages, result, self._sleep):
+            call = stream_step(provider, [] if last else schemas, messages, result, self._sleep, record.trace)
+            async for text in call:
                 record.tokens.append(text)
                 yield AgentEvent("token", {"text": text})
             ai = result.message
@@ -244,7 +275,9 @@ class TutorAgent:
             call_id, name, args = call.get("id") or "", call["name"], call.get("args") or {}
             yield AgentEvent("tool_call", {"id": call_id, "name": name, "args": args})
             tool = tools.get(name)
-            outcome = await tool.run(args) if tool else ToolOutcome.failure("unknown_tool", f"no tool named {name}")
+            with tracer.start_as_current_span(f"tool {name}", context=record.trace) as tool_span:
+                outcome = await tool.run(args) if tool else ToolOutcome.failure("unknown_tool", f"no tool named {name}")
+                tool_span.set_attribute("tool.ok", outcome.ok)
             record.tool_calls.append(
                 {"id": call_id, "name": name, "args": args, "ok": outcome.ok, "summary": outcome.summary}
             )

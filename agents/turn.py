@@ -38,6 +38,7 @@ class TurnRecord:
     pending: dict[str, Any] | None = None
     # Tokens per model of every model call of the turn (fallbacks included): [prompt, completion, billable].
     usage: dict[str, list[int]] = field(default_factory=dict)
+    trace: Any = None  # the OpenTelemetry context of the turn's span (model and tool calls are its children)
 
     def count(self, model: str, prompt_tokens: int, completion_tokens: int, billable: bool) -> None:
         """Add one model call's tokens."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,6 +24,7 @@ from api.controllers.enrollment import EnrollmentController
 from api.controllers.health import healthz, readyz
 from api.controllers.lti import LtiApiController, LtiController
 from api.controllers.materials import MaterialController
+from api.controllers.metrics import metrics
 from api.controllers.oversight import OversightController
 from api.controllers.progress import ProgressController
 from api.deps import DEPENDENCIES
@@ -35,7 +35,9 @@ from api.openapi_errors import document_errors
 from api.request_id import RequestIdMiddleware
 from api.schemas.request_docs import RequestModelSchemaPlugin
 from api.web import web_router
+from tutor.logs import configure_logging
 from tutor.settings import Settings
+from tutor.tracing import configure_tracing
 
 Extension = Callable[[Litestar], Any]
 
@@ -54,10 +56,11 @@ def create_app(settings: Settings, services: ServicesFactory, extra_handlers: Se
         async with services(settings) as (core, extensions):
             app.state.services = core
             app.state.extensions = extensions
+            app.state.settings = settings
             yield
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
+    configure_logging(settings.log_format)
+    configure_tracing("tutor-api")
     app = Litestar(
         route_handlers=[
             AuthController,
@@ -75,6 +78,7 @@ def create_app(settings: Settings, services: ServicesFactory, extra_handlers: Se
             LtiApiController,
             healthz,
             readyz,
+            metrics,
             *extra_handlers,
             web_router(),
         ],

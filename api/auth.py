@@ -16,7 +16,7 @@ from tutor.services.principal import Principal
 PUBLIC_PATHS = [
     "^/api/auth/(register|login|refresh|logout|lti/exchange)",
     "^/$",
-    "^/(healthz|readyz)$",
+    "^/(healthz|readyz|metrics)$",  # /metrics checks its own caller (loopback or METRICS_TOKEN)
     "^/schema",
     "^/(?!api/)[^/]+/",  # /schema/..., /css/..., /js/...
     "^/[^/]+\\.[A-Za-z0-9]+$",  # /index.html, /favicon.ico

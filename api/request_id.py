@@ -1,4 +1,5 @@
-"""The outermost layer of every HTTP request: request id, security headers, URL sanity, 5xx logging.
+"""The outermost layer of every HTTP request: request id, security headers, URL sanity, 5xx logging, and
+what operations see of it (duration metric, access log line, trace span: :mod:`api.observe`).
 
 It wraps Litestar's whole ASGI handler (routing included), so 404s for unknown paths, static files and
 streamed (SSE) responses get the same headers as the API's JSON answers. It only edits the
@@ -10,15 +11,19 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from typing import cast
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+from opentelemetry.trace import SpanKind
 
-from api import request_context
+from api import observe, request_context
 from api.errors import error_body
 from api.request_context import REQUEST_ID_HEADER, RequestContext
 from api.security_headers import security_headers
+from tutor.logs import REQUEST_FIELDS
+from tutor.tracing import continued
 
 log = logging.getLogger("tutor.api")
 
@@ -41,23 +46,28 @@ class RequestIdMiddleware:
             return
         context = RequestContext(request_id_from_scope(scope))
         token = request_context.enter(context)
+        fields = REQUEST_FIELDS.set({"request_id": context.request_id})
+        started = time.perf_counter()
         response = _ResponseWatch(scope, context.request_id, send)
-        try:
-            problem = _url_problem(scope)
-            if problem:
-                await _send_error(response.send, 400, "bad_request", problem)
-            else:
-                await self.app(scope, receive, response.send)
-        except Exception:
-            context.failure_logged = True
-            log.exception("unhandled error on %s request_id=%s", _describe(scope), context.request_id)
-            if response.started:
-                raise  # the status line is gone; let the server abort the connection
-            await _send_error(response.send, 500, "internal_error", "internal error")
-        finally:
-            if response.status >= 500 and not context.failure_logged:
-                log.error("%s answered %d request_id=%s", _describe(scope), response.status, context.request_id)
-            request_context.leave(token)
+        with continued(f"HTTP {scope.get('method', '?')}", observe.headers_of(scope), SpanKind.SERVER) as span:
+            try:
+                problem = _url_problem(scope)
+                if problem:
+                    await _send_error(response.send, 400, "bad_request", problem)
+                else:
+                    await self.app(scope, receive, response.send)
+            except Exception:
+                context.failure_logged = True
+                log.exception("unhandled error on %s request_id=%s", _describe(scope), context.request_id)
+                if response.started:
+                    raise  # the status line is gone; let the server abort the connection
+                await _send_error(response.send, 500, "internal_error", "internal error")
+            finally:
+                if response.status >= 500 and not context.failure_logged:
+                    log.error("%s answered %d request_id=%s", _describe(scope), response.status, context.request_id)
+                observe.finish(scope, response.status or 500, started, span)
+                REQUEST_FIELDS.reset(fields)
+                request_context.leave(token)
 
 
 def request_id_from_scope(scope: Scope) -> str:

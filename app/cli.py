@@ -1,11 +1,10 @@
-"""The ``tutor`` command: serve, seed-demo, create-user, worker, beat, ingest, lti, policy."""
+"""The ``tutor`` command: serve, seed-demo, create-user, worker, beat, ingest, lti, policy, doctor."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import getpass
-import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -13,11 +12,12 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from app import cli_lti, cli_policy
+from app import cli_doctor, cli_lti, cli_policy
 from app.embedded.launcher import embedded_services
 from tutor.container import Services
 from tutor.db import Mongo
 from tutor.errors import DomainError
+from tutor.logs import configure_logging
 from tutor.schemas.users import Email
 from tutor.security.password_policy import password_problem
 from tutor.seed import DEMO_INSTRUCTOR, DEMO_STUDENT, seed_demo
@@ -52,10 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     cli_lti.add_parser(sub)
     cli_policy.add_parser(sub)
+    cli_doctor.add_parser(sub)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
+    if args.command == "doctor":  # before the settings are read and refused below: reporting that is its job
+        return cli_doctor.run(args)
     settings = get_settings()
+    configure_logging(settings.log_format)
     try:
         check_production(settings)
     except ConfigurationError as exc:
@@ -220,7 +222,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         # uvicorn re-raises a SIGTERM it caught once it has shut down; turning it into SystemExit lets
         # the embedded services stop every child they started (as Ctrl-C does) instead of leaving them behind.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        uvicorn.run("app.asgi:app_factory", factory=True, host=host, port=port, log_level="info")
+        # Our own access line (JSON or text, with the request id and route) replaces uvicorn's.
+        uvicorn.run(
+            "app.asgi:app_factory", factory=True, host=host, port=port, log_level="info", log_config=None,
+            access_log=False,
+        )  # fmt: skip
     return 0
 
 

@@ -6,9 +6,6 @@ import argparse
 import json
 from typing import Any
 
-from app.components import policy_path
-from recommender.loop.config import LoopConfig
-from recommender.loop.job import run_policy_update
 from tutor.container import Services
 from tutor.services.policy_decisions import decision_view
 
@@ -31,6 +28,11 @@ async def run(services: Services, args: argparse.Namespace) -> None:
     """Run one ``tutor policy`` subcommand (in the CLI's process, against the configured database)."""
     if args.policy_command == "train":
         overrides = {"iterations": max(1, args.iterations)} if args.iterations else {}
+        # Imported here: they load torch, which every other command (and `tutor doctor`) can do without.
+        from app.components import policy_path
+        from recommender.loop.config import LoopConfig
+        from recommender.loop.job import run_policy_update
+
         config = LoopConfig.from_settings(services.settings, **overrides)
         doc = await run_policy_update(services.records, config, policy_path(services.settings), "cli")
         if doc is None:

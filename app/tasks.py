@@ -18,6 +18,7 @@ import ingest.tasks
 import recommender.policy_tasks
 import recommender.tasks
 import tutor.lti.tasks
+from app import worker_observability
 from app.components import (
     learner_model,
     pipeline_for,
@@ -47,3 +48,5 @@ TASKS = (
 )
 # A starting worker requeues what a dead worker left unacknowledged (see tutor/task_recovery.py).
 worker_ready.connect(recover_after_start)
+# Task spans continuing the API's traces, job metrics, and the worker's metrics port.
+worker_observability.connect()

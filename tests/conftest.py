@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -23,9 +25,46 @@ from tests.fakes.netguard import block_non_loopback
 from tests.servers import serve
 from tutor.container import Services
 from tutor.db import Mongo
+from tutor.logs import JsonFormatter
 from tutor.settings import Settings, get_settings
 
 block_non_loopback()
+
+# Every password and token the tests' users were given, and the files other processes logged to: no log
+# line of the whole run may contain one of them (checked when the session ends, see ``no_secret_in_logs``).
+WATCHED_SECRETS: set[str] = set()
+LOG_FILES: list[Path] = []
+
+
+class _EveryLogLine(logging.Handler):
+    """Keeps every log line of this process, formatted as operations would read it (JSON)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.setFormatter(JsonFormatter())
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.format(record))
+        except Exception:  # a record that cannot be formatted is a bug for another test to find
+            self.handleError(record)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_logs() -> Iterator[_EveryLogLine]:
+    """After the whole run: no log line (this process's, the worker's) holds a test user's password or token."""
+    capture = _EveryLogLine()
+    logging.getLogger().addHandler(capture)
+    try:
+        yield capture
+    finally:
+        logging.getLogger().removeHandler(capture)
+    texts = [("this process", line) for line in capture.lines]
+    texts += [(str(path), path.read_text(errors="replace")) for path in LOG_FILES if path.exists()]
+    leaks = sorted({(where, secret[:6] + "…") for where, text in texts for secret in WATCHED_SECRETS
+                    if len(secret) >= 8 and secret in text})  # fmt: skip
+    assert not leaks, f"secrets of test users found in logs: {leaks}"
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +117,13 @@ def settings(mongo_url: str, redis_url: str, chroma_url: str, tmp_path_factory: 
     )
 
 
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def service_env(settings: Settings) -> dict[str, str]:
     """The environment a child process (worker) needs to share the test servers."""
     return {
@@ -93,10 +139,20 @@ def service_env(settings: Settings) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def worker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChildService]:
-    """A real Celery worker process (``tutor worker``)."""
+def worker_metrics_port() -> int:
+    """The port the session's worker serves its Prometheus metrics on."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def worker(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory, worker_metrics_port: int
+) -> Iterator[ChildService]:
+    """A real Celery worker process (``tutor worker``), serving its metrics on ``worker_metrics_port``."""
     log = tmp_path_factory.mktemp("logs") / "worker.log"
-    service = start_worker(log_path=log, extra_env=service_env(settings))
+    LOG_FILES.append(log)
+    env = {**service_env(settings), "TUTOR_WORKER_METRICS_PORT": str(worker_metrics_port)}
+    service = start_worker(log_path=log, extra_env=env)
     wait_for_worker(settings.redis_url or "", service, log)
     try:
         yield service
@@ -159,6 +215,7 @@ class Factory:
         response = await self.client.post("/api/auth/login/", json={"email": email, "password": password})
         assert response.status_code == 200, response.text
         data = response.json()
+        WATCHED_SECRETS.update({password, data["access_token"], data["refresh_token"]})
         return {
             "id": data["user"]["id"],
             "email": email,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tutor.cpu import MAX_WORKERS, default_workers
@@ -142,6 +142,14 @@ class Settings(BaseSettings):
     chat_turn_reserve_tokens: int = Field(
         2000, ge=1, le=1_000_000, validation_alias=_env("TUTOR_CHAT_TURN_RESERVE_TOKENS")
     )
+
+    # Operations: log lines as JSON objects or plain text; the bearer token a remote Prometheus presents at
+    # /metrics (loopback needs none); the port each worker serves its metrics on (unset: none).
+    log_format: Literal["json", "text"] = Field("json", validation_alias=_env("TUTOR_LOG_FORMAT"))
+    metrics_token: Annotated[str | None, BeforeValidator(lambda v: v or None)] = Field(
+        None, min_length=16, validation_alias=_env("METRICS_TOKEN")
+    )  # an empty METRICS_TOKEN (compose's default) means none
+    worker_metrics_port: int | None = Field(None, ge=1, le=65535, validation_alias=_env("TUTOR_WORKER_METRICS_PORT"))
 
     mongodb_url: str | None = Field(None, validation_alias=_env("MONGODB_URL"))
     mongodb_db: str = Field("tutor", validation_alias=_env("MONGODB_DB"))

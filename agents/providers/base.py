@@ -74,6 +74,13 @@ class ModelProvider(ABC):
         """Release connections the provider holds (nothing by default)."""
         return None
 
+    def error_kind(self, exc: BaseException) -> str:
+        """A failed call's kind for the error metric: ``timeout``, ``rate_limit``, ``server``, ``connection``,
+        ``client`` (a 4xx, e.g. a bad key) or ``other``."""
+        if isinstance(exc, TimeoutError):
+            return "timeout"
+        return "other"
+
     async def stream_reply(
         self, messages: Sequence[BaseMessage], tools: Sequence[dict[str, Any]], result: StepResult
     ) -> AsyncIterator[str]:

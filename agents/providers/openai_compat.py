@@ -137,6 +137,16 @@ class OpenAICompatProvider(ModelProvider):
         """Close the pooled connections to the endpoint."""
         await self._completions.aclose()
 
+    def error_kind(self, exc: BaseException) -> str:
+        """The kind of an SDK error (see :meth:`ModelProvider.error_kind`)."""
+        if isinstance(exc, openai.APITimeoutError | asyncio.TimeoutError):
+            return "timeout"
+        if isinstance(exc, openai.APIStatusError):
+            return "rate_limit" if exc.status_code == 429 else "server" if exc.status_code >= 500 else "client"
+        if isinstance(exc, openai.APIConnectionError | httpx.HTTPError):
+            return "connection"
+        return "other"
+
     def is_transient(self, exc: BaseException) -> bool:
         """429, 5xx, timeouts and dropped connections."""
         if isinstance(exc, openai.APIStatusError):

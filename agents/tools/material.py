@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
@@ -9,6 +10,8 @@ from pydantic import BaseModel, Field
 from agents.deps import PortError
 from agents.tools.base import ToolOutcome, TurnContext, TutorTool, make_tool
 from retrieval.types import SearchHit
+from tutor.metrics import RETRIEVAL_SECONDS
+from tutor.tracing import span
 
 OPEN = "<<<COURSE_MATERIAL untrusted=true>>>"
 CLOSE = "<<<END_COURSE_MATERIAL>>>"
@@ -72,7 +75,10 @@ def search_tool(ctx: TurnContext) -> TutorTool:
     async def handler(query: str, course_id: str | None = None) -> ToolOutcome:
         scope = course_id or ctx.course_id
         try:
-            hits = await ctx.deps.material.search(ctx.deps.user.id, query, scope, ctx.deps.search_k)
+            started = time.perf_counter()
+            with span("retrieval", scope="course" if scope else "enrolled courses"):
+                hits = await ctx.deps.material.search(ctx.deps.user.id, query, scope, ctx.deps.search_k)
+            RETRIEVAL_SECONDS.observe(time.perf_counter() - started)
             coverage = await ctx.deps.material.coverage(ctx.deps.user.id, query, scope) if hits else []
         except PortError as exc:
             if exc.code == "not_enrolled" and exc.details.get("course_id"):

@@ -17,6 +17,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from tutor.errors import RateLimited
+from tutor.metrics import RATE_LIMITED
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class LoginThrottle:
             count, ttl = replies[2 * index], replies[2 * index + 1]
             if count is not None and int(count) >= limit:
                 retry_after = max(1, int(ttl))
+                RATE_LIMITED.labels("login").inc()
                 raise RateLimited(
                     f"too many failed login attempts: try again in {retry_after} seconds", retry_after=retry_after
                 )

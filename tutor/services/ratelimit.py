@@ -11,6 +11,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from tutor.errors import RateLimited
+from tutor.metrics import RATE_LIMITED
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class RateLimiter:
             log.warning("rate limit not checked (Redis unavailable): %r", exc)
             return
         if int(count) > self.limit:
+            RATE_LIMITED.labels(self.prefix).inc()
             raise RateLimited(
                 f"too many {self.noun}: at most {self.limit} per {self.window_s} seconds",
                 retry_after=max(1, int(ttl)),

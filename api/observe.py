@@ -1,0 +1,51 @@
+"""What every HTTP request leaves for operations: its duration metric, its access log line, its span.
+
+Labels and fields are bounded and anonymous: the route template (``/api/courses/{course_id:str}/``, never
+a path with ids), the method, the status class, and a hash of the user id.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from litestar.types import Scope
+from opentelemetry.trace import Span
+
+from tutor.logs import user_hash
+from tutor.metrics import HTTP_REQUEST_SECONDS
+from tutor.tracing import mark_error
+
+access = logging.getLogger("tutor.access")
+
+
+def route_of(scope: Scope) -> str:
+    """The route template the request matched, or ``unmatched`` (a 404 for an unknown path)."""
+    return str(scope.get("path_template") or "unmatched")  # type: ignore[typeddict-item]
+
+
+def headers_of(scope: Scope) -> dict[str, str]:
+    """The request headers, decoded (for trace context)."""
+    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+
+
+def finish(scope: Scope, status: int, started: float, span: Span) -> None:
+    """Record the finished request: the histogram, one access line, and the span's route and status."""
+    seconds = time.perf_counter() - started
+    route, method = route_of(scope), str(scope.get("method", "?"))
+    HTTP_REQUEST_SECONDS.labels(route, method, f"{status // 100}xx").observe(seconds)
+    user: Any = scope.get("user")
+    fields = {
+        "route": route,
+        "method": method,
+        "status": status,
+        "duration_ms": round(seconds * 1000, 2),
+        "user": user_hash(getattr(user, "user_id", None)),
+    }
+    access.info("%s %s %d %.1f ms", method, route, status, seconds * 1000, extra=fields)
+    span.update_name(f"{method} {route}")
+    span.set_attribute("http.route", route)
+    span.set_attribute("http.response.status_code", status)
+    if status >= 500:
+        mark_error(span, f"HTTP {status}")

@@ -1,0 +1,93 @@
+"""Logging for operations: one JSON object per line (or plain text for a local run), with request fields.
+
+Each line has ``ts``, ``level``, ``logger`` and ``message``; lines written while a request is handled also
+carry its ``request_id`` (and the access line its ``route``, ``method``, ``status``, ``duration_ms`` and
+``user``, a hash of the user id, never the id, a name or an email). What could be a secret never reaches a
+line: bearer tokens, JWTs and ``password``/``token``/``secret`` fields in a message are masked, as a last
+line of defence behind code that never logs them (no password, token, answer key or message body).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+LogFormat = Literal["json", "text"]
+# Fields of the request being handled (set by the API's outermost middleware).
+REQUEST_FIELDS: ContextVar[dict[str, Any] | None] = ContextVar("tutor_log_fields", default=None)
+EXTRA_FIELDS = ("route", "method", "status", "duration_ms", "user", "task", "job")
+_SECRETS = (
+    (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}"), "Bearer [redacted]"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), "[redacted-jwt]"),
+    (
+        re.compile(r"""(?i)(["']?\b(?:password|passwd|secret|api_key|access_token|refresh_token|token)\b["']?\s*[:=]\s*)"""
+                   r"""("[^"]*"|'[^']*'|[^\s,&}]+)"""),
+        r"\1[redacted]",
+    ),
+)  # fmt: skip
+
+
+def redact(text: str) -> str:
+    """``text`` with bearer tokens, JWTs and password/token/secret values masked."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def user_hash(user_id: str | None) -> str | None:
+    """A short, stable hash of a user id, for telling one user's requests apart without naming them."""
+    return hashlib.sha256(f"tutor-log|{user_id}".encode()).hexdigest()[:12] if user_id else None
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as a JSON line."""
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        line.update(REQUEST_FIELDS.get() or {})
+        line.update({name: getattr(record, name) for name in EXTRA_FIELDS if hasattr(record, name)})
+        if record.exc_info:
+            line["exc_info"] = redact(self.formatException(record.exc_info))
+        return json.dumps(line, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    """``time level logger: message`` (plus the request id), redacted like the JSON lines."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of text (a traceback follows on its own lines)."""
+        text = redact(super().format(record))
+        request_id = (REQUEST_FIELDS.get() or {}).get("request_id")
+        return f"{text} request_id={request_id}" if request_id and "request_id=" not in text else text
+
+
+def configure_logging(log_format: LogFormat = "json", level: int = logging.INFO) -> None:
+    """Send every log line to stderr in ``log_format``, replacing handlers installed before."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if isinstance(old.formatter, JsonFormatter | TextFormatter) or type(old) is logging.StreamHandler:
+            root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
+    logging.getLogger("httpx2").setLevel(logging.WARNING)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()
+        uvicorn_logger.propagate = True
