@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 # Every typed API response must encode to exactly its service's answer (api.schemas.convert).
 os.environ.setdefault("TUTOR_STRICT_RESPONSES", "1")
 
-from app.embedded.process import ChildService
+from app.embedded.process import ChildService, free_port
 from app.embedded.services import start_chroma, start_mongo, start_redis, start_worker, wait_for_worker
 from tests.fakes.netguard import block_non_loopback
 from tests.servers import serve
@@ -115,13 +114,6 @@ def settings(mongo_url: str, redis_url: str, chroma_url: str, tmp_path_factory: 
         login_address_max_failures=1000,
         max_upload_mb=1,
     )
-
-
-def free_port() -> int:
-    """A TCP port free on loopback right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def service_env(settings: Settings) -> dict[str, str]:

@@ -4,55 +4,27 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
-import httpx
 import pytest
 
 from app import cli
 from app.doctor import Check, Outcome, run_checks
+from app.embedded.process import free_port
 from app.embedded.services import start_redis
+from tests.fakes.moto import moto_server
 from tests.fakes.openai_server import ScriptedOpenAIServer
 
 BUCKET = "doctor-materials"
 URL_VARS = ("MONGODB_URL", "REDIS_URL", "CHROMA_URL")
 
 
-def _closed_port() -> int:
-    """A loopback port nobody listens on (bound once, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    port = _closed_port()
-    binary = Path(sys.executable).with_name("moto_server")
-    process = subprocess.Popen(
-        [str(binary), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("moto_server did not start") from None
-                time.sleep(0.1)
+    with moto_server() as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -122,7 +94,7 @@ def test_every_service_up_passes(env, worker, moto_url, llm, capsys) -> None:
 
 @pytest.mark.timeout(60)
 def test_stopped_services_fail_and_name_the_cause(env, moto_url, llm, capsys) -> None:
-    redis_port, chroma_port = _closed_port(), _closed_port()
+    redis_port, chroma_port = free_port(), free_port()
     env.setenv("REDIS_URL", f"redis://:redis-pass-123@127.0.0.1:{redis_port}/0")
     env.setenv("CHROMA_URL", f"http://127.0.0.1:{chroma_port}")
     _use_s3(env, moto_url, "no-such-bucket")

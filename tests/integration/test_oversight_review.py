@@ -6,22 +6,11 @@ import json
 
 import pytest
 
+from tests.integration.test_chat_api import LESSON
 from tests.integration.test_materials import upload, wait_job
 from tests.sse import collect
 
 pytestmark = pytest.mark.asyncio
-
-LESSON = b"""# Loops
-
-## For loops
-
-A for loop runs its body once for every item of a sequence such as a list or a range.
-Use range(5) to repeat a block five times.
-
-## While loops
-
-A while loop keeps running while its condition is true, so the body must eventually make it false.
-"""
 
 
 @pytest.fixture
