@@ -86,6 +86,7 @@ def create_app(settings: Settings, services: ServicesFactory, extra_handlers: Se
         # First, so request bodies are documented by pydantic's own JSON schema (see api.schemas.request_docs).
         plugins=[RequestModelSchemaPlugin(), PydanticPlugin(validate_strict=True)],
         request_class=TutorRequest,
+        logging_config=None,  # tutor.logs configures logging (JSON or text lines); Litestar adds no handler
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(BearerAuthMiddleware, exclude=PUBLIC_PATHS)],
         lifespan=[lifespan],

@@ -87,7 +87,11 @@ def configure_logging(log_format: LogFormat = "json", level: int = logging.INFO)
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
     logging.getLogger("httpx2").setLevel(logging.WARNING)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+    # The API writes its own access line (tutor.access, with the request id and the route template).
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers.clear()
+    uvicorn_access.propagate = False
