@@ -74,7 +74,7 @@ async def test_an_api_request_and_its_celery_task_share_one_trace(traced_stack, 
     task = _one(finished, "celery.task recommender.refresh_learner")
     assert task.context.trace_id == request.context.trace_id
     assert task.parent is not None and task.parent.span_id == request.context.span_id
-    assert request.attributes["http.response.status_code"] == 200
+    assert (request.attributes or {}).get("http.response.status_code") == 200
 
 
 async def test_a_chat_turn_has_spans_for_its_model_and_tool_calls(traced_stack, spans, factory):
