@@ -116,7 +116,9 @@ class ChatOversight:
         if course_id is not None:
             return await self.usage.admit(course_id, user_id, policy)
         merged = Admission()
-        for other in await self.enrolled(user_id) if self.enrolled is not None else []:
+        if self.enrolled is None or not await self._any_course_capped():
+            return merged  # the usual case, told by the cached catalogue: no read of the student's enrollments
+        for other in await self.enrolled(user_id):
             other_policy = await self.policy(other)
             if other_policy.student_daily_tokens is None and other_policy.course_monthly_tokens is None:
                 continue
@@ -126,6 +128,13 @@ class ChatOversight:
                 return admission
             merged.reservations.extend(admission.reservations)
         return merged
+
+    async def _any_course_capped(self) -> bool:
+        """Whether any course has a cap (from the catalogue cache, so usually without a database read)."""
+        return any(
+            policy_of(course).student_daily_tokens is not None or policy_of(course).course_monthly_tokens is not None
+            for course in await self.courses.cache.outlines()
+        )
 
     async def finish(
         self, course_id: str | None, user_id: str, admission: Admission, done: Mapping[str, Any] | None, question: str

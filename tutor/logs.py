@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import re
+import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -75,13 +76,25 @@ class TextFormatter(logging.Formatter):
         return f"{text} request_id={request_id}" if request_id and "request_id=" not in text else text
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is written (a test runner swaps it and closes the old one)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        return
+
+
 def configure_logging(log_format: LogFormat = "json", level: int = logging.INFO) -> None:
     """Send every log line to stderr in ``log_format``, replacing handlers installed before."""
-    handler = logging.StreamHandler()
+    handler = _Stderr()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
-        if isinstance(old.formatter, JsonFormatter | TextFormatter) or type(old) is logging.StreamHandler:
+        if isinstance(old, _Stderr) or type(old) is logging.StreamHandler:
             root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)

@@ -67,7 +67,7 @@ async def test_metrics_after_a_chat_turn_an_upload_and_a_quiz(client, factory, w
     assert value(api, "tutor_retrieval_seconds_count") >= 1
     assert ("tutor_worker_queue_depth", (("queue", "celery"),)) in api
     assert value(api, "tutor_rate_limited_total", limit="login") >= 1
-    assert value(api, "tutor_llm_errors_total") == 0
+    assert value(api, "tutor_llm_errors_total", model="local-tutor-v2") == 0  # (other tests fail scripted LLMs)
 
     # The worker: the ingestion job and the learner refresh the quiz queued.
     deadline = time.monotonic() + 60

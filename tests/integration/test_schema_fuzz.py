@@ -50,6 +50,8 @@ SEMANTIC_REFUSALS = (
     ("", "is used twice in this course"),
     # A cross-parameter rule of the query string, which OpenAPI parameters cannot state.
     ("GET /api/courses", "min_price must not exceed max_price"),
+    ("GET /api/courses/{course_id}/usage", "from must not be after to"),
+    ("GET /api/courses/{course_id}/usage", "a usage report covers at most 366 days"),
     # Grading against the stored quiz: which questions it has and their choices.
     ("POST /api/progress/update", "this lesson has no quiz"),
     ("POST /api/progress/update", "answers name questions that are not in this quiz"),
