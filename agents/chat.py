@@ -150,7 +150,7 @@ class ChatService:
                                        "mode": turn.request.mode, "review": review})  # fmt: skip
             CHAT_FIRST_EVENT_SECONDS.labels(model_label).observe(time.perf_counter() - turn.started)
             if self.oversight is not None:
-                admission = await self.oversight.admit(course_id, turn.principal.user_id, turn.policy)
+                admission = await self.oversight.admit(course_id, turn.principal, turn.policy)
             # Only the turn right before this message can leave something waiting on it.
             last = turn.history[-1] if turn.history else None
             pending = last.pending if last is not None and last.role == "assistant" else None

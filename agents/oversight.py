@@ -17,11 +17,12 @@ from tutor.cpu import run_cpu
 from tutor.schemas.tutor_policy import DEFAULT_POLICY, TutorPolicy, policy_of
 from tutor.services.content_gaps import ContentGapService
 from tutor.services.courses import CourseService
+from tutor.services.principal import Principal
 from tutor.services.usage import Admission, TurnUsage, UsageService
 
 logger = logging.getLogger(__name__)
 Embed = Callable[[str], Awaitable[list[float]]]
-CourseIds = Callable[[str], Awaitable[list[str]]]
+CourseIds = Callable[[Principal], Awaitable[list[str]]]
 
 CAP_NOTICES = {
     "student_daily_cap": "You've used today's AI tutor allowance for this course ({cap:,} tokens). Until it "
@@ -89,8 +90,8 @@ class ChatOversight:
             gaps: Content gap records.
             embed: A question's unit embedding (run off the event loop).
             capped_models: Whether the tutor's first model is a paid LLM (the offline model has no caps).
-            enrolled: The ids of the courses a student is enrolled in (a turn outside any course searches
-                them all, so it must be under the caps of each).
+            enrolled: The ids of the courses a student is enrolled in, read through the learner cache (a
+                turn outside any course searches them all, so it must be under the caps of each).
         """
         self.courses = courses
         self.usage = usage
@@ -105,7 +106,7 @@ class ChatOversight:
             return DEFAULT_POLICY
         return policy_of(await self.courses.cache.document(course_id))
 
-    async def admit(self, course_id: str | None, user_id: str, policy: TutorPolicy) -> Admission:
+    async def admit(self, course_id: str | None, principal: Principal, policy: TutorPolicy) -> Admission:
         """Room under the course's caps for an LLM turn (always, when there is no LLM or no cap).
 
         A turn outside any course ("all my courses") answers from every course the student takes, so it
@@ -113,12 +114,13 @@ class ChatOversight:
         """
         if not self.capped_models:
             return Admission()
+        user_id = principal.user_id
         if course_id is not None:
             return await self.usage.admit(course_id, user_id, policy)
         merged = Admission()
         if self.enrolled is None or not await self._any_course_capped():
             return merged  # the usual case, told by the cached catalogue: no read of the student's enrollments
-        for other in await self.enrolled(user_id):
+        for other in await self.enrolled(principal):
             other_policy = await self.policy(other)
             if other_policy.student_daily_tokens is None and other_policy.course_monthly_tokens is None:
                 continue

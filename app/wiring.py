@@ -125,8 +125,9 @@ def build_extensions(core: Services, settings: Settings, connections: Connection
     limiter = RateLimiter(connections.redis, settings.chat_rate_per_min, 60, prefix="chat")
     llm = llm_config(settings)
     agent = build_agent(retrieval.embedder, llm)
-    async def enrolled(user_id: str) -> list[str]:
-        return [str(e["course_id"]) for e in await core.records.enrollments.of_user(user_id)]
+    async def enrolled(principal: Principal) -> list[str]:
+        # Through the learner cache: read again only after the student's enrollments changed.
+        return [str(e["course_id"]) for e in await core.learner.enrollments(principal)]
 
     oversight = ChatOversight(
         core.courses, core.usage, core.content_gaps, question_embedder(retrieval.embedder), llm is not None, enrolled

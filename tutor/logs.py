@@ -89,14 +89,19 @@ class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def configure_logging(log_format: LogFormat = "json", level: int = logging.INFO) -> None:
-    """Send every log line to stderr in ``log_format``, replacing handlers installed before."""
+    """Send every log line to stderr in ``log_format`` (replacing the handler an earlier call installed).
+
+    Like ``logging.basicConfig``, it adds no handler where the root logger already has someone else's (a
+    test runner's, which captures the lines itself).
+    """
     handler = _Stderr()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
-    for old in list(root.handlers):
-        if isinstance(old, _Stderr) or type(old) is logging.StreamHandler:
-            root.removeHandler(old)
-    root.addHandler(handler)
+    ours = [old for old in root.handlers if isinstance(old, _Stderr)]
+    for old in ours:
+        root.removeHandler(old)
+    if ours or not root.handlers:
+        root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per chromadb call otherwise
     logging.getLogger("httpx2").setLevel(logging.WARNING)

@@ -117,6 +117,12 @@ async def test_json_log_lines_carry_the_request_id_the_response_shows(client, fa
         student = await factory.student()
         res = await client.get("/api/enrollments/", headers=student["headers"])
         missing = await client.get("/api/courses/no-such-course/", headers=student["headers"])
+        # The access line is written once the response is sent: the client may see the response first.
+        ids = {res.headers["X-Request-ID"], missing.headers["X-Request-ID"]}
+        deadline = time.monotonic() + 10
+        while not ids <= {json.loads(line).get("request_id") for line in lines if "tutor.access" in line}:
+            assert time.monotonic() < deadline, "no access line"
+            await asyncio.sleep(0.05)
     finally:
         logging.getLogger().removeHandler(keep)
     parsed = [json.loads(line) for line in lines]  # every line is one JSON object
