@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ReturnDocument, UpdateOne
+from pymongo.errors import DuplicateKeyError
 
 from tutor.db import Document
 from tutor.repositories.base import Repository
 
+CAS_ATTEMPTS = 200  # compare-and-set retries of one counter update (each a few ms at most)
 COUNTED = ("messages", "prompt_tokens", "completion_tokens", "billable_tokens")
 
 
@@ -48,7 +50,9 @@ class CapCounterRepository(Repository):
 
     A turn reserves tokens before it asks the LLM, and only while ``used + reserved`` is under the cap;
     it settles (adds what it used, frees what it reserved) when it ends. Reservations of a counter
-    nobody touched for ``stale_s`` come from turns that never settled (a crashed process): they are dropped.
+    nobody touched for a while come from turns that never settled (a crashed process): they are dropped.
+    Every write is a compare-and-set on the counter's ``version`` (plain read-modify-write, no server-side
+    pipeline), which holds on any MongoDB-compatible server under concurrent turns.
     """
 
     async def reserve(
@@ -56,43 +60,62 @@ class CapCounterRepository(Repository):
     ) -> int | None:
         """Reserve room for one turn on ``key`` if what is used and reserved there is under ``cap``.
 
-        The turn reserves ``tokens``, or the largest turn settled on ``key`` when that is larger.
+        The turn reserves ``tokens``, or the largest turn settled on ``key`` when that is larger. A
+        compare-and-set on the counter's ``version``: read, decide, write only if nobody wrote in between
+        (else read again), so concurrent turns on any number of replicas never lose an update.
 
         Returns:
             The tokens reserved, or None when the cap is reached.
         """
-        fresh = {"$gte": [{"$ifNull": ["$touched_at", stale_before]}, stale_before]}
-        amount = {"$max": [tokens, {"$ifNull": ["$max_turn", 0]}]}
-        pipeline: list[dict[str, Any]] = [
-            {"$set": {
-                "reserved": {"$cond": [fresh, {"$ifNull": ["$reserved", 0]}, 0]},
-                "used": {"$ifNull": ["$used", 0]},
-                "user_id": user_id,
-            }},
-            {"$set": {"granted": {"$cond": [
-                {"$lt": [{"$add": ["$used", "$reserved"]}, cap]}, amount, None
-            ]}}},
-            {"$set": {
-                "reserved": {"$add": ["$reserved", {"$ifNull": ["$granted", 0]}]},
-                "touched_at": {"$cond": [{"$eq": ["$granted", None]}, {"$ifNull": ["$touched_at", now]}, now]},
-            }},
-        ]  # fmt: skip
-        doc = await self.collection.find_one_and_update(
-            {"_id": key}, pipeline, upsert=True, return_document=ReturnDocument.AFTER
-        )
-        granted = (doc or {}).get("granted")
-        return int(granted) if granted is not None else None
+        for attempt in range(CAS_ATTEMPTS):
+            doc = await self._counter(key, now, user_id)
+            fresh = doc.get("touched_at") is None or _aware(doc["touched_at"]) >= stale_before
+            reserved = int(doc.get("reserved", 0)) if fresh else 0  # older reservations never settled
+            if int(doc.get("used", 0)) + reserved >= cap:
+                return None
+            amount = max(tokens, int(doc.get("max_turn", 0)))
+            changed = {"reserved": reserved + amount, "touched_at": now}
+            if await self._swap(key, doc, changed):
+                return amount
+            await asyncio.sleep(0.001 * attempt)
+        raise RuntimeError(f"cap counter {key} kept changing")
 
     async def settle(self, entries: list[tuple[str, int, int]]) -> None:
         """For each ``(key, used, reserved)``: add what a turn used and free what it had reserved."""
-        if entries:
-            await self.collection.bulk_write(
-                [
-                    UpdateOne({"_id": key}, {"$inc": {"used": used, "reserved": -reserved}, "$max": {"max_turn": used}})
-                    for key, used, reserved in entries
-                ],
-                ordered=False,
-            )
+        for key, used, reserved in entries:
+            for attempt in range(CAS_ATTEMPTS):
+                doc = await self.collection.find_one({"_id": key})
+                if doc is None:
+                    break
+                changed = {
+                    "used": int(doc.get("used", 0)) + used,
+                    "reserved": max(0, int(doc.get("reserved", 0)) - reserved),
+                    "max_turn": max(int(doc.get("max_turn", 0)), used),
+                }
+                if await self._swap(key, doc, changed):
+                    break
+                await asyncio.sleep(0.001 * attempt)
+
+    async def _counter(self, key: str, now: datetime, user_id: str | None) -> Document:
+        """The counter ``key``, created empty if it does not exist yet."""
+        doc = await self.collection.find_one({"_id": key})
+        if doc is not None:
+            return doc
+        fresh = {"_id": key, "used": 0, "reserved": 0, "max_turn": 0, "version": 0, "touched_at": None,
+                 "user_id": user_id}  # fmt: skip
+        try:
+            await self.collection.insert_one(fresh)
+        except DuplicateKeyError:  # another turn created it first
+            return await self.collection.find_one({"_id": key}) or fresh
+        return fresh
+
+    async def _swap(self, key: str, doc: Document, changed: dict[str, Any]) -> bool:
+        """Write ``changed`` if the counter is still the version ``doc`` was read at."""
+        version = int(doc.get("version", 0))
+        result = await self.collection.update_one(
+            {"_id": key, "version": version}, {"$set": {**changed, "version": version + 1}}
+        )
+        return result.modified_count == 1
 
     async def used(self, key: str) -> int:
         """Tokens used so far on ``key``."""
@@ -102,3 +125,8 @@ class CapCounterRepository(Repository):
     async def forget_student(self, user_id: str) -> int:
         """Delete a student's counters (account deletion)."""
         return await self.delete_many({"user_id": user_id})
+
+
+def _aware(moment: datetime) -> datetime:
+    """``moment`` with a time zone (UTC when it has none)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
