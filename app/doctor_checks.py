@@ -179,7 +179,8 @@ def llm_check(settings: Settings, timeout_s: float) -> Outcome:
         return Outcome("ok", "offline local tutor model (set OPENAI_BASE_URL / OPENAI_API_KEY for an LLM)")
     import openai
 
-    where = f"model {llm.model!r} at {redact_url(llm.base_url or 'https://api.openai.com/v1')}"
+    endpoint = redact_url(llm.base_url) if llm.base_url else "the SDK's default endpoint (OPENAI_BASE_URL unset)"
+    where = f"model {llm.model!r} at {endpoint}"
     client = openai.OpenAI(base_url=llm.base_url, api_key=llm.api_key or "not-needed", timeout=timeout_s, max_retries=0)
     try:
         client.chat.completions.create(model=llm.model, messages=[{"role": "user", "content": "Say OK."}], max_tokens=1)
