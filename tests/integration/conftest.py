@@ -22,6 +22,8 @@ async def registered(lms_platform: FakePlatform, services, api_server: str) -> F
     await services.lti_platforms.add(
         issuer=platform.issuer, client_id=platform.client_id, deployment_id=platform.deployment_id,
         auth_login_url=f"{platform.url}/auth", auth_token_url=f"{platform.url}/token",
-        jwks_url=f"{platform.url}/jwks", name="Test LMS",
+        # One key-set URL per fake platform: a later platform on a reused port is a different key set, which
+        # the tool's per-URL key cache (refetched at most every 10 s) must not take for the earlier one.
+        jwks_url=f"{platform.url}/jwks?platform={platform.client_id}", name="Test LMS",
     )  # fmt: skip
     return platform
