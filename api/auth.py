@@ -8,6 +8,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import Scope
 
 from tutor.errors import Unauthorized
 from tutor.services.principal import Principal
@@ -28,7 +29,7 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         """Authenticate one request."""
-        header = connection.headers.get("authorization", "")
+        header = _authorization(connection.scope)
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("missing bearer token")
@@ -41,6 +42,14 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         except Unauthorized as exc:
             raise NotAuthorizedException(exc.message) from exc
         return AuthenticationResult(user=principal, auth=claims)
+
+
+def _authorization(scope: Scope) -> str:
+    """The first ``Authorization`` header, read from the raw headers (no header map built for it)."""
+    for name, value in scope["headers"]:
+        if name.lower() == b"authorization":
+            return value.decode("latin-1")
+    return ""
 
 
 def is_preflight(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:

@@ -23,7 +23,7 @@ from api.errors import error_body
 from api.request_context import REQUEST_ID_HEADER, RequestContext
 from api.security_headers import security_headers
 from tutor.logs import REQUEST_FIELDS
-from tutor.tracing import continued
+from tutor.tracing import continued, recording
 
 log = logging.getLogger("tutor.api")
 
@@ -49,7 +49,8 @@ class RequestIdMiddleware:
         fields = REQUEST_FIELDS.set({"request_id": context.request_id})
         started = time.perf_counter()
         response = _ResponseWatch(scope, context.request_id, send)
-        with continued(f"HTTP {scope.get('method', '?')}", observe.headers_of(scope), SpanKind.SERVER) as span:
+        headers = observe.headers_of(scope) if recording() else None
+        with continued(f"HTTP {scope.get('method', '?')}", headers, SpanKind.SERVER) as span:
             try:
                 problem = _url_problem(scope)
                 if problem:

@@ -120,8 +120,11 @@ def run_wrk(
     headers: Mapping[str, str] | None = None,
     body: str | None = None,
     wrk: str = "wrk",
+    cpus: set[int] | None = None,
 ) -> dict[str, float]:
     """Drive ``url`` from ``connections`` keep-alive connections for ``seconds``; rps and latency.
+
+    ``cpus``, when given, are the only cores wrk may run on (so it never takes the server's core).
 
     Raises:
         WrkError: wrk failed, or the run saw errors (see :func:`summarize`).
@@ -130,7 +133,10 @@ def run_wrk(
         script = Path(tmp) / "step.lua"
         script.write_text(lua_script(method, headers, body))
         argv = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "60s", "-s", str(script)]
-        proc = subprocess.run([*argv, url], capture_output=True, text=True, check=False, timeout=seconds + 120)
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+        proc = subprocess.run(
+            [*argv, url], capture_output=True, text=True, check=False, timeout=seconds + 120, preexec_fn=pin
+        )
     if proc.returncode != 0:
         raise WrkError(f"wrk exited {proc.returncode}: {proc.stderr.strip()[-1000:]}")
     return summarize(parse_report(proc.stdout))

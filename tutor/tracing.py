@@ -15,11 +15,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry import context, propagate, trace
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, TracerProvider
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("tutor")
 _configured = False
+_recording = False  # a provider was installed with install()
 
 
 def configure_tracing(service_name: str) -> bool:
@@ -29,13 +30,13 @@ def configure_tracing(service_name: str) -> bool:
         return _configured
     from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
     from opentelemetry.sdk.resources import Resource
-    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     name = os.environ.get("OTEL_SERVICE_NAME", service_name)
-    provider = TracerProvider(resource=Resource.create({"service.name": name}))
+    provider = SdkTracerProvider(resource=Resource.create({"service.name": name}))
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    trace.set_tracer_provider(provider)
+    install(provider)
     _configured = True
     log.info("exporting traces with OTLP to %s as %s", os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"], name)
     return True
@@ -55,9 +56,29 @@ def span(name: str, kind: SpanKind = SpanKind.INTERNAL, **attributes: Any) -> It
         yield current
 
 
+def install(provider: TracerProvider) -> None:
+    """Make ``provider`` the process's tracer provider (OpenTelemetry allows one per process).
+
+    Install providers through here, not with ``trace.set_tracer_provider``: until this is called, the
+    request path skips preparing spans altogether (see :func:`recording`).
+    """
+    global _recording
+    trace.set_tracer_provider(provider)
+    _recording = True
+
+
+def recording() -> bool:
+    """Whether a tracer provider is installed; without one every span is a no-op and a caller may skip
+    the work of preparing one (decoding headers for the trace context)."""
+    return _recording
+
+
 @contextmanager
 def continued(name: str, headers: Mapping[str, Any] | None, kind: SpanKind = SpanKind.CONSUMER) -> Iterator[Span]:
     """A span continuing the trace whose context ``headers`` carry (a task sent by the API)."""
+    if not recording():
+        yield trace.INVALID_SPAN
+        return
     parent = propagate.extract(dict(headers or {}))
     token = context.attach(parent)
     try:

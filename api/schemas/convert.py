@@ -10,6 +10,7 @@ rather than a 500), and the check is skipped: it costs about three conversions.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from typing import Any, TypeVar, cast
@@ -36,7 +37,12 @@ def set_strict(strict: bool | None) -> None:
 
 def is_strict() -> bool:
     """Whether :func:`typed` checks its conversions exactly."""
-    return _strict if _strict is not None else os.environ.get(STRICT_ENV) == "1"
+    return _strict if _strict is not None else _strict_by_environment()
+
+
+@functools.cache  # read once: it is asked on every response
+def _strict_by_environment() -> bool:
+    return os.environ.get(STRICT_ENV) == "1"
 
 
 def typed(value: Any, schema: type[T]) -> T:

@@ -8,12 +8,12 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from tests.servers import serve
+from tutor import tracing
 
 pytestmark = pytest.mark.asyncio
 
@@ -23,7 +23,7 @@ def spans() -> Iterator[InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)  # once per process: the tracer of tutor.tracing delegates to it
+    tracing.install(provider)  # once per process: the tracer of tutor.tracing delegates to it
     yield exporter
     provider.shutdown()
 
