@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 
+import msgspec
 from litestar import Controller, delete, get, post
 from litestar.response import Stream
 
@@ -17,6 +17,9 @@ from api.schemas.operations import EventStreamOperation
 from tutor.container import Services
 from tutor.services.principal import Principal
 
+# Dates as ISO 8601, as in every JSON body of the API; anything else JSON has no type for as its str().
+_EVENT_JSON = msgspec.json.Encoder(enc_hook=str)
+
 
 async def _sse(events: AsyncIterator[AgentEvent]) -> AsyncIterator[bytes]:
     """One SSE record per agent event, forwarded as soon as it is produced.
@@ -26,7 +29,7 @@ async def _sse(events: AsyncIterator[AgentEvent]) -> AsyncIterator[bytes]:
     streams queue behind. A JSON document has no line break, so each record is one ``data`` line.
     """
     async for event in events:
-        yield f"event: {event.type}\r\ndata: {json.dumps(event.data, default=str)}\r\n\r\n".encode()
+        yield b"event: %s\r\ndata: %s\r\n\r\n" % (event.type.encode(), _EVENT_JSON.encode(event.data))
 
 
 class ChatController(Controller):

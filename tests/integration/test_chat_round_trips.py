@@ -7,6 +7,7 @@ turn's server CPU (the MongoDB client's and the server's), paid again by every c
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -84,8 +85,8 @@ async def _turn(url: str, headers: dict[str, str], body: dict[str, Any]) -> str:
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
         response = await http.post("/api/chat/stream/", json=body, headers=headers)  # read to the end
     assert response.status_code == 200, response.text
-    done = response.text.split("event: done", 1)[1]
-    return done.split('"thread_id": "', 1)[1].split('"', 1)[0]
+    done = response.text.split("event: done", 1)[1].split("data: ", 1)[1].split("\r\n", 1)[0]
+    return str(json.loads(done)["thread_id"])
 
 
 async def test_a_turn_writes_its_thread_once_per_message_and_never_rereads_it(watched, scripted, factory):
