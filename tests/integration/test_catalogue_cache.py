@@ -214,3 +214,21 @@ async def test_each_caller_sees_their_own_view_of_one_cached_course(replica):
         assert "answer" not in seen_outside["quiz"]["questions"][0]
         assert "answer" not in seen_enrolled["quiz"]["questions"][0]
         assert seen_owner["quiz"]["questions"][0]["answer"] == 1
+
+
+async def test_a_built_page_is_kept_until_the_catalogue_changes_and_callers_get_their_own_copy(replica):
+    app = replica(3600)
+    owner = teacher()
+    cid, category = await new_course(app, owner)
+    first = await listed(app, category)
+    first[0]["title"] = "scribbled on by a caller"
+    assert [c["title"] for c in await listed(app, category)] != ["scribbled on by a caller"]
+
+    generation = app.courses.cache.generation
+    await listed(app, category)
+    assert app.courses.cache.generation == generation  # nothing changed: the page is the one built before
+
+    body = CourseIn.model_validate(sample_course_body(category=category))  # a new course in the same category
+    second = (await app.courses.create(body, owner))["id"]
+    assert sorted(c["id"] for c in await listed(app, category)) == sorted([cid, second])
+    assert app.courses.cache.generation > generation

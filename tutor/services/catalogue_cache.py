@@ -61,6 +61,8 @@ class CatalogueCache:
         self._checks_started = 0
         self._checked_index = 0  # which check (in start order) the last finished one was
         self._check: asyncio.Task[None] | None = None
+        self.generation = 0
+        """Changes whenever :meth:`outlines` would answer differently (a course added, changed or gone)."""
 
     async def outlines(self) -> list[Document]:
         """Every live course, without lesson bodies and quizzes."""
@@ -120,6 +122,8 @@ class CatalogueCache:
             outlines.update({doc["_id"]: doc for doc in await self.courses.outlines(changed) if is_live(doc)})
         for cid in [cid for cid, (doc, _) in self._documents.items() if versions.get(cid) != version_of(doc)]:
             self._forget(cid)
+        if changed or outlines.keys() != self._outlines.keys():
+            self.generation += 1
         self._versions, self._outlines = versions, outlines
         self._seen_writes, self._checked_at, self._checked_index = writes, started, index
 

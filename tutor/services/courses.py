@@ -20,6 +20,7 @@ from tutor.services.principal import Principal
 from tutor.services.views import course_summary, course_view
 
 MAX_SUMMARIES = 4096  # catalogue entries kept built, per course version
+MAX_PAGES = 1024  # catalogue pages kept built, for the catalogue as it is now
 
 # List fields every reader iterates (skill names, the recommender): a PATCH with null empties them.
 CLEARED_TO_EMPTY = ("tags", "prerequisite_skills")
@@ -40,16 +41,33 @@ class CourseService:
         self.enrollments = enrollments
         self.cache = cache or CatalogueCache(courses)
         self._summaries: dict[tuple[str, int], dict[str, Any]] = {}
+        self._pages: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._pages_generation = -1
 
     async def list(self, query: CourseQuery) -> dict[str, Any]:
-        """Filtered, sorted, paginated catalogue (from the catalogue cache)."""
-        docs, total = select(await self.cache.outlines(), query)
-        return {
-            "items": [self._summary(doc) for doc in docs],
-            "total": total,
-            "page": query.page,
-            "page_size": query.page_size,
-        }
+        """Filtered, sorted, paginated catalogue (from the catalogue cache).
+
+        A page is built once for the catalogue as it stands: the same query is answered from the page
+        built before until a course is added, changed or removed (filtering and sorting every course
+        on every request would grow with the catalogue).
+        """
+        outlines = await self.cache.outlines()
+        if self._pages_generation != self.cache.generation:
+            self._pages, self._pages_generation = {}, self.cache.generation
+        key = _query_key(query)
+        page = self._pages.get(key)
+        if page is None:
+            docs, total = select(outlines, query)
+            page = {
+                "items": [self._summary(doc) for doc in docs],
+                "total": total,
+                "page": query.page,
+                "page_size": query.page_size,
+            }
+            if len(self._pages) >= MAX_PAGES:
+                self._pages.pop(next(iter(self._pages)))  # the oldest page
+            self._pages[key] = page
+        return {**page, "items": [dict(item) for item in page["items"]]}  # the caller's own copy
 
     def _summary(self, doc: Document) -> dict[str, Any]:
         """The catalogue entry of a course, built once per course version (every write bumps it)."""
@@ -59,7 +77,7 @@ class CourseService:
             if len(self._summaries) >= MAX_SUMMARIES:
                 self._summaries.clear()
             summary = self._summaries[key] = course_summary(doc)
-        return dict(summary)
+        return summary
 
     async def get_doc(self, course_id: str) -> Document:
         """The stored course or :class:`NotFound` (also for a course being removed)."""
@@ -142,3 +160,8 @@ def outline_only(view: dict[str, Any]) -> dict[str, Any]:
         for lesson in module.get("lessons", []):
             lesson["content"] = None
     return view
+
+
+def _query_key(query: CourseQuery) -> tuple[Any, ...]:
+    """The query as a hashable key (its fields in order, the tag list as a tuple)."""
+    return tuple(tuple(value) if isinstance(value, list) else value for value in query.__dict__.values())
