@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from opentelemetry import trace
 
@@ -41,7 +40,7 @@ UNREACHABLE = "I can't reach the course material right now, so I can't answer fr
 _SCHEMAS: dict[str, dict[str, Any]] = {}
 
 
-def tool_schema(tool: BaseTool) -> dict[str, Any]:
+def tool_schema(tool: TutorTool) -> dict[str, Any]:
     """The tool's OpenAI function schema, built once per tool name.
 
     Tools are rebuilt every turn around that turn's context, but their name, description and
@@ -49,7 +48,7 @@ def tool_schema(tool: BaseTool) -> dict[str, Any]:
     """
     schema = _SCHEMAS.get(tool.name)
     if schema is None:
-        schema = _SCHEMAS[tool.name] = convert_to_openai_tool(tool)
+        schema = _SCHEMAS[tool.name] = convert_to_openai_tool(tool.tool)
     return schema
 
 def _count_usage(
@@ -225,7 +224,7 @@ class TutorAgent:
         record: TurnRecord,
     ) -> AsyncIterator[AgentEvent]:
         tools = build_tools(ctx)
-        schemas = [tool_schema(t.tool) for t in tools.values()]
+        schemas = [tool_schema(t) for t in tools.values()]
         messages: list[BaseMessage] = [
             await self._system_message(ctx, mode),
             *to_messages(history),

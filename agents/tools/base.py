@@ -91,16 +91,27 @@ def _validation_message(exc: ValidationError) -> str:
 
 @dataclass(slots=True)
 class TutorTool:
-    """A LangChain tool (schema for the model) plus a safe runner for the agent loop."""
+    """A tool the model may call (its name, description and argument schema) plus a safe runner for the agent loop.
 
-    tool: StructuredTool
+    Tools are built every turn around that turn's context; the LangChain tool (:attr:`tool`) is made only
+    when something asks for it (the model's function schema, built once per tool name).
+    """
+
+    name: str
+    description: str
     schema: type[BaseModel]
     handler: Handler
 
     @property
-    def name(self) -> str:
-        """Tool name as the model sees it."""
-        return self.tool.name
+    def tool(self) -> StructuredTool:
+        """The tool as a LangChain ``StructuredTool`` with :attr:`schema` as its validated arguments."""
+
+        async def _call(**kwargs: Any) -> str:
+            return (await self.run(kwargs)).content
+
+        return StructuredTool.from_function(
+            coroutine=_call, name=self.name, description=self.description, args_schema=self.schema
+        )
 
     async def run(self, args: dict[str, Any]) -> ToolOutcome:
         """Validate ``args`` and run the tool; every failure becomes an error outcome.
@@ -124,11 +135,5 @@ class TutorTool:
 
 
 def make_tool(name: str, description: str, schema: type[BaseModel], handler: Handler) -> TutorTool:
-    """Wrap ``handler`` as a LangChain ``StructuredTool`` with ``schema`` as its validated arguments."""
-
-    async def _call(**kwargs: Any) -> str:
-        return (await wrapped.run(kwargs)).content
-
-    tool = StructuredTool.from_function(coroutine=_call, name=name, description=description, args_schema=schema)
-    wrapped = TutorTool(tool=tool, schema=schema, handler=handler)
-    return wrapped
+    """Wrap ``handler`` as a tool with ``schema`` as its validated arguments."""
+    return TutorTool(name=name, description=description, schema=schema, handler=handler)
