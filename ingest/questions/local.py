@@ -9,10 +9,10 @@ candidates as asked for are returned: the job's gate and per-passage quota drop 
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 
+from ingest.questions.code import code_candidates
 from ingest.questions.gate import normal
 from ingest.questions.text import TextQuestions
 from ingest.questions.types import Candidate
@@ -23,17 +23,6 @@ log = logging.getLogger(__name__)
 CodeQuestions = Callable[[Chunk, Sequence[Chunk]], list[Candidate]]
 # How many candidates per requested question the generator hands to the gate.
 OVERSUPPLY = 4.0
-
-
-def _code_questions() -> CodeQuestions | None:
-    """The code question maker, when the code module is installed (text questions do without it)."""
-    try:
-        module = importlib.import_module("ingest.questions.code")
-    except ImportError:
-        log.warning("ingest.questions.code is not available; generating text questions only")
-        return None
-    maker: CodeQuestions = module.code_candidates
-    return maker
 
 
 def _alternate(first: Sequence[Candidate], second: Sequence[Candidate]) -> list[Candidate]:
@@ -48,8 +37,8 @@ class LocalQuestionGenerator:
     """Question candidates made without a model, spread over documents and chunks, text and code mixed.
 
     Args:
-        code_questions: Makes code questions from a chunk and the course; default: the code module's
-            ``code_candidates`` when it is installed, else none.
+        code_questions: Makes code questions from a chunk and the course; default:
+            :func:`ingest.questions.code.code_candidates`.
     """
 
     name = "local-v1"
@@ -63,7 +52,7 @@ class LocalQuestionGenerator:
         if want <= 0 or not passages:
             return []
         text = TextQuestions(course or passages)
-        code = self._code or _code_questions()
+        code = self._code or code_candidates
         limit = max(want + 2, round(OVERSUPPLY * want))
         seen: set[str] = set()
         out: list[Candidate] = []
@@ -78,20 +67,19 @@ class LocalQuestionGenerator:
         return out
 
     def _chunk_candidates(
-        self, chunk: Chunk, index: int, course: Sequence[Chunk], text: TextQuestions, code: CodeQuestions | None
+        self, chunk: Chunk, index: int, course: Sequence[Chunk], text: TextQuestions, code: CodeQuestions
     ) -> list[Candidate]:
         prose = text.candidates(chunk)
         listings: list[Candidate] = []
-        if code is not None:
-            try:
-                listings = code(chunk, course)
-            except Exception as exc:  # a failing code question must not cost the text questions
-                log.warning("code questions failed on chunk %s: %r", chunk.id, exc)
+        try:
+            listings = code(chunk, course)
+        except Exception as exc:  # a failing code question must not cost the text questions
+            log.warning("code questions failed on chunk %s: %r", chunk.id, exc)
         # Alternate which kind leads, so the first round over a course is not all of one kind.
         return _alternate(prose, listings) if index % 2 == 0 else _alternate(listings, prose)
 
     def _spread(
-        self, passages: Sequence[Chunk], course: Sequence[Chunk], text: TextQuestions, code: CodeQuestions | None
+        self, passages: Sequence[Chunk], course: Sequence[Chunk], text: TextQuestions, code: CodeQuestions
     ) -> Iterator[Candidate]:
         """Candidates round-robin over documents; within a document, round-robin over its chunks."""
         documents: dict[str, list[Chunk]] = {}
