@@ -38,6 +38,11 @@ def headers_of(scope: Scope) -> dict[str, str]:
     return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
 
 
+def carries_trace(scope: Scope) -> bool:
+    """Whether the request carries a W3C trace context (``traceparent``) to continue."""
+    return any(name.lower() == b"traceparent" for name, _ in scope["headers"])
+
+
 def finish(scope: Scope, status: int, started: float, span: Span) -> None:
     """Record the finished request: the histogram, one access line, and the span's route and status."""
     seconds = time.perf_counter() - started

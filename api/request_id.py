@@ -49,7 +49,8 @@ class RequestIdMiddleware:
         fields = REQUEST_FIELDS.set({"request_id": context.request_id})
         started = time.perf_counter()
         response = _ResponseWatch(scope, context.request_id, send)
-        headers = observe.headers_of(scope) if recording() else None
+        # Decoded only when something can use them: a provider records, or the caller sent a trace context.
+        headers = observe.headers_of(scope) if recording() or observe.carries_trace(scope) else None
         with continued(f"HTTP {scope.get('method', '?')}", headers, SpanKind.SERVER) as span:
             try:
                 problem = _url_problem(scope)

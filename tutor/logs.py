@@ -18,7 +18,7 @@ import time
 from contextvars import ContextVar
 from typing import Any, Literal
 
-import msgspec
+from tutor.json_text import to_json
 
 LogFormat = Literal["json", "text"]
 # Fields of the request being handled (set by the API's outermost middleware).
@@ -72,10 +72,6 @@ def iso_utc(created: float) -> str:
     return f"{prefix}.{int((created - second) * 1000):03d}+00:00"
 
 
-# Anything JSON has no type for (an ObjectId, a path) is written as its str().
-_JSON = msgspec.json.Encoder(enc_hook=str)
-
-
 class JsonFormatter(logging.Formatter):
     """One JSON object per line."""
 
@@ -92,7 +88,7 @@ class JsonFormatter(logging.Formatter):
         line.update({name: given[name] for name in EXTRA_FIELDS if name in given})
         if record.exc_info:
             line["exc_info"] = redact(self.formatException(record.exc_info))
-        return _JSON.encode(line).decode()
+        return to_json(line)
 
 
 class TextFormatter(logging.Formatter):
@@ -126,8 +122,6 @@ def configure_logging(log_format: LogFormat = "json", level: int = logging.INFO)
     Like ``logging.basicConfig``, it adds no handler where the root logger already has someone else's (a
     test runner's, which captures the lines itself).
     """
-    # No line shows the thread or process: not collecting them for every record (logging HOWTO, "Optimization").
-    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = _Stderr()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()

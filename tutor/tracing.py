@@ -20,7 +20,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode, TracerProvid
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("tutor")
 _configured = False
-_recording = False  # a provider was installed with install()
+_recording = False  # a tracer provider was seen installed (see recording())
 
 
 def configure_tracing(service_name: str) -> bool:
@@ -57,11 +57,7 @@ def span(name: str, kind: SpanKind = SpanKind.INTERNAL, **attributes: Any) -> It
 
 
 def install(provider: TracerProvider) -> None:
-    """Make ``provider`` the process's tracer provider (OpenTelemetry allows one per process).
-
-    Install providers through here, not with ``trace.set_tracer_provider``: until this is called, the
-    request path skips preparing spans altogether (see :func:`recording`).
-    """
+    """Make ``provider`` the process's tracer provider (OpenTelemetry allows one per process)."""
     global _recording
     trace.set_tracer_provider(provider)
     _recording = True
@@ -69,14 +65,26 @@ def install(provider: TracerProvider) -> None:
 
 def recording() -> bool:
     """Whether a tracer provider is installed; without one every span is a no-op and a caller may skip
-    the work of preparing one (decoding headers for the trace context)."""
+    the work of preparing one (decoding headers for the trace context).
+
+    Once one is installed (through :func:`install` or any other way OpenTelemetry allows), the answer is
+    remembered: a provider cannot be taken away again.
+    """
+    global _recording
+    if not _recording and not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
+        _recording = True
     return _recording
 
 
 @contextmanager
 def continued(name: str, headers: Mapping[str, Any] | None, kind: SpanKind = SpanKind.CONSUMER) -> Iterator[Span]:
-    """A span continuing the trace whose context ``headers`` carry (a task sent by the API)."""
-    if not recording():
+    """A span continuing the trace whose context ``headers`` carry (a task sent by the API).
+
+    With no headers and no provider there is nothing to continue or record: the no-op span, at no cost.
+    With headers but no provider, the caller's trace context still becomes current, so what this block
+    sends on (a Celery task) carries it further.
+    """
+    if headers is None and not recording():
         yield trace.INVALID_SPAN
         return
     parent = propagate.extract(dict(headers or {}))

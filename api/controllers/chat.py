@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import msgspec
 from litestar import Controller, delete, get, post
 from litestar.response import Stream
 
@@ -15,10 +14,8 @@ from api.schemas.chat import ChatAnswerOut, ThreadOut
 from api.schemas.convert import typed
 from api.schemas.operations import EventStreamOperation
 from tutor.container import Services
+from tutor.json_text import to_json
 from tutor.services.principal import Principal
-
-# Dates as ISO 8601, as in every JSON body of the API; anything else JSON has no type for as its str().
-_EVENT_JSON = msgspec.json.Encoder(enc_hook=str)
 
 
 async def _sse(events: AsyncIterator[AgentEvent]) -> AsyncIterator[bytes]:
@@ -29,7 +26,7 @@ async def _sse(events: AsyncIterator[AgentEvent]) -> AsyncIterator[bytes]:
     streams queue behind. A JSON document has no line break, so each record is one ``data`` line.
     """
     async for event in events:
-        yield b"event: %s\r\ndata: %s\r\n\r\n" % (event.type.encode(), _EVENT_JSON.encode(event.data))
+        yield f"event: {event.type}\r\ndata: {to_json(event.data)}\r\n\r\n".encode()
 
 
 class ChatController(Controller):

@@ -5,7 +5,8 @@ lacks, either of which would silently change what clients receive. In strict mod
 (``TUTOR_STRICT_RESPONSES=1``, set by the test suite) :func:`typed` therefore checks that the typed
 value encodes to exactly the service's answer and raises :class:`SchemaDrift` naming the difference.
 Elsewhere a mismatch is logged and the service's answer is sent as it is (a client gets today's body
-rather than a 500), and the check is skipped: it costs about three conversions.
+rather than a 500), and the check is skipped: it costs about three conversions. The variable is read
+once per process; :func:`set_strict` overrides it.
 """
 
 from __future__ import annotations

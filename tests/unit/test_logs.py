@@ -53,3 +53,13 @@ def test_secrets_are_masked_in_messages_and_tracebacks() -> None:
 def test_users_are_hashed_stably_and_never_shown() -> None:
     assert user_hash("user-1") == user_hash("user-1") != user_hash("user-2")
     assert "user-1" not in (user_hash("user-1") or "") and user_hash(None) is None
+
+
+def test_odd_text_still_makes_one_masked_json_line() -> None:
+    # A file name decoded with surrogateescape holds lone surrogates, which msgspec refuses to encode.
+    record = _record("upload %s failed with password=%s", "f\udcffile.pdf", "hunter2hunter2")
+    line = JsonFormatter().format(record)
+    assert "hunter2" not in line and json.loads(line)["message"].startswith("upload f\udcffile.pdf failed")
+    when = _record("at a known time")
+    when.created = 1_700_000_000.9996
+    assert json.loads(JsonFormatter().format(when))["ts"] == "2023-11-14T22:13:20.999+00:00"
