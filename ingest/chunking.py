@@ -94,9 +94,10 @@ class Chunker:
             path = head.heading_path
             # A title with a line of text merged into its first subsection: cite the subsection (its
             # path still names the title), since nearly all the text is the subsection's.
-            nested = len(tail.heading_path) > len(path) and tail.heading_path[: len(path)] == path
+            after = sections[first.section + 1].heading_path if first.section < last.section else path
+            nested = len(after) > len(path) and after[: len(path)] == path
             if nested and head.char_end - head.char_start < _CHARS_PER_TOKEN * self.merge_below:
-                path = tail.heading_path
+                path = after
             chunks.append(
                 Chunk(
                     id=chunk_id(document_id, ordinal),
@@ -112,6 +113,12 @@ class Chunker:
                     end_seconds=tail.end_seconds,
                     char_start=first.start,
                     char_end=last.end,
+                    sections=tuple(
+                        (sections[i].char_start, join_headings(heading_prefix, sections[i].heading_path))
+                        for i in range(first.section + 1, last.section + 1)
+                        if first.start < sections[i].char_start < last.end
+                        and sections[i].heading_path != sections[i - 1].heading_path
+                    ),
                 )
             )
         return chunks

@@ -30,6 +30,8 @@ class Chunk:
         end_seconds: Transcript timestamp of the passage end, when known.
         char_start: Offset of the passage start in the extracted document text.
         char_end: Offset of the passage end in the extracted document text.
+        sections: Sections that begin inside the passage after its start, as (document offset, heading
+            path), in document order; empty when the passage lies in one section.
     """
 
     id: str
@@ -45,11 +47,26 @@ class Chunk:
     end_seconds: float | None = None
     char_start: int = 0
     char_end: int = 0
+    sections: tuple[tuple[int, tuple[str, ...]], ...] = ()
+
+    def heading_path_at(self, offset: int) -> tuple[str, ...]:
+        """The heading path of the section holding ``offset`` (a position in :attr:`text`).
+
+        A passage can run over the end of its section into the next ones (short sections are packed
+        together); :attr:`sections` holds where each later one begins (document offset, heading path).
+        """
+        at = self.char_start + offset
+        path = self.heading_path
+        for start, later in self.sections:
+            if start <= at:
+                path = later
+        return path
 
     def citation(self) -> dict[str, Any]:
         """Citation metadata a client can turn into a link (everything but the text)."""
         data = asdict(self)
         data.pop("text")
+        data.pop("sections")
         data["heading_path"] = list(self.heading_path)
         data["chunk_id"] = data.pop("id")
         return data

@@ -17,8 +17,8 @@ _OPTIONAL = ("lesson_id", "page", "start_seconds", "end_seconds")
 def chunk_to_metadata(chunk: Chunk) -> dict[str, str | int | float]:
     """Flat metadata for a chunk (the text is stored separately).
 
-    ``heading_path`` becomes a JSON string and None values are left out, since the store
-    accepts neither lists nor nulls.
+    ``heading_path`` and ``sections`` become JSON strings and None values are left out, since the store
+    accepts neither lists nor nulls (indexes written before ``sections`` existed read as one section).
     """
     meta: dict[str, str | int | float] = {
         "course_id": chunk.course_id,
@@ -33,6 +33,8 @@ def chunk_to_metadata(chunk: Chunk) -> dict[str, str | int | float]:
         value = getattr(chunk, key)
         if value is not None:
             meta[key] = value
+    if chunk.sections:
+        meta["sections"] = json.dumps([[start, list(path)] for start, path in chunk.sections], ensure_ascii=False)
     return meta
 
 
@@ -56,6 +58,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chun
         end_seconds=None if end is None else float(end),
         char_start=int(meta.get("char_start", 0)),
         char_end=int(meta.get("char_end", 0)),
+        sections=tuple((int(start), tuple(path)) for start, path in json.loads(str(meta.get("sections", "[]")))),
     )
 
 

@@ -65,6 +65,18 @@ def test_answer_is_one_contiguous_excerpt_with_its_code_block_whole_and_cited() 
     assert "local to that function" not in answer.text  # nothing spliced in from an unrelated section
 
 
+def test_a_quote_from_a_later_section_of_a_packed_passage_is_placed_in_that_section() -> None:
+    text = f"{SCOPE}\n\n{TUPLES}"
+    first = hit(text, 0, "Scope › Local scope")
+    tuples_at = first.chunk.char_start + text.index("Tuples\n")
+    chunk = replace(first.chunk, sections=((tuples_at, (*first.chunk.heading_path[:2], "Tuples", "Immutability")),))
+    question = "can a tuple be changed after it is created"
+    answer = compose(question, [replace(first, chunk=chunk)], [1], HashEmbedder(), CFG,
+                     coverage=course_coverage(question, [text]))  # fmt: skip
+    assert answer.covered and "cannot be changed" in answer.text
+    assert answer.text.startswith("Here is how the section “Immutability” of “Tuples” explains it:"), answer.text
+
+
 def test_a_second_source_is_added_only_for_a_part_the_first_lacks() -> None:
     tuples = "Tuples\n\nA tuple cannot be changed after it is created. Tuples are immutable, so they can be keys."
     hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(tuples, 1, "Tuples › Tuples")]
@@ -320,3 +332,15 @@ def test_an_absent_everyday_word_is_told_from_absent_jargon_and_never_named_in_a
     assert not plain.covered and plain.reason != "absent_term" and plain.absent == ()
     assert "“" not in plain.text.split("The closest")[0]
     assert plain.evidence is not None and plain.evidence.absent_everyday > 0 and plain.evidence.absent_jargon == 0
+
+
+def test_joined_neighbours_keep_where_each_of_their_sections_begins() -> None:
+    text = "a" * 200
+    path = ("Course", "Lesson", "First")
+    a = Chunk(id="a", course_id="c", document_id="d", text=text[:100], heading_path=path, char_start=0, char_end=100,
+              sections=((50, ("Course", "Lesson", "Second")),))  # fmt: skip
+    b = Chunk(id="b", course_id="c", document_id="d", text=text[80:], heading_path=path, char_start=80, char_end=200,
+              sections=((150, ("Course", "Lesson", "Third")),))  # fmt: skip
+    [joined], _ = join_overlapping([SearchHit(a, 1.0, 0), SearchHit(b, 0.9, 1)], [1, 2])
+    assert (joined.chunk.char_start, joined.chunk.char_end) == (0, 200)
+    assert [joined.chunk.heading_path_at(at)[-1] for at in (10, 60, 160)] == ["First", "Second", "Third"]

@@ -65,6 +65,29 @@ def test_a_tiny_title_section_merges_into_its_subsection_which_the_chunk_cites()
     assert chunks[0].text.startswith("Title only.") and chunks[0].text.endswith(SENTENCES[2])
 
 
+def test_short_sections_packed_into_one_chunk_say_where_each_begins() -> None:
+    text = (
+        "# Routes\n\nA route pairs a method and a path.\n\n"
+        "## Query parameters\n\nOptions belong in the query string.\n\n"
+        "## Status codes\n\nCreating something answers 201.\n\n"
+        "## Mistakes\n\nVerbs in paths are a mistake.\n"
+    )
+    [packed] = chunk(load_document("routes.md", text.encode()), heading_prefix=("Course",))
+    # The title's one line is cited as the first subsection (not the last one packed in).
+    assert packed.heading_path == ("Course", "Routes", "Query parameters")
+    assert [path for _, path in packed.sections] == [
+        ("Course", "Routes", "Query parameters"),
+        ("Course", "Routes", "Status codes"),
+        ("Course", "Routes", "Mistakes"),
+    ]
+    where = {
+        line: packed.heading_path_at(packed.text.index(line))
+        for line in ("A route pairs", "Options belong", "Creating something answers 201", "Verbs in paths")
+    }
+    assert [path[-1] for path in where.values()] == ["Query parameters", "Query parameters", "Status codes", "Mistakes"]
+    assert "sections" not in packed.citation()  # where a quote stands is the tutor's business, not the client's
+
+
 def test_transcript_cues_merge_with_timestamps() -> None:
     lines = ["WEBVTT", ""]
     for i in range(80):
@@ -130,18 +153,26 @@ The continue statement goes on with the next iteration of the loop.
 """
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("loops.rst", "Loops\n=====\n\n" + CONSOLE),
-    ("loops.md", "# Loops\n\n" + CONSOLE.replace("::\n\n   ", ":\n\n```\n").replace("\n   ", "\n")
-     .replace("\n\nThe continue", "\n```\n\nThe continue")),
-])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("loops.rst", "Loops\n=====\n\n" + CONSOLE),
+        (
+            "loops.md",
+            "# Loops\n\n"
+            + CONSOLE.replace("::\n\n   ", ":\n\n```\n")
+            .replace("\n   ", "\n")
+            .replace("\n\nThe continue", "\n```\n\nThe continue"),
+        ),
+    ],
+)
 def test_a_code_block_is_never_cut_between_chunks(name: str, text: str) -> None:
     """A console session stays whole: its '...' prompt followed by output is not a sentence end."""
     doc = load_document(name, text.encode())
     assert doc.code_spans, "the loader marks the code block"
     # Small windows: any split point inside the block would show up as a chunk edge inside it.
     chunks = chunk(doc, Chunker(max_tokens=110, overlap_tokens=20, merge_below=4))
-    (start, end), = doc.code_spans
+    ((start, end),) = doc.code_spans
     for c in chunks:
         assert not start < c.char_start < end, f"a chunk starts inside the code block: {c.text[:60]!r}"
         assert not start < c.char_end < end, f"a chunk ends inside the code block: {c.text[-60:]!r}"

@@ -17,6 +17,7 @@ FULL = Chunk(
     id="notes#3", course_id="py", document_id="notes", text="Slicing copies part of a list.", ordinal=3,
     heading_path=("Python", "Lists", "Slicing — «copies»"), lesson_id="lists", source_name="notes.pdf",
     page=7, start_seconds=61.5, end_seconds=75.0, char_start=1200, char_end=1230,
+    sections=((1215, ("Python", "Lists", "Copies — «shallow»")),),
 )  # fmt: skip
 BARE = Chunk(id="x#0", course_id="py", document_id="x", text="Tuples are immutable.")
 
@@ -27,7 +28,8 @@ def test_citation_metadata_survives_the_store(tmp_path: Path) -> None:
     reopened = RetrievalService.create(persist_dir=tmp_path, embedder=HashingEmbedder())
     by_id = {h.chunk.id: h.chunk for h in reopened.search("py", "slicing a list tuples immutable", k=5)}
     assert by_id["notes#3"] == FULL
-    assert by_id["x#0"] == BARE  # None fields stay None, empty heading path stays empty
+    assert by_id["x#0"] == BARE  # None fields stay None, empty heading path and sections stay empty
+    assert by_id["notes#3"].heading_path_at(20)[-1] == "Copies — «shallow»"
     citation = by_id["notes#3"].citation()
     assert citation["heading_path"] == ["Python", "Lists", "Slicing — «copies»"]
     assert (citation["page"], citation["start_seconds"], citation["chunk_id"]) == (7, 61.5, "notes#3")

@@ -28,7 +28,9 @@ def _union(a: Chunk, b: Chunk) -> Chunk:
         text = b.text[: a.char_start - b.char_start] + text
     if b.char_end > a.char_end:
         text = text + b.text[a.char_end - b.char_start :]
-    return replace(a, text=text, char_start=min(a.char_start, b.char_start), char_end=max(a.char_end, b.char_end))
+    sections = tuple(sorted(set(a.sections) | set(b.sections)))
+    start, end = min(a.char_start, b.char_start), max(a.char_end, b.char_end)
+    return replace(a, text=text, char_start=start, char_end=end, sections=sections)
 
 
 def join_overlapping(hits: Sequence[SearchHit], numbers: Sequence[int]) -> tuple[list[SearchHit], list[int]]:

@@ -15,18 +15,21 @@ if TYPE_CHECKING:
 
 
 
-def place(chunk: Chunk) -> tuple[str, str | None]:
+def place(chunk: Chunk, quote: str = "") -> tuple[str, str | None]:
     """(lesson or document title, section title or None) of a passage, from its heading path.
 
     Lesson material is headed course › module › lesson › sections; other documents course ›
-    document title › sections.
+    document title › sections. With ``quote`` (text of the passage), the section is the one the quote
+    stands in: a passage may run on into the next sections.
     """
-    return place_in_course(chunk.heading_path, chunk.lesson_id, chunk.source_name)
+    offset = chunk.text.find(quote) if quote else -1
+    path = chunk.heading_path_at(offset) if offset >= 0 else chunk.heading_path
+    return place_in_course(path, chunk.lesson_id, chunk.source_name)
 
 
-def where(chunk: Chunk) -> str:
-    """A short phrase naming a passage's place: 'the section “X” of “Lesson”'."""
-    lesson, section = place(chunk)
+def where(chunk: Chunk, quote: str = "") -> str:
+    """A short phrase naming a passage's (or the quote's) place: 'the section “X” of “Lesson”'."""
+    lesson, section = place(chunk, quote)
     if chunk.start_seconds is not None:
         minute, second = divmod(int(chunk.start_seconds), 60)
         return f"“{lesson}” (at {minute}:{second:02d})"
@@ -69,15 +72,15 @@ def render_answer(parts: Sequence[tuple[Excerpt, SearchHit, int]], sal: Salience
     """
     out: list[str] = []
     for index, (excerpt, hit, number) in enumerate(parts):
+        source = where(hit.chunk, excerpt.segments[0][1] if excerpt.segments else "")
         if index == 0 and no_example:
-            out.append(f"I couldn't find a code example for this in the lessons. Here is how {where(hit.chunk)} "
-                       "explains it:")
+            out.append(f"I couldn't find a code example for this in the lessons. Here is how {source} explains it:")
         elif index == 0:
-            out.append(f"Here is how {where(hit.chunk)} explains it:")
+            out.append(f"Here is how {source} explains it:")
         else:
             topic = _topic(sal, text_terms(excerpt.prose))
             lead = f"On {topic}, " if topic else "Also, "
-            out.append(f"{lead}{where(hit.chunk)} adds:")
+            out.append(f"{lead}{source} adds:")
         out.extend(_quote(excerpt, number))
     return "\n\n".join(out)
 
@@ -106,6 +109,6 @@ def nothing_more_text(chunk: Chunk, number: int) -> str:
 def render_hint(chunk: Chunk, sentence: str, number: int) -> str:
     """Socratic mode: one sentence as a hint and a question back, never the whole answer."""
     return (
-        f"Let's work it out together. Here is a hint from {where(chunk)} [{number}]: “{sentence}” "
+        f"Let's work it out together. Here is a hint from {where(chunk, sentence)} [{number}]: “{sentence}” "
         "What does that suggest about your question? Try to put the answer in your own words and I will check it."
     )
