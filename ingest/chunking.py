@@ -94,10 +94,17 @@ class Chunker:
             path = head.heading_path
             # A title with a line of text merged into its first subsection: cite the subsection (its
             # path still names the title), since nearly all the text is the subsection's.
-            after = sections[first.section + 1].heading_path if first.section < last.section else path
-            nested = len(after) > len(path) and after[: len(path)] == path
+            nested = len(tail.heading_path) > len(path) and tail.heading_path[: len(path)] == path
             if nested and head.char_end - head.char_start < _CHARS_PER_TOKEN * self.merge_below:
-                path = after
+                path = tail.heading_path
+            # Where each section in the passage begins (the first one too when the passage is cited as another).
+            starts = [(first.start, head.heading_path)] if path != head.heading_path else []
+            starts += [
+                (sections[i].char_start, sections[i].heading_path)
+                for i in range(first.section + 1, last.section + 1)
+                if first.start < sections[i].char_start < last.end
+                and sections[i].heading_path != sections[i - 1].heading_path
+            ]
             chunks.append(
                 Chunk(
                     id=chunk_id(document_id, ordinal),
@@ -113,12 +120,7 @@ class Chunker:
                     end_seconds=tail.end_seconds,
                     char_start=first.start,
                     char_end=last.end,
-                    sections=tuple(
-                        (sections[i].char_start, join_headings(heading_prefix, sections[i].heading_path))
-                        for i in range(first.section + 1, last.section + 1)
-                        if first.start < sections[i].char_start < last.end
-                        and sections[i].heading_path != sections[i - 1].heading_path
-                    ),
+                    sections=tuple((at, join_headings(heading_prefix, where)) for at, where in starts),
                 )
             )
         return chunks

@@ -73,9 +73,9 @@ def test_short_sections_packed_into_one_chunk_say_where_each_begins() -> None:
         "## Mistakes\n\nVerbs in paths are a mistake.\n"
     )
     [packed] = chunk(load_document("routes.md", text.encode()), heading_prefix=("Course",))
-    # The title's one line is cited as the first subsection (not the last one packed in).
-    assert packed.heading_path == ("Course", "Routes", "Query parameters")
+    assert packed.heading_path == ("Course", "Routes", "Mistakes")  # cited (and indexed) as before
     assert [path for _, path in packed.sections] == [
+        ("Course", "Routes"),
         ("Course", "Routes", "Query parameters"),
         ("Course", "Routes", "Status codes"),
         ("Course", "Routes", "Mistakes"),
@@ -84,7 +84,7 @@ def test_short_sections_packed_into_one_chunk_say_where_each_begins() -> None:
         line: packed.heading_path_at(packed.text.index(line))
         for line in ("A route pairs", "Options belong", "Creating something answers 201", "Verbs in paths")
     }
-    assert [path[-1] for path in where.values()] == ["Query parameters", "Query parameters", "Status codes", "Mistakes"]
+    assert [path[-1] for path in where.values()] == ["Routes", "Query parameters", "Status codes", "Mistakes"]
     assert "sections" not in packed.citation()  # where a quote stands is the tutor's business, not the client's
 
 
