@@ -109,8 +109,9 @@ export async function usageView(main, { id }, query) {
     status.append(alertBox(err.message));
     return;
   }
-  from.value = data.from || from.value;
-  to.value = data.to || to.value;
+  // Show the period the server used, in fields the user has not started editing while it loaded.
+  if (from.value === (query.get("from") || "")) from.value = data.from || from.value;
+  if (to.value === (query.get("to") || "")) to.value = data.to || to.value;
   const totals = data.totals || {};
   main.append(
     h("section", { "aria-labelledby": "totals-heading" }, h("h2", { id: "totals-heading" }, `Totals, ${data.from} to ${data.to}`),
