@@ -90,7 +90,8 @@ async def test_a_chat_turn_has_spans_for_its_model_and_tool_calls(traced_stack, 
         res = await http.post("/api/chat/", json={"message": "How do loops work?"}, headers=student["headers"])
         assert res.status_code == 200
     finished = list(spans.get_finished_spans())
-    request = [s for s in finished if s.name == "POST /api/chat"][-1]
+    # The later request's span (spans are listed as they end, which need not be the order they began).
+    request = max((s for s in finished if s.name == "POST /api/chat"), key=lambda s: s.start_time or 0)
     turn = [s for s in finished if s.name == "chat.turn" and s.context.trace_id == request.context.trace_id]
     assert len(turn) == 1 and turn[0].parent is not None and turn[0].parent.span_id == request.context.span_id
     children = [s for s in finished if s.parent is not None and s.parent.span_id == turn[0].context.span_id]
