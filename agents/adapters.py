@@ -29,6 +29,7 @@ from tutor.schemas.courses import CourseQuery
 from tutor.services.principal import Principal
 
 logger = logging.getLogger(__name__)
+_PAGE = 100  # the catalogue's largest page
 
 
 class CatalogAdapter(CatalogPort):
@@ -38,11 +39,19 @@ class CatalogAdapter(CatalogPort):
         self.services = services
 
     async def list_courses(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
-        """Course summaries matching ``filters`` (unknown filter keys are ignored)."""
+        """Every published course matching ``filters`` (unknown filter keys are ignored), all pages."""
         allowed = {k: v for k, v in filters.items() if k in CourseQuery.model_fields and v not in (None, "", [])}
-        page = await self.services.courses.list(CourseQuery.model_validate({"page_size": 50, **allowed}))
+        allowed.pop("page", None)
         keys = ("id", "title", "description", "category", "difficulty_level", "tags", "price", "duration_hours")
-        return [{k: c.get(k) for k in keys} for c in page["items"]]
+        courses: list[dict[str, Any]] = []
+        page_number = 1
+        while True:
+            query = CourseQuery.model_validate({**allowed, "page_size": _PAGE, "page": page_number})
+            page = await self.services.courses.list(query)
+            courses.extend({k: c.get(k) for k in keys} for c in page["items"])
+            if len(page["items"]) < _PAGE or len(courses) >= page["total"]:
+                return courses
+            page_number += 1
 
 
 class EnrollmentAdapter(EnrollmentPort):
@@ -105,8 +114,11 @@ class MaterialAdapter(MaterialPort):
             course = await self.services.courses.courses.get(course_id)
             if course is None:
                 raise PortError("not_found", f"there is no course '{course_id}'")
-            details = {"course_id": course_id, "title": course.get("title", course_id),
-                       "price": float(course.get("price") or 0)}
+            details = {
+                "course_id": course_id,
+                "title": course.get("title", course_id),
+                "price": float(course.get("price") or 0),
+            }
             raise PortError("not_enrolled", f"you are not enrolled in {details['title']} yet", details)
         return [course_id]
 
@@ -139,9 +151,16 @@ class MaterialAdapter(MaterialPort):
             for items in per_course:
                 for item in items:
                     prev = merged.get(item.word)
-                    merged[item.word] = item if prev is None else replace(
-                        prev, df=prev.df + item.df, n_passages=prev.n_passages + item.n_passages,
-                        corrected=prev.corrected or item.corrected)
+                    merged[item.word] = (
+                        item
+                        if prev is None
+                        else replace(
+                            prev,
+                            df=prev.df + item.df,
+                            n_passages=prev.n_passages + item.n_passages,
+                            corrected=prev.corrected or item.corrected,
+                        )
+                    )
         except Exception as exc:
             logger.warning("course vocabulary lookup failed: %r", exc)
             raise PortError("material_unavailable", "the course material can't be reached right now") from exc

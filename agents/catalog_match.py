@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -47,7 +48,7 @@ def score_course(text: str, course: dict[str, Any], shared: frozenset[str] = fro
     lowered = " ".join(words(text))
     course_id = str(course.get("id", "")).lower()
     title = str(course.get("title", ""))
-    if course_id and course_id in text.lower():
+    if course_id and re.search(rf"(?<![\w-]){re.escape(course_id)}(?![\w-])", text.lower()):
         return 1.0
     title_norm = " ".join(words(title))
     if title_norm and f" {title_norm} " in f" {lowered} ":
@@ -64,6 +65,33 @@ def score_course(text: str, course: dict[str, Any], shared: frozenset[str] = fro
     return score
 
 
+def _shared_words(courses: Sequence[dict[str, Any]]) -> frozenset[str]:
+    titles = [set(content_words(str(c.get("title", "")))) for c in courses]
+    return frozenset(set.intersection(*titles)) if len(titles) > 1 else frozenset()
+
+
+def search_courses(text: str, courses: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The courses ``text`` may name or describe, best first.
+
+    A course is kept when its title shares a word with ``text`` (typos and shortened words count) or
+    when ``text`` appears in its title, description or tags; ranked by how well ``text`` names it.
+    """
+    shared = _shared_words(courses)
+    phrase = " ".join(words(text))
+    ranked: list[tuple[float, int]] = []
+    for index, course in enumerate(courses):
+        score = score_course(text, course, shared)
+        tags = course.get("tags")
+        fields = [course.get("title"), course.get("description"), *(tags if isinstance(tags, list) else [])]
+        mentioned = bool(phrase) and any(
+            isinstance(field, str) and f" {phrase} " in f" {' '.join(words(field))} " for field in fields
+        )
+        if score > 0 or mentioned:
+            ranked.append((score, -index))
+    ranked.sort(reverse=True)
+    return [courses[-index] for _, index in ranked]
+
+
 def match_course(text: str, courses: Sequence[dict[str, Any]]) -> CourseMatch | None:
     """The course ``text`` names, if one stands out.
 
@@ -74,8 +102,7 @@ def match_course(text: str, courses: Sequence[dict[str, Any]]) -> CourseMatch | 
     Returns:
         The best match scoring at least ``MIN_SCORE`` and strictly better than the runner-up, else None.
     """
-    titles = [set(content_words(str(c.get("title", "")))) for c in courses]
-    shared = frozenset(set.intersection(*titles)) if len(titles) > 1 else frozenset()
+    shared = _shared_words(courses)
     scored = sorted(((score_course(text, c, shared), i) for i, c in enumerate(courses)), reverse=True)
     if not scored or scored[0][0] < MIN_SCORE:
         return None

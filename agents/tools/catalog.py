@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agents.catalog_match import match_course
+from agents.catalog_match import match_course, search_courses
 from agents.tools.base import ToolOutcome, TurnContext, TutorTool, make_tool
 
 MAX_LISTED = 20
@@ -19,7 +19,9 @@ class CourseFilters(BaseModel):
 
     category: str | None = Field(default=None, description="Course category, e.g. 'programming'.")
     difficulty_level: str | None = Field(default=None, description="beginner, intermediate or advanced.")
-    search: str | None = Field(default=None, max_length=200, description="Words to look for in titles.")
+    search: str | None = Field(
+        default=None, max_length=200, description="A course name or words to look for; best match first."
+    )
 
 
 class ListCoursesArgs(BaseModel):
@@ -46,16 +48,18 @@ def list_courses_tool(ctx: TurnContext) -> TutorTool:
     """Build the catalogue tool bound to this turn."""
 
     async def handler(filters: dict[str, Any]) -> ToolOutcome:
-        wanted = {k: v for k, v in filters.items() if v}
-        courses = await ctx.deps.catalog.list_courses(wanted)
-        if not wanted:
-            ctx.catalog = courses
+        wanted = {k: v for k, v in filters.items() if v and k != "search"}
+        courses = await ctx.deps.catalog.list_courses(wanted) if wanted else await ctx.courses()
+        search = filters.get("search")
+        if isinstance(search, str) and search.strip():
+            courses = search_courses(search, courses)
         listed = [_summary(c) for c in courses[:MAX_LISTED]]
         return ToolOutcome.success({"courses": listed, "total": len(courses)}, f"{len(courses)} course(s) listed")
 
     return make_tool(
         "list_courses",
-        "List published courses in the catalogue, optionally filtered by category, difficulty or words.",
+        f"List published courses in the catalogue (at most {MAX_LISTED}, with the total), optionally filtered by "
+        "category or difficulty; `search` finds courses by name or words, best match first.",
         ListCoursesArgs,
         handler,
     )

@@ -56,6 +56,37 @@ async def test_enroll_fills_the_course_slot_from_the_catalogue() -> None:
     assert "enrolled in Intro to Python" in done["answer"]
 
 
+def _big_catalogue(world) -> list[dict[str, Any]]:
+    """Forty look-alike courses before the real ones: more than the catalogue tool lists at once."""
+    filler = [
+        {"id": f"c-{n}", "title": f"Python Starter Course {n:03d}", "description": "", "category": "programming"}
+        for n in range(40)
+    ]
+    world.catalog.courses[:0] = filler
+    return filler
+
+
+async def test_enroll_finds_a_named_course_anywhere_in_a_large_catalogue() -> None:
+    world = make_world()
+    filler = _big_catalogue(world)
+    events, _ = await run("Please enroll me in the Python Starter Course 037", world)
+    calls = [e.data for e in events if e.type == "tool_call"]
+    assert [c["name"] for c in calls] == ["list_courses", "enroll"]
+    assert calls[1]["args"] == {"course_id": "c-37"}
+    assert world.enrollment.enrollments == {("student-1", "c-37")}
+    _, done = await run("sign me up for intro to python", world)  # listed after all forty
+    assert world.enrollment.enrollments == {("student-1", "c-37"), ("student-1", "c-python")}
+    assert "enrolled in Intro to Python" in done["answer"] and len(filler) == 40
+
+
+async def test_a_name_many_courses_share_asks_which_with_the_closest_matches() -> None:
+    world = make_world()
+    _big_catalogue(world)
+    _, done = await run("enroll me in the python starter course", world)
+    assert "Which course" in done["answer"] and "Closest matches: Python Starter Course" in done["answer"]
+    assert "Machine Learning Basics" not in done["answer"] and world.enrollment.enrollments == set()
+
+
 async def test_failed_enrollment_is_not_claimed() -> None:
     world = make_world()
     world.enrollment.enrollments.add(("student-1", "c-python"))

@@ -37,6 +37,7 @@ from agents.waiting import parse_waiting
 from tutor.cpu import run_cpu
 
 LOCAL_MODEL_NAME = "local-tutor-v2"
+_SEARCH_CHARS = 200  # the catalogue search's longest text
 _ANAPHORA = re.compile(r"\b(this|that|the)\s+(course|class|one)\b|\bit\b", re.IGNORECASE)
 _LEVEL = re.compile(r"\b(beginner|intermediate|advanced)\b", re.IGNORECASE)
 _FIRST_STEP_TOOL = {
@@ -134,15 +135,16 @@ class LocalTutorModel(BaseChatModel):
         system = "\n".join(_text(m) for m in messages if m.type == "system")
         earlier = [
             ChatTurn("user" if isinstance(m, HumanMessage) else "assistant", _text(m))
-            for m in messages[:max(last_human, 0)]
+            for m in messages[: max(last_human, 0)]
             if isinstance(m, HumanMessage | AIMessage)
         ]
-        turn = _Turn(student, self._router.route(student), earlier, parse_waiting(system),
-                     "Mode: Socratic" in system, tool_names)
+        turn = _Turn(
+            student, self._router.route(student), earlier, parse_waiting(system), "Mode: Socratic" in system, tool_names
+        )
         results = [m for m in messages[last_human + 1 :] if isinstance(m, ToolMessage)]
         if not results:
             return self._first_step(turn)
-        return self._after_tool(turn, results[-1])
+        return self._after_tool(turn, results[-1], len(results))
 
     def _call(self, name: str, args: dict[str, Any]) -> AIMessage:
         call_id = f"call_{uuid.uuid5(uuid.NAMESPACE_URL, name + json.dumps(args, sort_keys=True)).hex[:12]}"
@@ -183,12 +185,14 @@ class LocalTutorModel(BaseChatModel):
         if tool == "practice_question":
             return self._call(tool, {"topic": practice_topic(student)})
         if tool == "list_courses":
+            if intent == "enroll":  # the course the student names, from the whole catalogue
+                return self._call(tool, {"filters": {"search": student[:_SEARCH_CHARS]}})
             level = _LEVEL.search(student) if intent == "list_courses" else None
             filters = {"difficulty_level": level.group(1).lower()} if level else {}
             return self._call(tool, {"filters": filters})
         return self._call(tool, {})
 
-    def _after_tool(self, turn: _Turn, result: ToolMessage) -> AIMessage:
+    def _after_tool(self, turn: _Turn, result: ToolMessage, calls: int) -> AIMessage:
         data = _tool_data(result)
         name = result.name or ""
         if name == "search_course_material":
@@ -205,7 +209,9 @@ class LocalTutorModel(BaseChatModel):
                 return self._call("enroll", {"course_id": str(match.course["id"])})
             if _ANAPHORA.search(turn.student):
                 return self._call("enroll", {"course_id": "this course"})
-            return AIMessage(content=replies.which_course_reply(data))
+            if calls == 1 and not data.get("courses"):  # no course named: show the catalogue instead
+                return self._call("list_courses", {"filters": {}})
+            return AIMessage(content=replies.which_course_reply(data, closest=calls == 1))
         render = _TOOL_REPLIES.get(name)
         return AIMessage(content=render(data) if render else replies.learner_reply(name, data))
 

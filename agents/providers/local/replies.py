@@ -52,10 +52,11 @@ def courses_reply(data: dict[str, Any]) -> str:
     return "Here are the available courses:\n" + "\n".join(lines)
 
 
-def which_course_reply(data: dict[str, Any]) -> str:
-    """Ask the student to name a course when none could be matched."""
+def which_course_reply(data: dict[str, Any], closest: bool = False) -> str:
+    """Ask the student to name a course when none could be matched (``closest``: ``data`` are search results)."""
     titles = ", ".join(str(c.get("title") or "Untitled course") for c in (data.get("courses") or [])[:10])
-    suffix = f" Available courses: {titles}." if titles else ""
+    label = "Closest matches" if closest else "Available courses"
+    suffix = f" {label}: {titles}." if titles else ""
     return "Which course would you like to enroll in? I couldn't tell from your message." + suffix
 
 
