@@ -286,6 +286,7 @@ class TutorAgent:
             for number, hit in zip(outcome.data.get("numbers", []), outcome.data.get("hits", []), strict=False):
                 payload = citation_payload(number, hit)
                 record.citations.append(payload)
+                record.chunks[number] = hit.chunk
                 yield AgentEvent("citation", payload)
             messages.append(
                 ToolMessage(

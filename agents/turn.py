@@ -6,10 +6,48 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from retrieval.types import SearchHit
+from retrieval.types import Chunk, SearchHit
 
 SNIPPET_CHARS = 240
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_QUOTE_WORDS = 12  # words of a quoted line that locate it in its passage
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1] + "…"
+
+
+def quoted_lines(answer: str) -> list[str]:
+    """The answer's quoted prose lines ("> ..."), without citation markers; code fences left out."""
+    lines = []
+    for line in answer.splitlines():
+        if line.startswith(">"):
+            text = _MARKER.sub("", line.lstrip("> ")).strip()
+            if len(text.split()) >= 3 and not text.startswith("```"):
+                lines.append(text)
+    return lines
+
+
+def locate(text: str, quote: str) -> int:
+    """Where ``quote`` begins in ``text`` (spacing and line breaks may differ), or -1."""
+    words = quote.split()[:_QUOTE_WORDS]
+    found = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+    return found.start() if found else -1
+
+
+def place_quote(payload: dict[str, Any], chunk: Chunk, answer: str) -> dict[str, Any]:
+    """A cited source as the answer used it: the section and text of the passage's quoted part.
+
+    A passage packed from several short sections is listed under its first one; when the answer
+    quotes a later part, the citation names that part's section and shows the quoted text.
+    """
+    for quote in quoted_lines(answer):
+        offset = locate(chunk.text, quote)
+        if offset >= 0:
+            citation = {**payload["citation"], "heading_path": list(chunk.heading_path_at(offset))}
+            return {**payload, "citation": citation, "snippet": _snippet(chunk.text[offset:])}
+    return payload
 
 
 def estimate_tokens(text: str) -> int:
@@ -20,9 +58,7 @@ def estimate_tokens(text: str) -> int:
 def citation_payload(number: int, hit: SearchHit) -> dict[str, Any]:
     """The ``citation`` event payload for source ``number``."""
     data = hit.to_dict()
-    text = " ".join(str(data.pop("text")).split())
-    snippet = text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
-    return {"n": number, "snippet": snippet, **data}
+    return {"n": number, "snippet": _snippet(str(data.pop("text"))), **data}
 
 
 @dataclass(slots=True)
@@ -33,6 +69,7 @@ class TurnRecord:
     prompt_version: str
     tokens: list[str] = field(default_factory=list)
     citations: list[dict[str, Any]] = field(default_factory=list)
+    chunks: dict[int, Chunk] = field(default_factory=dict)  # the passage behind each citation number
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     incomplete: bool = False
     pending: dict[str, Any] | None = None
@@ -55,15 +92,21 @@ class TurnRecord:
         """Start the answer over (fallback); executed tool calls stay recorded, they really ran."""
         self.tokens.clear()
         self.citations.clear()
+        self.chunks.clear()
         self.pending = None
         self.model = model
 
     def done_payload(self) -> dict[str, Any]:
         """Payload of the ``done`` event; ``citations[i].cited`` tells if the answer uses ``[n]``."""
-        used = {int(m) for m in _MARKER.findall(self.answer)}
-        citations = [{**c, "cited": c["n"] in used} for c in self.citations]
+        answer = self.answer
+        used = {int(m) for m in _MARKER.findall(answer)}
+        citations = [
+            {**(place_quote(c, self.chunks[c["n"]], answer) if c["n"] in used and c["n"] in self.chunks else c),
+             "cited": c["n"] in used}
+            for c in self.citations
+        ]
         return {
-            "answer": self.answer,
+            "answer": answer,
             "citations": citations,
             "model": self.model,
             "prompt_version": self.prompt_version,
