@@ -38,16 +38,13 @@ WARMUP_WEAK = 0.6  # the warm-up studies the first skill whose P(correct) is bel
 KSS_DIFFICULTY_ORDER = (5, 0, 1, 2, 3, 4, 6, 7, 8, 9)
 
 
-def irt_probability(ability: np.ndarray | float, difficulty: np.ndarray | float) -> np.ndarray:
-    """EduSim's three-parameter IRT probability of a correct answer."""
-    logit = IRT_D * IRT_DISCRIMINATION * (np.asarray(ability) - np.asarray(difficulty))
-    return np.asarray(IRT_GUESS + (1.0 - IRT_GUESS) / (1.0 + np.exp(-logit)))
+def margin(probability: float) -> float:
+    """How far below an item's difficulty an ability still has EduSim's IRT ``P(correct) >= probability``.
 
-
-def pass_margin() -> float:
-    """How far below an item's difficulty an ability still answers it right (P >= 0.5)."""
-    # c + (1 - c) / (1 + e^-x) >= p  <=>  x >= -ln((1 - c) / (p - c) - 1)
-    return math.log((1.0 - IRT_GUESS) / (PASS_PROBABILITY - IRT_GUESS) - 1.0) / (IRT_D * IRT_DISCRIMINATION)
+    With ``x = D a (theta - b)``: ``c + (1 - c) / (1 + e^-x) >= p``  <=>  ``x >= -ln((1 - c) / (p - c) - 1)``,
+    so the response curve never has to be evaluated: comparing the ability with ``b - margin(p)`` is the same.
+    """
+    return math.log((1.0 - IRT_GUESS) / (probability - IRT_GUESS) - 1.0) / (IRT_D * IRT_DISCRIMINATION)
 
 
 def draw_difficulties(n: int, order: Sequence[int], seed: int) -> np.ndarray:
@@ -76,7 +73,7 @@ class RuleSimulator(Simulator):
         """
         self.graph = graph
         self.difficulty = np.asarray(difficulty, dtype=float)
-        self._pass_at = self.difficulty - pass_margin()  # ability at which an item is answered right
+        self._pass_at = self.difficulty - margin(PASS_PROBABILITY)  # ability at which an item is answered right
         self.warmup_steps = warmup_steps
         self._accept = graph.accepted_matrix()
         self._promote = graph.promotion_matrix()
@@ -87,8 +84,8 @@ class RuleSimulator(Simulator):
         self._preds_py = [graph.predecessors(k) for k in range(graph.size)]
         self._promote_py = [[(j, float(w)) for j, w in enumerate(row) if w > 0] for row in self._promote]
         self._accept_py = self._accept.tolist()
-        self._diff_py = self.difficulty.tolist()
         self._pass_py = self._pass_at.tolist()
+        self._weak_py = (self.difficulty - margin(WARMUP_WEAK)).tolist()  # below it: P(correct) < WARMUP_WEAK
         self.state = np.zeros((0, graph.size))
 
     # ---- learner dynamics (batched) ----
@@ -108,7 +105,7 @@ class RuleSimulator(Simulator):
     # ---- scripted warm-up (one learner, plain Python: tiny arrays make numpy slow here) ----
     def _warm_up(self, ability: list[float], rng: np.random.Generator) -> tuple[int, list[tuple[int, int]]]:
         preds, promote, accept = self._preds_py, self._promote_py, self._accept_py
-        diff, pass_at = self._diff_py, self._pass_py
+        pass_at, weak_at = self._pass_py, self._weak_py
         last = -1
         log: list[tuple[int, int]] = []
 
@@ -130,10 +127,10 @@ class RuleSimulator(Simulator):
             elif log and log[-1][1] == 0 and rng.random() < 0.7:
                 item = log[-1][0]  # retry an error
             elif rng.random() < 0.9:
-                weak = [k for k in self._topo if float(irt_probability(ability[k], diff[k])) < WARMUP_WEAK]
-                if not weak:
+                weak = next((k for k in self._topo if ability[k] < weak_at[k]), None)
+                if weak is None:
                     break
-                item = weak[0]
+                item = weak
             else:
                 item = int(rng.integers(self.graph.size))
             practice(item)
