@@ -114,7 +114,8 @@ async def test_whole_worker_killed_mid_course_removal_then_a_new_worker(stack, c
     stack.start_worker()
     final = await wait_removal(client, cid, teacher["headers"], limit_s=240)
     assert final["state"] == "succeeded", (final, stack.worker_log())
-    assert final["removed"]["files"] >= 1 and final["removed"]["ingest_jobs"] == 1
+    # Not asserted: ``removed`` counts what runs recorded, and a run killed between deleting a step's items
+    # and recording how many leaves them uncounted. What matters is that nothing is left anywhere:
     assert stored_files(stack.settings.var_dir, cid) == []
     retrieval = RetrievalService.create(chroma_url=stack.settings.chroma_url)
     assert await asyncio.to_thread(retrieval.count, cid) == 0
