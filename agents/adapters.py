@@ -26,6 +26,7 @@ from tutor.container import Services
 from tutor.cpu import run_cpu
 from tutor.errors import Forbidden
 from tutor.schemas.courses import CourseQuery
+from tutor.services.course_state import is_live
 from tutor.services.principal import Principal
 
 logger = logging.getLogger(__name__)
@@ -43,15 +44,24 @@ class CatalogAdapter(CatalogPort):
         allowed = {k: v for k, v in filters.items() if k in CourseQuery.model_fields and v not in (None, "", [])}
         allowed.pop("page", None)
         keys = ("id", "title", "description", "category", "difficulty_level", "tags", "price", "duration_hours")
-        courses: list[dict[str, Any]] = []
+        courses: dict[str, dict[str, Any]] = {}  # by id: a course written between two pages is kept once
         page_number = 1
         while True:
             query = CourseQuery.model_validate({**allowed, "page_size": _PAGE, "page": page_number})
             page = await self.services.courses.list(query)
-            courses.extend({k: c.get(k) for k in keys} for c in page["items"])
-            if len(page["items"]) < _PAGE or len(courses) >= page["total"]:
-                return courses
+            for course in page["items"]:
+                courses.setdefault(str(course.get("id")), {k: course.get(k) for k in keys})
+            if len(page["items"]) < _PAGE or page_number * _PAGE >= page["total"]:
+                return list(courses.values())
             page_number += 1
+
+    async def course_title(self, course_id: str) -> str | None:
+        """The title of a live course (from the catalogue cache), or None."""
+        course = await self.services.courses.cache.document(course_id)
+        if course is None or not is_live(course):
+            return None
+        title = course.get("title")
+        return str(title) if title else None
 
 
 class EnrollmentAdapter(EnrollmentPort):

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
-from tutor.text import content_words, words
+from tutor.text import content_words, stem, words
 
 MIN_SCORE = 0.6
+FUZZY = 0.84  # least similarity of a misspelt word to the title word it stands for
+# Words of a request to enroll that name no course in particular ("sign me up for a course").
+_REQUEST_WORDS = frozenset(stem(w) for w in ("enroll", "enrol", "register", "sign", "course", "class", "module"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,17 +30,76 @@ class CourseMatch:
     score: float
 
 
-def _token_hit(token: str, candidates: set[str]) -> float:
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A piece of text analysed once for matching against every course."""
+
+    lowered: str
+    phrase: str  # its words, space-separated and padded: " intro to python "
+    tokens: frozenset[str]
+    hits: dict[str, float] = field(default_factory=dict)  # title word -> how well the text has it
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        return cls(text.lower(), f" {' '.join(words(text))} ", frozenset(content_words(text)))
+
+    def hit(self, token: str) -> float:
+        """How well the text has the title word ``token`` (title words repeat across the catalogue)."""
+        found = self.hits.get(token)
+        if found is None:
+            found = self.hits[token] = _token_hit(token, self.tokens)
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _title(title: str) -> tuple[str, tuple[str, ...]]:
+    """(padded words, content words) of a course title: titles repeat from turn to turn."""
+    return f" {' '.join(words(title))} ", tuple(content_words(title))
+
+
+def _token_hit(token: str, candidates: frozenset[str]) -> float:
     if token in candidates:
         return 1.0
+    if token.isdigit():  # "101" is never a typo of "102"
+        return 0.0
     # Tolerate typos ("pyhton", "machne") but not unrelated short words.
     if len(token) >= 4 and any(sorted(token) == sorted(c) for c in candidates):
         return 0.9
     # A shortened word names the whole one: "intro" for "introduction".
     if len(token) >= 4 and any(c.startswith(token) or (len(c) >= 4 and token.startswith(c)) for c in candidates):
         return 0.9
-    best = max((SequenceMatcher(None, token, c).ratio() for c in candidates), default=0.0)
-    return best if best >= 0.84 else 0.0
+    best = 0.0
+    matcher = SequenceMatcher(None, "", token)  # the token's index is built once for every candidate
+    for candidate in candidates:
+        if 2 * min(len(candidate), len(token)) < FUZZY * (len(candidate) + len(token)):
+            continue  # lengths too far apart for the ratio to reach FUZZY
+        matcher.set_seq1(candidate)
+        if matcher.quick_ratio() >= FUZZY:  # an upper bound, cheaper than the ratio
+            best = max(best, matcher.ratio())
+    return best if best >= FUZZY else 0.0
+
+
+def _named_by_id(text: _Text, course: dict[str, Any]) -> bool:
+    course_id = str(course.get("id", "")).lower()
+    if not course_id or course_id not in text.lowered:
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(course_id)}(?![\w-])", text.lowered) is not None
+
+
+def _score(text: _Text, course: dict[str, Any], shared: frozenset[str]) -> float:
+    if _named_by_id(text, course):
+        return 1.0
+    title_phrase, title_tokens = _title(str(course.get("title") or ""))
+    if title_phrase.strip() and title_phrase in text.phrase:
+        return 1.0
+    if not title_tokens:
+        return 0.0
+    hits = {t: text.hit(t) for t in title_tokens}
+    score = sum(hits.values()) / len(title_tokens)
+    distinctive = [t for t in title_tokens if t not in shared]
+    if distinctive and len(distinctive) < len(title_tokens):
+        score = max(score, sum(hits[t] for t in distinctive) / len(distinctive))
+    return score
 
 
 def score_course(text: str, course: dict[str, Any], shared: frozenset[str] = frozenset()) -> float:
@@ -45,48 +108,44 @@ def score_course(text: str, course: dict[str, Any], shared: frozenset[str] = fro
     ``shared`` are title words every course of the catalogue has ("python" in a Python catalogue):
     they name no course in particular, so a mention that leaves them out scores on the other words.
     """
-    lowered = " ".join(words(text))
-    course_id = str(course.get("id", "")).lower()
-    title = str(course.get("title", ""))
-    if course_id and re.search(rf"(?<![\w-]){re.escape(course_id)}(?![\w-])", text.lower()):
-        return 1.0
-    title_norm = " ".join(words(title))
-    if title_norm and f" {title_norm} " in f" {lowered} ":
-        return 1.0
-    title_tokens = content_words(title)
-    if not title_tokens:
-        return 0.0
-    text_tokens = set(content_words(text))
-    hits = {t: _token_hit(t, text_tokens) for t in title_tokens}
-    score = sum(hits.values()) / len(title_tokens)
-    distinctive = [t for t in title_tokens if t not in shared]
-    if distinctive and len(distinctive) < len(title_tokens):
-        score = max(score, sum(hits[t] for t in distinctive) / len(distinctive))
-    return score
+    return _score(_Text.of(text), course, shared)
 
 
 def _shared_words(courses: Sequence[dict[str, Any]]) -> frozenset[str]:
-    titles = [set(content_words(str(c.get("title", "")))) for c in courses]
+    titles = [set(_title(str(c.get("title") or ""))[1]) for c in courses]
     return frozenset(set.intersection(*titles)) if len(titles) > 1 else frozenset()
 
 
-def search_courses(text: str, courses: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The courses ``text`` may name or describe, best first.
+@lru_cache(maxsize=4096)
+def _padded(text: str) -> str:
+    return f" {' '.join(words(text))} "
 
-    A course is kept when its title shares a word with ``text`` (typos and shortened words count) or
-    when ``text`` appears in its title, description or tags; ranked by how well ``text`` names it.
+
+def _mentioned(text: _Text, course: dict[str, Any]) -> bool:
+    """Whether the text's words appear together in the course's description or tags."""
+    if not text.phrase.strip():
+        return False
+    tags = course.get("tags")
+    fields = [course.get("description"), *(tags if isinstance(tags, list) else [])]
+    return any(isinstance(value, str) and text.phrase in _padded(value) for value in fields)
+
+
+def search_courses(text: str, courses: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The courses ``text`` may name or describe, best first (CPU work: call it off the event loop).
+
+    A course is kept when its title shares a word with ``text`` other than the words of a request to
+    enroll (typos and shortened words count), or when ``text`` appears in its title, description or
+    tags; ranked by how well ``text`` names it.
     """
+    query = _Text.of(text)
+    topic = _Text.of(" ".join(w for w in words(text) if stem(w) not in _REQUEST_WORDS))
     shared = _shared_words(courses)
-    phrase = " ".join(words(text))
     ranked: list[tuple[float, int]] = []
     for index, course in enumerate(courses):
-        score = score_course(text, course, shared)
-        tags = course.get("tags")
-        fields = [course.get("title"), course.get("description"), *(tags if isinstance(tags, list) else [])]
-        mentioned = bool(phrase) and any(
-            isinstance(field, str) and f" {phrase} " in f" {' '.join(words(field))} " for field in fields
-        )
-        if score > 0 or mentioned:
+        _, title_tokens = _title(str(course.get("title") or ""))
+        score = _score(query, course, shared)  # 1.0: named by its id or whole title
+        related = any(topic.hit(t) > 0 for t in title_tokens if t not in _REQUEST_WORDS)
+        if related or score >= 1.0 or _mentioned(query, course):
             ranked.append((score, -index))
     ranked.sort(reverse=True)
     return [courses[-index] for _, index in ranked]
@@ -102,8 +161,9 @@ def match_course(text: str, courses: Sequence[dict[str, Any]]) -> CourseMatch | 
     Returns:
         The best match scoring at least ``MIN_SCORE`` and strictly better than the runner-up, else None.
     """
+    query = _Text.of(text)
     shared = _shared_words(courses)
-    scored = sorted(((score_course(text, c, shared), i) for i, c in enumerate(courses)), reverse=True)
+    scored = sorted(((_score(query, c, shared), i) for i, c in enumerate(courses)), reverse=True)
     if not scored or scored[0][0] < MIN_SCORE:
         return None
     if len(scored) > 1 and scored[1][0] >= scored[0][0]:

@@ -58,6 +58,10 @@ class CatalogPort(Protocol):
         """Published course summaries: id, title, description, category, difficulty_level, tags."""
         ...
 
+    async def course_title(self, course_id: str) -> str | None:
+        """The title of a published course, or None when there is no such course."""
+        ...
+
 
 class EnrollmentPort(Protocol):
     """Enrollment of the current user."""

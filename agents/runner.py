@@ -206,10 +206,9 @@ class TutorAgent:
         title = None
         if ctx.course_id:
             try:
-                courses = await ctx.courses()
-                title = next((c.get("title") for c in courses if str(c.get("id")) == ctx.course_id), None)
+                title = await ctx.deps.catalog.course_title(ctx.course_id)
             except Exception:  # a missing title must not fail the turn
-                logger.warning("could not load the catalogue for the course title", exc_info=True)
+                logger.warning("could not load the course title", exc_info=True)
         name = ctx.deps.user.full_name or "the student"
         summary = await learner_summary(ctx.deps, ctx.course_id)
         return SystemMessage(self.prompts.system_prompt(mode, name, title, summary, waiting_line(ctx.pending)))

@@ -18,20 +18,46 @@ def _snippet(text: str) -> str:
     return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1] + "…"
 
 
-def quoted_lines(answer: str) -> list[str]:
-    """The answer's quoted prose lines ("> ..."), without citation markers; code fences left out."""
-    lines = []
+_QUOTE_LINE = re.compile(r"^ {0,3}>(?!>) ?(.*)$")
+_EDGE_MARKS = "…*_“”\"'()"
+
+
+def quoted_lines(answer: str) -> list[tuple[str, frozenset[int]]]:
+    """The answer's quoted prose lines ("> ..."), each with the citation numbers its quote ends with.
+
+    A quote runs over several lines and ends with its ``[n]``; lines inside code fences (quoted or
+    not) are left out, as are very short ones.
+    """
+    found: list[tuple[str, frozenset[int]]] = []
+    pending: list[str] = []
+    fenced = False
     for line in answer.splitlines():
-        if line.startswith(">"):
-            text = _MARKER.sub("", line.lstrip("> ")).strip()
-            if len(text.split()) >= 3 and not text.startswith("```"):
-                lines.append(text)
-    return lines
+        quoted = _QUOTE_LINE.match(line)
+        body = (quoted.group(1) if quoted else line).strip()
+        if body.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced or not body:
+            continue
+        if not quoted:  # prose between quotes: what was pending is attributed to no number
+            found.extend((text, frozenset()) for text in pending)
+            pending = []
+            continue
+        numbers = frozenset(int(n) for n in _MARKER.findall(body))
+        text = _MARKER.sub("", body).strip()
+        if len(text.split()) >= 3:
+            pending.append(text)
+        if numbers:
+            found.extend((text, numbers) for text in pending)
+            pending = []
+    found.extend((text, frozenset()) for text in pending)
+    return found
 
 
 def locate(text: str, quote: str) -> int:
     """Where ``quote`` begins in ``text`` (spacing and line breaks may differ), or -1."""
-    words = quote.split()[:_QUOTE_WORDS]
+    words = [w.strip(_EDGE_MARKS) for w in quote.split()[:_QUOTE_WORDS]]
+    words = [w for w in words if w]
     found = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
     return found.start() if found else -1
 
@@ -40,9 +66,13 @@ def place_quote(payload: dict[str, Any], chunk: Chunk, answer: str) -> dict[str,
     """A cited source as the answer used it: the section and text of the passage's quoted part.
 
     A passage packed from several short sections is listed under its first one; when the answer
-    quotes a later part, the citation names that part's section and shows the quoted text.
+    quotes a later part, the citation names that part's section and shows the quoted text. The quotes
+    that end with this source's number are tried first, then those that end with none.
     """
-    for quote in quoted_lines(answer):
+    number = payload["n"]
+    lines = quoted_lines(answer)
+    ordered = [t for t, n in lines if number in n] + [t for t, n in lines if not n]
+    for quote in ordered:
         offset = locate(chunk.text, quote)
         if offset >= 0:
             citation = {**payload["citation"], "heading_path": list(chunk.heading_path_at(offset))}

@@ -37,6 +37,9 @@ class _Catalog:
     async def list_courses(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
         return self.courses
 
+    async def course_title(self, course_id: str) -> str | None:
+        return next((str(c["title"]) for c in self.courses if c["id"] == course_id), None)
+
 
 class _NoActions:
     async def enroll(self, user_id: str, course_id: str) -> dict[str, Any]:

@@ -18,6 +18,9 @@ NAMES = ("system", "grounding", "answer", "socratic")
 
 Mode = Literal["answer", "socratic"]
 
+COURSE_OPEN = "The student is studying the course"  # the system message's course line starts so
+NO_COURSE = "The student has not picked a course for this conversation."
+
 
 @dataclass(frozen=True, slots=True)
 class PromptSet:
@@ -50,11 +53,7 @@ class PromptSet:
             waiting: What the tutor's previous turn left waiting on this message, as a
                 ``Pending: ...`` line (a practice question to grade, an enrollment to confirm).
         """
-        course_line = (
-            f"The student is studying the course '{course_title}'."
-            if course_title
-            else "The student has not picked a course for this conversation."
-        )
+        course_line = f"{COURSE_OPEN} '{course_title}'." if course_title else NO_COURSE
         system = self.templates["system"].format(student_name=student_name or "the student",
                                                  course_line=course_line)
         parts = [system, self.templates["grounding"], self.templates[mode]]

@@ -8,8 +8,10 @@ from pydantic import BaseModel, Field
 
 from agents.catalog_match import match_course, search_courses
 from agents.tools.base import ToolOutcome, TurnContext, TutorTool, make_tool
+from tutor.cpu import run_cpu
 
 MAX_LISTED = 20
+SEARCH_CHARS = 4000  # as long as a chat message: the offline model searches with the student's words
 _THIS_COURSE = frozenset({"this course", "this", "it", "this one", "the course", "current course"})
 SUMMARY_FIELDS = ("id", "title", "description", "category", "difficulty_level", "tags", "price")
 
@@ -20,7 +22,7 @@ class CourseFilters(BaseModel):
     category: str | None = Field(default=None, description="Course category, e.g. 'programming'.")
     difficulty_level: str | None = Field(default=None, description="beginner, intermediate or advanced.")
     search: str | None = Field(
-        default=None, max_length=200, description="A course name or words to look for; best match first."
+        default=None, max_length=SEARCH_CHARS, description="A course name or words to look for; best match first."
     )
 
 
@@ -52,7 +54,7 @@ def list_courses_tool(ctx: TurnContext) -> TutorTool:
         courses = await ctx.deps.catalog.list_courses(wanted) if wanted else await ctx.courses()
         search = filters.get("search")
         if isinstance(search, str) and search.strip():
-            courses = search_courses(search, courses)
+            courses = await run_cpu(search_courses, search, courses)
         listed = [_summary(c) for c in courses[:MAX_LISTED]]
         return ToolOutcome.success({"courses": listed, "total": len(courses)}, f"{len(courses)} course(s) listed")
 
@@ -73,7 +75,7 @@ async def resolve_course(ctx: TurnContext, reference: str) -> dict[str, Any] | N
     for course in courses:
         if str(course.get("id")) == reference:
             return course
-    match = match_course(reference, courses)
+    match = await run_cpu(match_course, reference, courses)
     return match.course if match else None
 
 

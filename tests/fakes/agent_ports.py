@@ -100,6 +100,9 @@ class MemoryCatalog:
     async def list_courses(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
         return [c for c in self.courses if all(c.get(k) == v for k, v in filters.items() if k != "search")]
 
+    async def course_title(self, course_id: str) -> str | None:
+        return next((str(c["title"]) for c in self.courses if c["id"] == course_id), None)
+
 
 class MemoryEnrollment:
     def __init__(self, catalog: MemoryCatalog) -> None:

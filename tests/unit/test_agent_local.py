@@ -87,6 +87,20 @@ async def test_a_name_many_courses_share_asks_which_with_the_closest_matches() -
     assert "Machine Learning Basics" not in done["answer"] and world.enrollment.enrollments == set()
 
 
+async def test_a_long_message_naming_the_course_at_its_end_still_enrolls() -> None:
+    world = make_world()
+    chatter = "I have been thinking about what to learn next, and my friend who works with python said " * 4
+    _, done = await run(f"{chatter}it is worth it, so please enroll me in Machine Learning Basics", world)
+    assert len(chatter) > 300 and world.enrollment.enrollments == {("student-1", "c-ml")}, done["answer"]
+
+
+async def test_it_or_this_course_enrolls_nobody_when_no_course_is_open() -> None:
+    world = make_world()
+    _, done = await run("is it worth it? enroll me in this course", world)
+    assert world.enrollment.enrollments == set()
+    assert "Which course" in done["answer"] and "Available courses: Intro to Python" in done["answer"]
+
+
 async def test_failed_enrollment_is_not_claimed() -> None:
     world = make_world()
     world.enrollment.enrollments.add(("student-1", "c-python"))

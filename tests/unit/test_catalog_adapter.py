@@ -35,12 +35,30 @@ async def test_every_page_of_the_catalogue_is_read() -> None:
 
 def test_search_ranks_the_named_course_first_and_keeps_only_related_ones() -> None:
     catalogue: list[dict[str, Any]] = [
-        {"id": "a", "title": "Web APIs with Python", "description": "Routes and JSON.", "tags": ["http"]},
-        {"id": "b", "title": "Introduction to Python", "description": "Variables and loops."},
-        {"id": "c", "title": "Data Analysis", "description": "Tables with pandas.", "tags": ["pandas"]},
-        {"id": "d", "title": "Knitting", "description": "Scarves."},
+        {"id": "web-apis", "title": "Web APIs with Python", "description": "Routes and JSON.", "tags": ["http"]},
+        {"id": "py-intro", "title": "Introduction to Python", "description": "Variables and loops."},
+        {"id": "data-101", "title": "Data Analysis", "description": "Tables with pandas.", "tags": ["pandas"]},
+        {"id": "knit-1", "title": "Knitting", "description": "Scarves."},
     ]
-    assert [c["id"] for c in search_courses("sign me up for intro to python", catalogue)][:1] == ["b"]
-    assert {c["id"] for c in search_courses("python", catalogue)} == {"a", "b"}
-    assert [c["id"] for c in search_courses("pandas", catalogue)] == ["c"]  # a tag
+    assert [c["id"] for c in search_courses("sign me up for intro to python", catalogue)][:1] == ["py-intro"]
+    assert {c["id"] for c in search_courses("python", catalogue)} == {"web-apis", "py-intro"}
+    assert [c["id"] for c in search_courses("pandas", catalogue)] == ["data-101"]  # a tag
+    assert [c["id"] for c in search_courses("the one called data-101", catalogue)] == ["data-101"]  # its id
     assert search_courses("underwater basket weaving", catalogue) == []
+    generic = [{"id": "py-start", "title": "Python Starter Course"}, {"id": "data-design", "title": "Data Class Design"}]
+    assert search_courses("I want to enroll in a course, sign me up for a class", [*catalogue, *generic]) == []
+
+
+async def test_a_course_added_while_the_pages_are_read_leaves_none_listed_twice() -> None:
+    courses = _Courses(150)
+    served = courses.list
+
+    async def shifting(query: CourseQuery) -> dict[str, Any]:
+        page = await served(query)
+        if query.page == 1:  # a newer course arrives first in the order: page 2 repeats page 1's last
+            courses.items.insert(0, {"id": "new", "title": "New", "category": "x"})
+        return page
+
+    adapter = CatalogAdapter(cast(Services, SimpleNamespace(courses=SimpleNamespace(list=shifting))))
+    ids = [c["id"] for c in await adapter.list_courses({})]
+    assert len(ids) == len(set(ids)) == 150

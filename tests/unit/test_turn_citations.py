@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.turn import TurnRecord, citation_payload
+from agents.turn import TurnRecord, citation_payload, quoted_lines
 from retrieval.types import Chunk, SearchHit
 
 SCOPE = "Local scope\n\nA variable assigned inside a function is local to that function call."
@@ -40,3 +40,35 @@ def test_a_citation_without_a_quote_from_its_passage_keeps_the_passage_place() -
         first, _ = record_with(answer).done_payload()["citations"]
         assert first["cited"] and first["citation"]["heading_path"] == list(FIRST)
         assert first["snippet"].startswith("Local scope A variable assigned")
+
+
+def test_each_source_is_placed_by_the_quote_that_cites_it() -> None:
+    lists = "Lists are mutable: append adds an item at the end of the list."
+    overlap = Chunk(id="c2", course_id="c", document_id="d", text=f"{lists}\n\n{TUPLES}", lesson_id="l",
+                    heading_path=("Intro to Python", "Data", "Lists", "Lists are mutable"),
+                    sections=((len(lists) + 2, LATER),))
+    record = record_with(
+        "Here is how the section “Immutability” of “Tuples” explains it:\n\n"
+        "> A tuple is like a list that cannot be changed after it is created. [1]\n\n"
+        "The section “Lists are mutable” of “Lists” adds:\n\n"
+        "> Lists are mutable: append adds an item at the end of the list. [2]\n\n"
+        "```python\n>>> Lists are mutable: append adds an item\n```"
+    )
+    record.citations[1] = citation_payload(2, SearchHit(overlap, 0.8, 1))
+    record.chunks[2] = overlap
+    first, second = record.done_payload()["citations"]
+    assert first["citation"]["heading_path"] == list(LATER)
+    assert second["citation"]["heading_path"] == ["Intro to Python", "Data", "Lists", "Lists are mutable"]
+    assert second["snippet"].startswith("Lists are mutable: append")
+
+
+def test_quoted_lines_skip_code_and_attribute_each_quote_to_its_number() -> None:
+    answer = (
+        "> first quoted sentence here\n> and its second line [1]\n\n> ```python\n> x = [1, 2, 3]  # not prose\n"
+        "> ```\n\nSome prose.\n\n> an unattributed quoted sentence\n\n```\n>>> print('not a quote at all')\n```"
+    )
+    assert quoted_lines(answer) == [
+        ("first quoted sentence here", frozenset({1})),
+        ("and its second line", frozenset({1})),
+        ("an unattributed quoted sentence", frozenset()),
+    ]

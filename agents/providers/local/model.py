@@ -33,11 +33,12 @@ from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.intents import IntentRouter, Route
 from agents.providers.local.status_replies import enroll_reply, material_failure_reply
 from agents.providers.local.turn_state import looks_like_answer, practice_topic
+from agents.tools.catalog import SEARCH_CHARS
 from agents.waiting import parse_waiting
+from prompts.loader import COURSE_OPEN
 from tutor.cpu import run_cpu
 
 LOCAL_MODEL_NAME = "local-tutor-v2"
-_SEARCH_CHARS = 200  # the catalogue search's longest text
 _ANAPHORA = re.compile(r"\b(this|that|the)\s+(course|class|one)\b|\bit\b", re.IGNORECASE)
 _LEVEL = re.compile(r"\b(beginner|intermediate|advanced)\b", re.IGNORECASE)
 _FIRST_STEP_TOOL = {
@@ -69,6 +70,7 @@ class _Turn:
     waiting: tuple[str, str | None] | None
     socratic: bool
     tools: set[str]
+    course_open: bool = False  # the chat is about a course ("this course" names it)
 
 
 def _text(message: BaseMessage) -> str:
@@ -139,12 +141,18 @@ class LocalTutorModel(BaseChatModel):
             if isinstance(m, HumanMessage | AIMessage)
         ]
         turn = _Turn(
-            student, self._router.route(student), earlier, parse_waiting(system), "Mode: Socratic" in system, tool_names
+            student,
+            self._router.route(student),
+            earlier,
+            parse_waiting(system),
+            "Mode: Socratic" in system,
+            tool_names,
+            COURSE_OPEN in system,
         )
         results = [m for m in messages[last_human + 1 :] if isinstance(m, ToolMessage)]
         if not results:
             return self._first_step(turn)
-        return self._after_tool(turn, results[-1], len(results))
+        return self._after_tool(turn, results[-1], sum(1 for m in results if m.name == "list_courses"))
 
     def _call(self, name: str, args: dict[str, Any]) -> AIMessage:
         call_id = f"call_{uuid.uuid5(uuid.NAMESPACE_URL, name + json.dumps(args, sort_keys=True)).hex[:12]}"
@@ -186,13 +194,13 @@ class LocalTutorModel(BaseChatModel):
             return self._call(tool, {"topic": practice_topic(student)})
         if tool == "list_courses":
             if intent == "enroll":  # the course the student names, from the whole catalogue
-                return self._call(tool, {"filters": {"search": student[:_SEARCH_CHARS]}})
+                return self._call(tool, {"filters": {"search": student[:SEARCH_CHARS]}})
             level = _LEVEL.search(student) if intent == "list_courses" else None
             filters = {"difficulty_level": level.group(1).lower()} if level else {}
             return self._call(tool, {"filters": filters})
         return self._call(tool, {})
 
-    def _after_tool(self, turn: _Turn, result: ToolMessage, calls: int) -> AIMessage:
+    def _after_tool(self, turn: _Turn, result: ToolMessage, listings: int) -> AIMessage:
         data = _tool_data(result)
         name = result.name or ""
         if name == "search_course_material":
@@ -203,15 +211,17 @@ class LocalTutorModel(BaseChatModel):
                 if retry.tool_calls:
                     return retry
             return AIMessage(content=answer)
-        if name == "list_courses" and turn.route.intent == "enroll" and "enroll" in turn.tools and data.get("ok"):
+        # an enrollment request, or a question the material declined that was a request to enroll after all
+        enrolling = "enroll" in (turn.route.intent, turn.route.second_choice())
+        if name == "list_courses" and enrolling and "enroll" in turn.tools and data.get("ok"):
             match = match_course(turn.student, data.get("courses") or [])
             if match is not None:
                 return self._call("enroll", {"course_id": str(match.course["id"])})
-            if _ANAPHORA.search(turn.student):
+            if turn.course_open and _ANAPHORA.search(turn.student):
                 return self._call("enroll", {"course_id": "this course"})
-            if calls == 1 and not data.get("courses"):  # no course named: show the catalogue instead
+            if listings == 1 and not data.get("courses"):  # no course named: show the catalogue instead
                 return self._call("list_courses", {"filters": {}})
-            return AIMessage(content=replies.which_course_reply(data, closest=calls == 1))
+            return AIMessage(content=replies.which_course_reply(data, closest=listings == 1))
         render = _TOOL_REPLIES.get(name)
         return AIMessage(content=render(data) if render else replies.learner_reply(name, data))
 
