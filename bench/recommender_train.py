@@ -13,7 +13,6 @@ PPO runs are independent processes (one torch thread each), ``workers`` at a tim
 from __future__ import annotations
 
 import contextlib
-import math
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -149,12 +148,14 @@ def run_jobs(jobs: list[TrainJob], workers: int) -> None:
             )
 
 
-def per_run_budget(total_s: float, spent_s: float, reserve_s: float, runs: int, workers: int) -> float:
-    """Seconds each PPO run gets so that ``runs`` of them, ``workers`` at a time, fit what is left."""
-    if runs == 0:
-        return 0.0
-    waves = math.ceil(runs / max(1, workers))
-    return max(5.0, (total_s - spent_s - reserve_s) / waves)
+def run_budgets(total_s: float, spent_s: float, reserve_s: float, shares: list[float], workers: int) -> list[float]:
+    """Seconds for each PPO run, in proportion to its share, so that all of them, ``workers`` at a time, fit
+    what is left (at least 5 s each). Runs longest first to pack the workers well."""
+    if not shares:
+        return []
+    waves = sum(shares) / max(1, min(workers, len(shares)))
+    unit = (total_s - spent_s - reserve_s) / waves
+    return [max(5.0, unit * share) for share in shares]
 
 
 def missing_jobs(

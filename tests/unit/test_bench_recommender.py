@@ -13,7 +13,7 @@ from bench.recommender_train import (
     ensure_kes_models,
     kes_checkpoints,
     missing_jobs,
-    per_run_budget,
+    run_budgets,
     world,
 )
 from recommender.policy_service import DEFAULT_POLICY_PATH
@@ -49,7 +49,10 @@ def test_every_learned_policy_is_trained_with_each_seed(tmp_path: Path):
     }
     # seed 0 of the sample course's answers-only policy is the file the API serves
     assert DEFAULT_POLICY_PATH.name in {job.path.name for job in jobs}
-    assert per_run_budget(1200, 100, 300, runs=12, workers=2) == (1200 - 100 - 300) / 6
+    budgets = run_budgets(1200, 100, 300, shares=[1.0] * 6 + [0.5] * 4 + [1.5] * 2, workers=2)
+    assert budgets[0] * 2 == budgets[6] * 4 == budgets[-1] * 4 / 3  # in proportion to the shares
+    assert abs(sum(budgets) / 2 - (1200 - 100 - 300)) < 1e-9  # two at a time, they fill what is left
+    assert run_budgets(100, 90, 50, shares=[1.0, 1.0], workers=2) == [5.0, 5.0]
 
 
 def test_the_seed_interval_widens_when_seeds_disagree():
