@@ -10,6 +10,7 @@ from retrieval.types import Chunk, SearchHit
 
 SNIPPET_CHARS = 240
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]*`", re.DOTALL)  # fenced blocks (even unclosed) and inline code
 _QUOTE_WORDS = 12  # words of a quoted line that locate it in its passage
 
 
@@ -80,6 +81,11 @@ def place_quote(payload: dict[str, Any], chunk: Chunk, answer: str) -> dict[str,
     return payload
 
 
+def cited_numbers(answer: str) -> set[int]:
+    """The source numbers the answer cites with ``[n]``; ``fruits[1]`` in code cites nothing."""
+    return {int(m) for m in _MARKER.findall(_CODE.sub(" ", answer))}
+
+
 def estimate_tokens(text: str) -> int:
     """Tokens of ``text`` as a rule of thumb (4 characters each): for a model that reports none, offline."""
     return (len(text) + 3) // 4
@@ -129,7 +135,7 @@ class TurnRecord:
     def done_payload(self) -> dict[str, Any]:
         """Payload of the ``done`` event; ``citations[i].cited`` tells if the answer uses ``[n]``."""
         answer = self.answer
-        used = {int(m) for m in _MARKER.findall(answer)}
+        used = cited_numbers(answer)
         citations = [
             {**(place_quote(c, self.chunks[c["n"]], answer) if c["n"] in used and c["n"] in self.chunks else c),
              "cited": c["n"] in used}

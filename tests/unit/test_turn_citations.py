@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.turn import TurnRecord, citation_payload, quoted_lines
+from agents.turn import TurnRecord, citation_payload, cited_numbers, quoted_lines
 from retrieval.types import Chunk, SearchHit
 
 SCOPE = "Local scope\n\nA variable assigned inside a function is local to that function call."
@@ -72,3 +72,11 @@ def test_quoted_lines_skip_code_and_attribute_each_quote_to_its_number() -> None
         ("and its second line", frozenset({1})),
         ("an unattributed quoted sentence", frozenset()),
     ]
+
+
+def test_indexing_in_code_cites_nothing() -> None:
+    answer = "> Lists change in place: [2]\n\n```\nfruits[1] = 'kiwi'\nx = y[3]\n```\nUse `items[4]` to read [1]."
+    assert cited_numbers(answer) == {1, 2}
+    assert cited_numbers("```python\nprint(a[3])") == set()  # a block the model never closed
+    first, second = record_with("```\nfruits[1] = 'kiwi'\n```\nSee [2].").done_payload()["citations"]
+    assert not first["cited"] and second["cited"]
