@@ -17,7 +17,7 @@ from agents.providers.local.excerpt import (
 )
 from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import blocks
-from agents.providers.local.salience import salience
+from agents.providers.local.salience import proper_nouns, salience
 from retrieval.coverage import term_coverage
 from retrieval.lexical import BM25Index, analyze
 from retrieval.types import Chunk, SearchHit
@@ -344,3 +344,21 @@ def test_joined_neighbours_keep_where_each_of_their_sections_begins() -> None:
     [joined], _ = join_overlapping([SearchHit(a, 1.0, 0), SearchHit(b, 0.9, 1)], [1, 2])
     assert (joined.chunk.char_start, joined.chunk.char_end) == (0, 200)
     assert [joined.chunk.heading_path_at(at)[-1] for at in (10, 60, 160)] == ["First", "Second", "Third"]
+
+
+class PlacesEmbedder(HashEmbedder):
+    """A hash embedder whose tokenizer knows place names whole, as real vocabularies do."""
+
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset({"capital", "france", "paris", "list"})
+
+
+def test_a_name_the_course_never_uses_counts_as_jargon_not_as_an_everyday_word() -> None:
+    assert proper_nouns("How do I get to Paris? Then we see France, says Ann") == {"paris", "france", "ann"}
+    assert proper_nouns("France is big. Paris too") == frozenset()  # a capital that starts a sentence says nothing
+    question = "what is the capital of France"
+    sal = salience(question, course_coverage(question, [LISTS, SCOPE]), CachedQueryEmbedder(PlacesEmbedder()))
+    assert "france" in sal.jargon and "france" not in sal.everyday
+    lowered = "what is the capital of france"
+    sal = salience(lowered, course_coverage(lowered, [LISTS, SCOPE]), CachedQueryEmbedder(PlacesEmbedder()))
+    assert "france" in sal.everyday  # typed in lower case it cannot be told from a word

@@ -86,6 +86,20 @@ def _is_everyday(word: str, vocabulary: frozenset[str]) -> bool:
     return any(f in vocabulary for f in forms)
 
 
+_CAPITALISED = re.compile(r"\b([A-Z][a-z]+)\b")
+_SENTENCE_START = ".!?:\"'“("
+
+
+def proper_nouns(question: str) -> frozenset[str]:
+    """Words typed with a capital inside a sentence ("the capital of France"), lower-cased: names, not words."""
+    found = set()
+    for match in _CAPITALISED.finditer(question):
+        before = question[: match.start()].rstrip()
+        if before and before[-1] not in _SENTENCE_START:
+            found.add(match.group(1).lower())
+    return frozenset(found)
+
+
 def salience(question: str, coverage: Sequence[TermCoverage], embedder: QueryEmbedder) -> Salience:
     """Weigh the question's content words by ablation and note those the course never uses.
 
@@ -105,7 +119,10 @@ def salience(question: str, coverage: Sequence[TermCoverage], embedder: QueryEmb
     missing = [c.word for c in items if c.df == 0 or (c.corrected is not None and names_technology(c.word))]
     absent = sorted(missing, key=lambda w: -weights[w])
     vocabulary = everyday_words(embedder)
-    return Salience(weights, terms, absent, frozenset(w for w in absent if _is_everyday(w.lower(), vocabulary)))
+    # A name the course never uses ("France", "Messi") is as telling as jargon, though the vocabulary has it.
+    names = proper_nouns(question)
+    everyday = frozenset(w for w in absent if w.lower() not in names and _is_everyday(w.lower(), vocabulary))
+    return Salience(weights, terms, absent, everyday)
 
 
 def text_terms(text: str) -> set[str]:
