@@ -74,7 +74,7 @@ TEST_SEEDS = (1, 2, 3)
 VALID_SEEDS = (900_001, 900_002)
 POLICIES = ("random", "rule", "greedy", "privileged_ppo", "ours", "oracle")
 # PPO batches per policy with --train / --train-only (KSS keeps improving longest).
-DEFAULT_ITERATIONS = {"kss": 1000, "kes_assist2015": 300, "sample_course": 300}
+DEFAULT_ITERATIONS = {"kss": 1000, "kes_assist2015": 300, "sample_course": 1000}
 # Wall-clock seconds kept for evaluation (planner included) per simulator when sharing out the budget;
 # simulators are evaluated --workers at a time.
 EVAL_RESERVE_S = {"kss": 130.0, "kes_assist2015": 260.0, "sample_course": 130.0}

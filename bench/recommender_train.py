@@ -13,6 +13,7 @@ PPO runs are independent processes (one torch thread each), ``workers`` at a tim
 from __future__ import annotations
 
 import contextlib
+import heapq
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -149,12 +150,14 @@ def run_jobs(jobs: list[TrainJob], workers: int) -> None:
 
 
 def run_budgets(total_s: float, spent_s: float, reserve_s: float, shares: list[float], workers: int) -> list[float]:
-    """Seconds for each PPO run, in proportion to its share, so that all of them, ``workers`` at a time, fit
-    what is left (at least 5 s each). Runs longest first to pack the workers well."""
+    """Seconds for each PPO run, in proportion to its share, so that all of them, run longest first
+    ``workers`` at a time, fit what is left (at least 5 s each)."""
     if not shares:
         return []
-    waves = sum(shares) / max(1, min(workers, len(shares)))
-    unit = (total_s - spent_s - reserve_s) / waves
+    finish = [0.0] * max(1, min(workers, len(shares)))  # when each worker is free, in shares
+    for share in sorted(shares, reverse=True):
+        heapq.heapreplace(finish, finish[0] + share)
+    unit = (total_s - spent_s - reserve_s) / max(finish)
     return [max(5.0, unit * share) for share in shares]
 
 

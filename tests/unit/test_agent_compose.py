@@ -356,6 +356,8 @@ class PlacesEmbedder(HashEmbedder):
 def test_a_name_the_course_never_uses_counts_as_jargon_not_as_an_everyday_word() -> None:
     assert proper_nouns("How do I get to Paris? Then we see France, says Ann") == {"paris", "france", "ann"}
     assert proper_nouns("France is big. Paris too") == frozenset()  # a capital that starts a sentence says nothing
+    starts = "hey\nMy list grows\n1) Sorting - Zip? what is a list I mean Tuples (Sets) 🙂 Recursion"
+    assert proper_nouns(starts) == frozenset()
     question = "what is the capital of France"
     sal = salience(question, course_coverage(question, [LISTS, SCOPE]), CachedQueryEmbedder(PlacesEmbedder()))
     assert "france" in sal.jargon and "france" not in sal.everyday

@@ -53,6 +53,9 @@ def test_every_learned_policy_is_trained_with_each_seed(tmp_path: Path):
     assert budgets[0] * 2 == budgets[6] * 4 == budgets[-1] * 4 / 3  # in proportion to the shares
     assert abs(sum(budgets) / 2 - (1200 - 100 - 300)) < 1e-9  # two at a time, they fill what is left
     assert run_budgets(100, 90, 50, shares=[1.0, 1.0], workers=2) == [5.0, 5.0]
+    # runs that do not split evenly over the workers still finish in time, run longest first
+    assert run_budgets(1000, 0, 0, shares=[1.5, 0.5], workers=2) == [1000.0, 1000 / 3]
+    assert run_budgets(1000, 0, 0, shares=[1.0, 1.0, 1.0], workers=2) == [500.0, 500.0, 500.0]
 
 
 def test_the_seed_interval_widens_when_seeds_disagree():

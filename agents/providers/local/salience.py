@@ -87,15 +87,16 @@ def _is_everyday(word: str, vocabulary: frozenset[str]) -> bool:
 
 
 _CAPITALISED = re.compile(r"\b([A-Z][a-z]+)\b")
-_SENTENCE_START = ".!?:\"'“("
+# What may stand before a capital that starts a sentence or an item rather than marks a name: the
+# start, a line break, any mark but a comma ("1) Sorting", "- Zip", "?"), or a follow-up joined on.
+_STARTS_HERE = re.compile(r"(?:^|\n|[^\w\s,]|\bI mean)\s*$")
 
 
 def proper_nouns(question: str) -> frozenset[str]:
     """Words typed with a capital inside a sentence ("the capital of France"), lower-cased: names, not words."""
     found = set()
     for match in _CAPITALISED.finditer(question):
-        before = question[: match.start()].rstrip()
-        if before and before[-1] not in _SENTENCE_START:
+        if not _STARTS_HERE.search(question[: match.start()]):
             found.add(match.group(1).lower())
     return frozenset(found)
 
