@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from agents.providers.local.answerability import DEFAULT_ANSWERABILITY
@@ -85,6 +86,11 @@ def test_a_second_source_is_added_only_for_a_part_the_first_lacks() -> None:
     answer = compose(question, hits, [1, 2], HashEmbedder(), CFG, coverage=cov)
     assert answer.covered and sorted(answer.cited) == [1, 2], answer.text
     assert "[1]" in answer.text and "[2]" in answer.text and "adds:" in answer.text
+    # the lead names what the second source brings, never a word the first quote already had
+    lead = re.search(r"\n\nOn “(\w+)”, ", answer.text)
+    assert lead is not None, answer.text
+    first_part = answer.text[: lead.start()].lower()
+    assert lead.group(1) in {"append", "list", "tuples", "immutable"} and lead.group(1) not in first_part
     single = compose("can a list be changed in place", hits, [1, 2], HashEmbedder(), CFG,
                      coverage=course_coverage("can a list be changed in place", [LISTS, TUPLES]))
     assert single.cited == [1]
@@ -164,6 +170,17 @@ def test_a_console_session_is_code_and_a_sentence_starting_with_a_command_is_pro
     # Code stays code: indented, or commands without a sentence around them.
     assert [b.kind for b in blocks("    total = 0\n    for n in numbers: total += n")] == ["code"]
     assert [b.kind for b in blocks("python -m venv env\nsource env/bin/activate")] == ["code"]
+
+
+def test_a_traceback_is_code_so_its_words_never_answer_as_prose() -> None:
+    text = (
+        "Reading a traceback\n\nTraceback (most recent call last):\n  File \"tip.py\", line 2, in <module>\n"
+        "    bill = float(input(\"Bill: \"))\nValueError: could not convert string to float: 'ten'\n\n"
+        "Start at the bottom: the last line names the exception type."
+    )
+    parsed = blocks(text, ("Reading a traceback",))
+    assert [b.kind for b in parsed] == ["heading", "code", "prose"]
+    assert parsed[1].text.startswith("Traceback (most recent call last):\n  File")  # line breaks kept
 
 
 def test_a_paragraph_that_leans_on_the_command_above_brings_the_command_and_its_introduction() -> None:

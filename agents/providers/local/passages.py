@@ -27,8 +27,8 @@ _CODE_CHARS = re.compile(r"[=(){}\[\]<>#_]")
 _TRAILING_COMMENT = re.compile(r"[\w)\]'\"]\s+#\s")
 _CALL = re.compile(r"\w[(\[]")
 _DIRECTIVE = re.compile(r"^\s*\.\.\s+[\w-]+::")
-# A console session: its output lines read like anything, so the prompt on the first line decides.
-_SESSION_START = re.compile(r"^\s*(>>>|\$ |\([\w.-]+\)\s*\$ )")
+# A console session or a traceback: its output lines read like anything, so the first line decides.
+_SESSION_START = re.compile(r"^\s*(>>>|\$ |\([\w.-]+\)\s*\$ |Traceback \(most recent call last\):)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[,.:;!?]?")
 _SENTENCE_END = re.compile(r"[.!?:][\"')\]`*]*$")
 

@@ -60,9 +60,15 @@ def decline_text(chunks: Sequence[Chunk], absent: Sequence[str]) -> str:
     return f"{NOT_COVERED}{reason}{nearby} You could rephrase, or ask me about a topic from the course."
 
 
-def _topic(sal: Salience, excerpt_terms: set[str]) -> str:
-    words = [w for w in sorted(sal.weights, key=lambda w: -sal.weights[w]) if sal.terms[w] in excerpt_terms]
+def _topic(sal: Salience, excerpt_terms: set[str], said_terms: set[str]) -> str:
+    """The question's most salient word the second quote brings and the first did not, or ''."""
+    words = [w for w in sorted(sal.weights, key=lambda w: -sal.weights[w])
+             if sal.terms[w] in excerpt_terms and sal.terms[w] not in said_terms]
     return words[0] if words else ""
+
+
+def _all_text(excerpt: Excerpt) -> str:
+    return " ".join(text for _, text in excerpt.segments)
 
 
 def render_answer(parts: Sequence[tuple[Excerpt, SearchHit, int]], sal: Salience, no_example: bool = False) -> str:
@@ -78,8 +84,9 @@ def render_answer(parts: Sequence[tuple[Excerpt, SearchHit, int]], sal: Salience
         elif index == 0:
             out.append(f"Here is how {source} explains it:")
         else:
-            topic = _topic(sal, text_terms(excerpt.prose))
-            lead = f"On {topic}, " if topic else "Also, "
+            said = set().union(*(text_terms(_all_text(e)) for e, _, _ in parts[:index]))
+            topic = _topic(sal, text_terms(_all_text(excerpt)), said)
+            lead = f"On “{topic}”, " if topic else "Also, "
             out.append(f"{lead}{source} adds:")
         out.extend(_quote(excerpt, number))
     return "\n\n".join(out)
