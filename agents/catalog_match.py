@@ -111,7 +111,8 @@ def score_course(text: str, course: dict[str, Any], shared: frozenset[str] = fro
     return _score(_Text.of(text), course, shared)
 
 
-def _shared_words(courses: Sequence[dict[str, Any]]) -> frozenset[str]:
+def shared_title_words(courses: Sequence[dict[str, Any]]) -> frozenset[str]:
+    """Title words every course of the catalogue has (they name no course in particular)."""
     titles = [set(_title(str(c.get("title") or ""))[1]) for c in courses]
     return frozenset(set.intersection(*titles)) if len(titles) > 1 else frozenset()
 
@@ -139,7 +140,7 @@ def search_courses(text: str, courses: Sequence[dict[str, Any]]) -> list[dict[st
     """
     query = _Text.of(text)
     topic = _Text.of(" ".join(w for w in words(text) if stem(w) not in _REQUEST_WORDS))
-    shared = _shared_words(courses)
+    shared = shared_title_words(courses)
     ranked: list[tuple[float, int]] = []
     for index, course in enumerate(courses):
         _, title_tokens = _title(str(course.get("title") or ""))
@@ -162,7 +163,7 @@ def match_course(text: str, courses: Sequence[dict[str, Any]]) -> CourseMatch | 
         The best match scoring at least ``MIN_SCORE`` and strictly better than the runner-up, else None.
     """
     query = _Text.of(text)
-    shared = _shared_words(courses)
+    shared = shared_title_words(courses)
     scored = sorted(((_score(query, c, shared), i) for i, c in enumerate(courses)), reverse=True)
     if not scored or scored[0][0] < MIN_SCORE:
         return None
@@ -170,3 +171,12 @@ def match_course(text: str, courses: Sequence[dict[str, Any]]) -> CourseMatch | 
         return None
     best_score, index = scored[0]
     return CourseMatch(course=dict(courses[index]), score=best_score)
+
+
+def find_courses(text: str, courses: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], CourseMatch | None]:
+    """:func:`search_courses` and :func:`match_course` of ``text`` over the same (whole) catalogue.
+
+    The match must be judged against every course: within the search results alone, title words all
+    courses share ("Python") no longer look shared, and "the web apis course" would name nothing.
+    """
+    return search_courses(text, courses), match_course(text, courses)

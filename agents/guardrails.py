@@ -107,8 +107,12 @@ class ActionPolicy:
         # An offer that already named the price counts: its "yes" is the confirmation.
         return not (self.confirmed(course) and pending.get("price") is not None)
 
-    def check_enroll(self, course: dict[str, Any]) -> str | None:
-        """Return None if enrolling in ``course`` was requested, else the reason it was refused."""
+    def check_enroll(self, course: dict[str, Any], shared: frozenset[str] = frozenset()) -> str | None:
+        """Return None if enrolling in ``course`` was requested, else the reason it was refused.
+
+        ``shared``: title words every course of the catalogue has, which name none of them ("the web
+        apis course" names "Building Web APIs in Python" in a catalogue of Python courses).
+        """
         title = course.get("title", course.get("id", "this course"))
         refusal = (
             f"{NOT_REQUESTED}: their latest message does not ask to enroll in '{title}'. "
@@ -118,12 +122,12 @@ class ActionPolicy:
             return None
         if not has_enroll_intent(self.student_message):
             return refusal
-        if score_course(self.student_message, course) >= MIN_SCORE:
+        if score_course(self.student_message, course, shared) >= MIN_SCORE:
             return None
         if _ANAPHORA.search(self.student_message):
             if course.get("id") == self.page_course_id:
                 return None
             recent = list(self.earlier_student_messages)[-3:]
-            if any(score_course(m, course) >= MIN_SCORE for m in recent):
+            if any(score_course(m, course, shared) >= MIN_SCORE for m in recent):
                 return None
         return refusal

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agents.catalog_match import match_course, search_courses
+from agents.catalog_match import find_courses, match_course, shared_title_words
 from agents.tools.base import ToolOutcome, TurnContext, TutorTool, make_tool
 from tutor.cpu import run_cpu
 
@@ -53,15 +53,19 @@ def list_courses_tool(ctx: TurnContext) -> TutorTool:
         wanted = {k: v for k, v in filters.items() if v and k != "search"}
         courses = await ctx.deps.catalog.list_courses(wanted) if wanted else await ctx.courses()
         search = filters.get("search")
+        named: dict[str, Any] = {}
         if isinstance(search, str) and search.strip():
-            courses = await run_cpu(search_courses, search, courses)
+            courses, match = await run_cpu(find_courses, search, courses)
+            named = {"named": _summary(match.course) if match else None}
         listed = [_summary(c) for c in courses[:MAX_LISTED]]
-        return ToolOutcome.success({"courses": listed, "total": len(courses)}, f"{len(courses)} course(s) listed")
+        data = {"courses": listed, "total": len(courses), **named}
+        return ToolOutcome.success(data, f"{len(courses)} course(s) listed")
 
     return make_tool(
         "list_courses",
         f"List published courses in the catalogue (at most {MAX_LISTED}, with the total), optionally filtered by "
-        "category or difficulty; `search` finds courses by name or words, best match first.",
+        "category or difficulty; `search` finds courses by name or words, best match first, and `named` is "
+        "the course those words name unambiguously (null when none stands out).",
         ListCoursesArgs,
         handler,
     )
@@ -86,7 +90,7 @@ def enroll_tool(ctx: TurnContext) -> TutorTool:
         course = await resolve_course(ctx, course_id)
         if course is None:
             return ToolOutcome.failure("not_found", f"no published course matches '{course_id}'")
-        refusal = ctx.policy.check_enroll(course)
+        refusal = ctx.policy.check_enroll(course, await run_cpu(shared_title_words, await ctx.courses()))
         if refusal is not None:
             return ToolOutcome.failure("not_requested", refusal)
         if ctx.policy.needs_confirmation(course):

@@ -22,6 +22,14 @@ def test_policy_allows_only_the_named_course() -> None:
     assert policy.check_enroll(ML) is not None
 
 
+def test_a_title_word_every_course_shares_is_not_needed_to_name_one() -> None:
+    web = {"id": "py-web", "title": "Building Web APIs in Python"}
+    policy = ActionPolicy("enroll me in the web apis course")
+    assert policy.check_enroll(web) is not None  # half the title's words: not named
+    assert policy.check_enroll(web, frozenset({"python"})) is None  # every course has "python"
+    assert ActionPolicy("enroll me in the python course").check_enroll(web, frozenset({"python"})) is not None
+
+
 def test_policy_resolves_this_course_to_the_page_or_earlier_mention() -> None:
     assert ActionPolicy("enroll me in this course", page_course_id="c-ml").check_enroll(ML) is None
     earlier = ActionPolicy("ok, enroll me in it", ["tell me about Machine Learning Basics"])

@@ -87,6 +87,20 @@ async def test_a_name_many_courses_share_asks_which_with_the_closest_matches() -
     assert "Machine Learning Basics" not in done["answer"] and world.enrollment.enrollments == set()
 
 
+async def test_a_course_named_by_its_own_words_enrolls_when_every_title_shares_a_word() -> None:
+    world = make_world()
+    world.catalog.courses[:] = [
+        {"id": "py-intro", "title": "Introduction to Python Programming", "description": "", "category": "code"},
+        {"id": "py-data", "title": "Data Analysis with Python", "description": "", "category": "code"},
+        {"id": "py-web", "title": "Building Web APIs in Python", "description": "", "category": "code"},
+    ]
+    # "python" names no course here: the match is judged against the whole catalogue, not the one result
+    _, done = await run("enroll me in the web apis course", world)
+    assert world.enrollment.enrollments == {("student-1", "py-web")}, done["answer"]
+    _, done = await run("enroll me in the python course", world)  # every title has it: ask which
+    assert "Which course" in done["answer"] and world.enrollment.enrollments == {("student-1", "py-web")}
+
+
 async def test_a_long_message_naming_the_course_at_its_end_still_enrolls() -> None:
     world = make_world()
     chatter = "I have been thinking about what to learn next, and my friend who works with python said " * 4

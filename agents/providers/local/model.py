@@ -77,6 +77,16 @@ def _text(message: BaseMessage) -> str:
     return message.content if isinstance(message.content, str) else str(message.text)
 
 
+def _named_course(student: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The course the student's message names: as the catalogue tool judged it over the whole
+    catalogue (``named``), or, for a listing without that verdict, matched against the listing."""
+    if "named" in data:
+        named = data["named"]
+        return named if isinstance(named, dict) and named.get("id") else None
+    match = match_course(student, data.get("courses") or [])
+    return match.course if match else None
+
+
 def _tool_data(message: ToolMessage) -> dict[str, Any]:
     if isinstance(message.artifact, dict):
         return message.artifact
@@ -214,9 +224,9 @@ class LocalTutorModel(BaseChatModel):
         # an enrollment request, or a question the material declined that was a request to enroll after all
         enrolling = "enroll" in (turn.route.intent, turn.route.second_choice())
         if name == "list_courses" and enrolling and "enroll" in turn.tools and data.get("ok"):
-            match = match_course(turn.student, data.get("courses") or [])
-            if match is not None:
-                return self._call("enroll", {"course_id": str(match.course["id"])})
+            named = _named_course(turn.student, data)
+            if named is not None:
+                return self._call("enroll", {"course_id": str(named["id"])})
             if turn.course_open and _ANAPHORA.search(turn.student):
                 return self._call("enroll", {"course_id": "this course"})
             if listings == 1 and not data.get("courses"):  # no course named: show the catalogue instead
