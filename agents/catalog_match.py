@@ -86,20 +86,23 @@ def _named_by_id(text: _Text, course: dict[str, Any]) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(course_id)}(?![\w-])", text.lowered) is not None
 
 
-def _score(text: _Text, course: dict[str, Any], shared: frozenset[str]) -> float:
+def _score(text: _Text, course: dict[str, Any], shared: frozenset[str]) -> tuple[float, float]:
+    """(score, whole-title score): the first leaves out title words every course shares, the second
+    breaks its ties ("data visualization" names "Python Data Visualization" over "Python Data")."""
     if _named_by_id(text, course):
-        return 1.0
+        return 1.0, 1.0
     title_phrase, title_tokens = _title(str(course.get("title") or ""))
     if title_phrase.strip() and title_phrase in text.phrase:
-        return 1.0
+        return 1.0, 1.0
     if not title_tokens:
-        return 0.0
+        return 0.0, 0.0
     hits = {t: text.hit(t) for t in title_tokens}
-    score = sum(hits.values()) / len(title_tokens)
+    whole = sum(hits.values()) / len(title_tokens)
+    score = whole
     distinctive = [t for t in title_tokens if t not in shared]
     if distinctive and len(distinctive) < len(title_tokens):
         score = max(score, sum(hits[t] for t in distinctive) / len(distinctive))
-    return score
+    return score, whole
 
 
 def score_course(text: str, course: dict[str, Any], shared: frozenset[str] = frozenset()) -> float:
@@ -108,7 +111,19 @@ def score_course(text: str, course: dict[str, Any], shared: frozenset[str] = fro
     ``shared`` are title words every course of the catalogue has ("python" in a Python catalogue):
     they name no course in particular, so a mention that leaves them out scores on the other words.
     """
-    return _score(_Text.of(text), course, shared)
+    return _score(_Text.of(text), course, shared)[0]
+
+
+def names_course(text: str, course: dict[str, Any], catalogue: Sequence[dict[str, Any]]) -> bool:
+    """Whether ``text`` names ``course`` (at least ``MIN_SCORE``) and no course of ``catalogue`` better
+    (CPU work over the whole catalogue: call it off the event loop). A course ``text`` names only as
+    well as another is still named ("enroll me in Python Data and Python Web" names both)."""
+    query = _Text.of(text)
+    shared = shared_title_words(catalogue)
+    own = _score(query, course, shared)
+    if own[0] < MIN_SCORE:
+        return False
+    return all(_score(query, other, shared) <= own for other in catalogue if other.get("id") != course.get("id"))
 
 
 def shared_title_words(courses: Sequence[dict[str, Any]]) -> frozenset[str]:
@@ -141,12 +156,12 @@ def search_courses(text: str, courses: Sequence[dict[str, Any]]) -> list[dict[st
     query = _Text.of(text)
     topic = _Text.of(" ".join(w for w in words(text) if stem(w) not in _REQUEST_WORDS))
     shared = shared_title_words(courses)
-    ranked: list[tuple[float, int]] = []
+    ranked: list[tuple[tuple[float, float], int]] = []
     for index, course in enumerate(courses):
         _, title_tokens = _title(str(course.get("title") or ""))
-        score = _score(query, course, shared)  # 1.0: named by its id or whole title
+        score = _score(query, course, shared)  # (1.0, 1.0): named by its id or whole title
         related = any(topic.hit(t) > 0 for t in title_tokens if t not in _REQUEST_WORDS)
-        if related or score >= 1.0 or _mentioned(query, course):
+        if related or score[0] >= 1.0 or _mentioned(query, course):
             ranked.append((score, -index))
     ranked.sort(reverse=True)
     return [courses[-index] for _, index in ranked]
@@ -165,18 +180,21 @@ def match_course(text: str, courses: Sequence[dict[str, Any]]) -> CourseMatch | 
     query = _Text.of(text)
     shared = shared_title_words(courses)
     scored = sorted(((_score(query, c, shared), i) for i, c in enumerate(courses)), reverse=True)
-    if not scored or scored[0][0] < MIN_SCORE:
+    if not scored or scored[0][0][0] < MIN_SCORE:
         return None
     if len(scored) > 1 and scored[1][0] >= scored[0][0]:
         return None
-    best_score, index = scored[0]
+    (best_score, _), index = scored[0]
     return CourseMatch(course=dict(courses[index]), score=best_score)
 
 
-def find_courses(text: str, courses: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], CourseMatch | None]:
-    """:func:`search_courses` and :func:`match_course` of ``text`` over the same (whole) catalogue.
-
-    The match must be judged against every course: within the search results alone, title words all
-    courses share ("Python") no longer look shared, and "the web apis course" would name nothing.
-    """
-    return search_courses(text, courses), match_course(text, courses)
+def find_courses(
+    text: str, courses: Sequence[dict[str, Any]], catalogue: Sequence[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], CourseMatch | None]:
+    """:func:`search_courses` of ``text`` over ``courses`` (the catalogue, or part of it), and the course
+    it names as :func:`match_course` judges it over the whole ``catalogue`` (None unless it is among
+    ``courses``): within a part alone, title words every course shares ("Python") no longer look shared."""
+    match = match_course(text, catalogue)
+    if match is not None and all(c.get("id") != match.course.get("id") for c in courses):
+        match = None
+    return search_courses(text, courses), match

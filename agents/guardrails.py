@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agents.catalog_match import MIN_SCORE, score_course
+from agents.catalog_match import MIN_SCORE, names_course, score_course
 
 _VERB = r"(enrol+(ing)?|sign(ing)?\s*(me\s+)?up|register|join|subscribe|take|start|begin|do|add|put)"
 # Explicit requests only: the student asks for themselves ("enroll me", "sign me up", "I want to take
@@ -107,11 +107,13 @@ class ActionPolicy:
         # An offer that already named the price counts: its "yes" is the confirmation.
         return not (self.confirmed(course) and pending.get("price") is not None)
 
-    def check_enroll(self, course: dict[str, Any], shared: frozenset[str] = frozenset()) -> str | None:
+    def check_enroll(self, course: dict[str, Any], catalogue: Sequence[dict[str, Any]] = ()) -> str | None:
         """Return None if enrolling in ``course`` was requested, else the reason it was refused.
 
-        ``shared``: title words every course of the catalogue has, which name none of them ("the web
-        apis course" names "Building Web APIs in Python" in a catalogue of Python courses).
+        ``catalogue``: the published courses. With it, the student's words must name ``course`` at least
+        as well as any other course, and title words every course has name none of them ("the web apis
+        course" names "Building Web APIs in Python" in a catalogue of Python courses); it scans the
+        catalogue, so call this off the event loop.
         """
         title = course.get("title", course.get("id", "this course"))
         refusal = (
@@ -122,12 +124,18 @@ class ActionPolicy:
             return None
         if not has_enroll_intent(self.student_message):
             return refusal
-        if score_course(self.student_message, course, shared) >= MIN_SCORE:
+        if self._names(self.student_message, course, catalogue):
             return None
         if _ANAPHORA.search(self.student_message):
             if course.get("id") == self.page_course_id:
                 return None
             recent = list(self.earlier_student_messages)[-3:]
-            if any(score_course(m, course, shared) >= MIN_SCORE for m in recent):
+            if any(self._names(m, course, catalogue) for m in recent):
                 return None
         return refusal
+
+    @staticmethod
+    def _names(message: str, course: dict[str, Any], catalogue: Sequence[dict[str, Any]]) -> bool:
+        if catalogue:
+            return names_course(message, course, catalogue)
+        return score_course(message, course) >= MIN_SCORE

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agents.catalog_match import find_courses, match_course, shared_title_words
+from agents.catalog_match import find_courses, match_course
 from agents.tools.base import ToolOutcome, TurnContext, TutorTool, make_tool
 from tutor.cpu import run_cpu
 
@@ -55,7 +55,7 @@ def list_courses_tool(ctx: TurnContext) -> TutorTool:
         search = filters.get("search")
         named: dict[str, Any] = {}
         if isinstance(search, str) and search.strip():
-            courses, match = await run_cpu(find_courses, search, courses)
+            courses, match = await run_cpu(find_courses, search, courses, await ctx.courses())
             named = {"named": _summary(match.course) if match else None}
         listed = [_summary(c) for c in courses[:MAX_LISTED]]
         data = {"courses": listed, "total": len(courses), **named}
@@ -90,7 +90,7 @@ def enroll_tool(ctx: TurnContext) -> TutorTool:
         course = await resolve_course(ctx, course_id)
         if course is None:
             return ToolOutcome.failure("not_found", f"no published course matches '{course_id}'")
-        refusal = ctx.policy.check_enroll(course, await run_cpu(shared_title_words, await ctx.courses()))
+        refusal = await run_cpu(ctx.policy.check_enroll, course, await ctx.courses())
         if refusal is not None:
             return ToolOutcome.failure("not_requested", refusal)
         if ctx.policy.needs_confirmation(course):

@@ -99,6 +99,13 @@ async def test_a_course_named_by_its_own_words_enrolls_when_every_title_shares_a
     assert world.enrollment.enrollments == {("student-1", "py-web")}, done["answer"]
     _, done = await run("enroll me in the python course", world)  # every title has it: ask which
     assert "Which course" in done["answer"] and world.enrollment.enrollments == {("student-1", "py-web")}
+    world.catalog.courses[1:1] = [
+        {"id": "py-pd", "title": "Python Data", "description": "", "category": "code"},
+        {"id": "py-viz", "title": "Python Data Visualization", "description": "", "category": "code"},
+    ]
+    _, done = await run("please sign me up for data visualization", world)
+    assert ("student-1", "py-viz") in world.enrollment.enrollments, done["answer"]
+    assert ("student-1", "py-pd") not in world.enrollment.enrollments
 
 
 async def test_a_long_message_naming_the_course_at_its_end_still_enrolls() -> None:
