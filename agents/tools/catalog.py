@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from agents.catalog_match import find_courses, match_course
+from agents.guardrails import has_enroll_intent
 from agents.tools.base import ToolOutcome, TurnContext, TutorTool, make_tool
 from tutor.cpu import run_cpu
 
@@ -46,6 +47,15 @@ def _summary(course: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _offer(ctx: TurnContext, course: dict[str, Any]) -> dict[str, Any]:
+    """The one course a request to enroll comes close to naming: offered, so that a "yes" in the next
+    message enrolls in it (a paid course's offer names its price, and that "yes" confirms it)."""
+    offer = {"course_id": str(course["id"]), "title": course.get("title", course["id"]),
+             "price": float(course.get("price") or 0)}
+    ctx.next_pending = {"kind": "enroll_offer", **offer}
+    return offer
+
+
 def list_courses_tool(ctx: TurnContext) -> TutorTool:
     """Build the catalogue tool bound to this turn."""
 
@@ -57,6 +67,8 @@ def list_courses_tool(ctx: TurnContext) -> TutorTool:
         if isinstance(search, str) and search.strip():
             courses, match = await run_cpu(find_courses, search, courses, await ctx.courses())
             named = {"named": _summary(match.course) if match else None}
+            if match is None and len(courses) == 1 and has_enroll_intent(ctx.policy.student_message):
+                named["offered"] = _offer(ctx, courses[0])
         listed = [_summary(c) for c in courses[:MAX_LISTED]]
         data = {"courses": listed, "total": len(courses), **named}
         return ToolOutcome.success(data, f"{len(courses)} course(s) listed")
@@ -65,7 +77,9 @@ def list_courses_tool(ctx: TurnContext) -> TutorTool:
         "list_courses",
         f"List published courses in the catalogue (at most {MAX_LISTED}, with the total), optionally filtered by "
         "category or difficulty; `search` finds courses by name or words, best match first, and `named` is "
-        "the course those words name unambiguously (null when none stands out).",
+        "the course those words name unambiguously (null when none stands out); when a request to enroll "
+        "comes close to one course only, it is `offered`: ask the student whether they mean it (with its price "
+        "when it has one), and a yes in their next message enrolls them.",
         ListCoursesArgs,
         handler,
     )

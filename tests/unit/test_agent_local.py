@@ -108,6 +108,25 @@ async def test_a_course_named_by_its_own_words_enrolls_when_every_title_shares_a
     assert ("student-1", "py-pd") not in world.enrollment.enrollments
 
 
+async def test_a_request_close_to_one_course_only_offers_it_and_a_yes_enrolls() -> None:
+    world = make_world()
+    world.catalog.courses[:] = [
+        {"id": "py-intro", "title": "Introduction to Python Programming", "description": "", "category": "code"},
+        {"id": "py-web", "title": "Building Web APIs in Python", "description": "", "category": "code", "price": 29},
+    ]
+    _, asked = await run("enroll me in the building course", world)
+    assert asked["answer"].startswith("Did you mean Building Web APIs in Python? It costs 29.00."), asked["answer"]
+    assert asked["pending"] == {"kind": "enroll_offer", "course_id": "py-web",
+                                "title": "Building Web APIs in Python", "price": 29.0}
+    assert world.enrollment.enrollments == set()
+    _, done = await run("no, something else", world, pending=asked["pending"])
+    assert world.enrollment.enrollments == set(), done["answer"]
+    _, done = await run("yes", world, pending=asked["pending"])  # the offer named the price: this yes confirms it
+    assert world.enrollment.enrollments == {("student-1", "py-web")}, done["answer"]
+    _, unrelated = await run("enroll me in the python course", world)  # close to both: ask which, offer nothing
+    assert "Which course" in unrelated["answer"] and unrelated["pending"] is None
+
+
 async def test_a_long_message_naming_the_course_at_its_end_still_enrolls() -> None:
     world = make_world()
     chatter = "I have been thinking about what to learn next, and my friend who works with python said " * 4

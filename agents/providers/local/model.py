@@ -231,6 +231,8 @@ class LocalTutorModel(BaseChatModel):
                 return self._call("enroll", {"course_id": "this course"})
             if listings == 1 and not data.get("courses"):  # no course named: show the catalogue instead
                 return self._call("list_courses", {"filters": {}})
+            if isinstance(data.get("offered"), dict):
+                return AIMessage(content=replies.offer_reply(data["offered"]))
             return AIMessage(content=replies.which_course_reply(data, closest=listings == 1))
         render = _TOOL_REPLIES.get(name)
         return AIMessage(content=render(data) if render else replies.learner_reply(name, data))

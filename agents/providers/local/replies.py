@@ -52,6 +52,14 @@ def courses_reply(data: dict[str, Any]) -> str:
     return "Here are the available courses:\n" + "\n".join(lines)
 
 
+def offer_reply(offer: dict[str, Any]) -> str:
+    """Ask whether the one course a request to enroll came close to is the one meant."""
+    price = float(offer.get("price") or 0)
+    cost = f" It costs {price:.2f}." if price > 0 else ""
+    return (f"Did you mean {offer.get('title') or offer.get('course_id')}?{cost} Reply “yes” and I'll enroll you, "
+            "or tell me which course you want.")
+
+
 def which_course_reply(data: dict[str, Any], closest: bool = False) -> str:
     """Ask the student to name a course when none could be matched (``closest``: ``data`` are search results)."""
     titles = ", ".join(str(c.get("title") or "Untitled course") for c in (data.get("courses") or [])[:10])
