@@ -104,8 +104,9 @@ class ActionPolicy:
         if price <= 0:
             return False
         pending = self.pending or {}
-        # An offer that already named the price counts: its "yes" is the confirmation.
-        return not (self.confirmed(course) and pending.get("price") is not None)
+        # An offer that already named the price (the price the course has now) counts: its "yes" is the confirmation.
+        shown = pending.get("price")
+        return not (self.confirmed(course) and shown is not None and float(shown) == price)
 
     def check_enroll(self, course: dict[str, Any], catalogue: Sequence[dict[str, Any]] = ()) -> str | None:
         """Return None if enrolling in ``course`` was requested, else the reason it was refused.

@@ -26,7 +26,7 @@ from agents.providers.base import ModelProvider
 from agents.step import ProviderDown, Sleep, StepResult, stream_step
 from agents.tools import ToolOutcome, TurnContext, TutorTool, build_tools
 from agents.turn import TurnRecord, citation_payload, estimate_tokens
-from agents.waiting import waiting_line
+from agents.waiting import shown_pending, waiting_line
 from prompts.loader import PromptSet, load_prompts
 from tutor.metrics import ERROR_KINDS, LLM_ERRORS, LLM_TOKENS
 from tutor.tracing import tracer
@@ -240,7 +240,7 @@ class TutorAgent:
             assert ai is not None  # stream_step either fills it or raises
             _count_usage(record, provider, result, messages, ai)
             if not ai.tool_calls and not ai.invalid_tool_calls:
-                record.pending = ctx.next_pending
+                record.pending = shown_pending(ctx.next_pending, record.answer)
                 return
             if last:
                 record.incomplete = True

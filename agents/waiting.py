@@ -41,3 +41,21 @@ def parse_waiting(system_text: str) -> tuple[str, str | None] | None:
     """``(kind, course_id)`` from a system message's ``Pending:`` line, or ``None``."""
     match = _LINE.search(system_text)
     return (match.group(1), match.group(2)) if match else None
+
+
+def shown_pending(pending: dict[str, Any] | None, answer: str) -> dict[str, Any] | None:
+    """What a turn leaves waiting, as far as its answer showed it to the student.
+
+    An enrollment offer or price question stays only if the answer names the course (a tool may offer
+    a course the reply then never mentions); its price stays only if the answer states it, so a "yes" to
+    an offer whose price was not shown is asked about the price first.
+    """
+    if not pending or pending.get("kind") not in ("enroll_confirm", "enroll_offer"):
+        return pending
+    title = str(pending.get("title") or "")
+    if not title or title not in answer:
+        return None
+    price = float(pending.get("price") or 0)
+    if price > 0 and f"{price:.2f}" not in answer:
+        return {key: value for key, value in pending.items() if key != "price"}
+    return pending

@@ -78,9 +78,15 @@ class _Plan:
     cleared: bool = False
 
 
+# Raised whenever what the index records of a file changes (loaders, chunker, chunk metadata such as
+# the sections a passage spans): a file indexed under another format is indexed again on its next
+# ingest, even with the same bytes, instead of being skipped as unchanged with its old chunks.
+INDEX_FORMAT = 2
+
+
 def content_hash(data: bytes) -> str:
-    """SHA-256 hex digest of the file bytes."""
-    return hashlib.sha256(data).hexdigest()
+    """SHA-256 hex digest of the file bytes under the current :data:`INDEX_FORMAT` (what "unchanged" compares)."""
+    return hashlib.sha256(f"index-format-{INDEX_FORMAT}\n".encode() + data).hexdigest()
 
 
 class IngestPipeline:

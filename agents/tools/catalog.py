@@ -47,6 +47,12 @@ def _summary(course: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _withdraw_offer(ctx: TurnContext) -> None:
+    """An offer an earlier catalogue call of this turn made is void once the turn lists or enrolls again."""
+    if ctx.next_pending is not None and ctx.next_pending.get("kind") == "enroll_offer":
+        ctx.next_pending = None
+
+
 def _offer(ctx: TurnContext, course: dict[str, Any]) -> dict[str, Any]:
     """The one course a request to enroll comes close to naming: offered, so that a "yes" in the next
     message enrolls in it (a paid course's offer names its price, and that "yes" confirms it)."""
@@ -60,6 +66,7 @@ def list_courses_tool(ctx: TurnContext) -> TutorTool:
     """Build the catalogue tool bound to this turn."""
 
     async def handler(filters: dict[str, Any]) -> ToolOutcome:
+        _withdraw_offer(ctx)
         wanted = {k: v for k, v in filters.items() if v and k != "search"}
         courses = await ctx.deps.catalog.list_courses(wanted) if wanted else await ctx.courses()
         search = filters.get("search")
@@ -67,7 +74,8 @@ def list_courses_tool(ctx: TurnContext) -> TutorTool:
         if isinstance(search, str) and search.strip():
             courses, match = await run_cpu(find_courses, search, courses, await ctx.courses())
             named = {"named": _summary(match.course) if match else None}
-            if match is None and len(courses) == 1 and has_enroll_intent(ctx.policy.student_message):
+            # only over the whole catalogue: a filter may have hidden the course the student named
+            if match is None and len(courses) == 1 and not wanted and has_enroll_intent(ctx.policy.student_message):
                 named["offered"] = _offer(ctx, courses[0])
         listed = [_summary(c) for c in courses[:MAX_LISTED]]
         data = {"courses": listed, "total": len(courses), **named}
@@ -101,6 +109,7 @@ def enroll_tool(ctx: TurnContext) -> TutorTool:
     """Build the enrollment tool bound to this turn (acts for ``deps.user`` only)."""
 
     async def handler(course_id: str) -> ToolOutcome:
+        _withdraw_offer(ctx)
         course = await resolve_course(ctx, course_id)
         if course is None:
             return ToolOutcome.failure("not_found", f"no published course matches '{course_id}'")

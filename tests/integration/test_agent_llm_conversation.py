@@ -60,6 +60,23 @@ async def test_paid_course_needs_a_confirmation_that_the_server_enforces(
     assert world.enrollment.enrollments == {("student-1", "c-paid")}
 
 
+async def test_a_yes_to_a_price_the_model_never_showed_gets_the_price_question_first(
+    openai_server: ScriptedOpenAIServer, llm_config: LLMConfig
+) -> None:
+    world = make_world()
+    world.catalog.courses.append(PAID)
+    openai_server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
+    openai_server.reply_text("Shall I enroll you in Data Wrangling Pro?")  # the price left out
+    first = await turn(llm_config, world, "Please enroll me in Data Wrangling Pro")
+    pending = first[-1].data["pending"]
+    assert pending == {"kind": "enroll_confirm", "course_id": "c-paid", "title": "Data Wrangling Pro"}
+    openai_server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
+    openai_server.reply_text("It costs 49.00. Shall I go ahead?")
+    await turn(llm_config, world, "yes", pending)
+    assert tool_payload(openai_server)["error"]["code"] == "confirmation_required"
+    assert world.enrollment.enrollments == set()
+
+
 async def test_a_yes_with_nothing_pending_enrolls_nobody(openai_server: ScriptedOpenAIServer, llm_config: LLMConfig) -> None:
     world = make_world()
     world.catalog.courses.append(PAID)

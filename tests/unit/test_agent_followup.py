@@ -8,6 +8,7 @@ from agents.events import ChatTurn
 from agents.followup import is_followup, resolve, wants_example
 from agents.guardrails import ActionPolicy, has_enroll_intent, is_affirmation
 from agents.providers.local.turn_state import looks_like_answer
+from agents.waiting import shown_pending
 from retrieval.query import parse_query
 
 HISTORY = [ChatTurn("user", "are lists mutable?"), ChatTurn("assistant", "Yes, lists can be changed in place. [1]")]
@@ -77,6 +78,24 @@ def test_a_paid_course_needs_a_yes_in_the_next_message() -> None:
     assert ActionPolicy("no thanks", pending=pending).check_enroll(PAID) is not None
     assert ActionPolicy("yes", pending=None).check_enroll(PAID) is not None  # a yes to nothing enrolls nobody
     assert ActionPolicy("yes", pending=pending).check_enroll(FREE) is not None  # only the course that was asked about
+
+
+def test_a_yes_confirms_only_the_price_the_course_has_now() -> None:
+    pending = {"kind": "enroll_offer", "course_id": PAID["id"], "title": PAID["title"], "price": 39.0}
+    assert ActionPolicy("yes", pending=pending).needs_confirmation(PAID)  # offered at 39.00, costs 49.00 now
+    assert not ActionPolicy("yes", pending={**pending, "price": 49.0}).needs_confirmation(PAID)
+
+
+def test_only_what_the_answer_showed_stays_waiting() -> None:
+    offer = {"kind": "enroll_offer", "course_id": PAID["id"], "title": PAID["title"], "price": 49.0}
+    shown = f"Did you mean {PAID['title']}? It costs 49.00."
+    assert shown_pending(offer, shown) == offer
+    assert shown_pending(offer, "Done: you are now enrolled in Introduction to Python Programming.") is None
+    no_price = shown_pending(offer, f"Did you mean {PAID['title']}?")
+    assert no_price == {k: v for k, v in offer.items() if k != "price"}
+    assert ActionPolicy("yes", pending=no_price).needs_confirmation(PAID)  # the price is asked before enrolling
+    practice = {"kind": "practice", "question_id": "q1"}
+    assert shown_pending(practice, "anything") == practice and shown_pending(None, "x") is None
 
 
 def test_a_free_course_needs_no_confirmation() -> None:

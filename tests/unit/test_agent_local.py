@@ -125,6 +125,10 @@ async def test_a_request_close_to_one_course_only_offers_it_and_a_yes_enrolls() 
     assert world.enrollment.enrollments == {("student-1", "py-web")}, done["answer"]
     _, unrelated = await run("enroll me in the python course", world)  # close to both: ask which, offer nothing
     assert "Which course" in unrelated["answer"] and unrelated["pending"] is None
+    # the open course is enrolled instead of the one the search came close to: no offer stays behind
+    world.enrollment.enrollments.clear()
+    _, done = await run("enroll me in the building course, I like it", world, course_id="py-intro")
+    assert world.enrollment.enrollments == {("student-1", "py-intro")} and done["pending"] is None, done
 
 
 async def test_a_long_message_naming_the_course_at_its_end_still_enrolls() -> None:

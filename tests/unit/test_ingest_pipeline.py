@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,17 @@ def test_unchanged_document_is_skipped(storage: LocalFileStorage) -> None:
     second = pipeline.ingest(files, known_hashes=known)
     assert [r.status for r in second] == ["unchanged", "unchanged"]
     assert retrieval.embedder.calls == [] and retrieval.deletes == []
+
+
+def test_a_file_indexed_under_an_older_index_format_is_indexed_again(storage: LocalFileStorage) -> None:
+    retrieval = FakeRetrieval()
+    pipeline = IngestPipeline(retrieval, storage)
+    files = batch()[:1]
+    old_format = {files[0].document_id: hashlib.sha256(files[0].data).hexdigest()}  # as format 1 recorded it
+    again = pipeline.ingest(files, known_hashes=old_format)
+    assert [r.status for r in again] == ["indexed"] and retrieval.embedder.calls
+    current = {files[0].document_id: again[0].content_hash}
+    assert [r.status for r in pipeline.ingest(files, known_hashes=current)] == ["unchanged"]
 
 
 def test_known_new_documents_and_empty_courses_skip_deletes() -> None:
