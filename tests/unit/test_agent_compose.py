@@ -78,6 +78,21 @@ def test_a_quote_from_a_later_section_of_a_packed_passage_is_placed_in_that_sect
     assert answer.text.startswith("Here is how the section “Immutability” of “Tuples” explains it:"), answer.text
 
 
+def test_a_sentence_is_scored_under_the_section_it_stands_in_not_the_passage_first_one() -> None:
+    text = ("Query parameters\n\nOptions that filter a list belong in the query string.\n\n"
+            "Returning the right status\n\nMost frameworks let you set the code on the route decorator.")
+    first = hit(text, 0, "Routes › Query parameters")
+    at = first.chunk.char_start + text.index("Returning the right status")
+    packed = replace(first, chunk=replace(first.chunk, sections=((at, (*first.chunk.heading_path[:3],
+                                                                       "Returning the right status")),)))
+    question = "how do i return the right status"
+    _, cands = candidates([packed], 500)
+    scored, _ = score_candidates(question, cands, [packed], HashEmbedder(), 0.5, 0.4, 40, 0.3)
+    assert "route decorator" in scored[0].text, [c.text for c in scored]
+    answer = compose(question, [packed], [1], HashEmbedder(), CFG, coverage=course_coverage(question, [text]))
+    assert answer.text.startswith("Here is how the section “Returning the right status” of “Routes” explains it:")
+
+
 def test_a_second_source_is_added_only_for_a_part_the_first_lacks() -> None:
     tuples = "Tuples\n\nA tuple cannot be changed after it is created. Tuples are immutable, so they can be keys."
     hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(tuples, 1, "Tuples › Tuples")]

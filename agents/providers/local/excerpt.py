@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from agents.providers.local.embedding import QueryEmbedder, unit_vectors
 from agents.providers.local.passages import Block, blocks
 from retrieval.query import parse_query
-from retrieval.types import SearchHit
+from retrieval.types import Chunk, SearchHit
 from tutor.text import content_words
 
 if TYPE_CHECKING:
@@ -118,6 +118,13 @@ def lexical_overlap(weights: dict[str, float], text: str) -> float:
     return sum(w for word, w in weights.items() if word in present) / total
 
 
+def _section_title(chunk: Chunk, text: str) -> str:
+    """The title of the section ``text`` stands in: a passage may run on into later (short) sections."""
+    offset = chunk.text.find(text)
+    path = chunk.heading_path_at(offset) if offset >= 0 else chunk.heading_path
+    return path[-1] if path else ""
+
+
 def score_candidates(
     question: str,
     cands: list[Candidate],
@@ -132,22 +139,23 @@ def score_candidates(
     if not cands:
         return [], 0.0
     weights = query_weights(question)
+    sections = [_section_title(hits[c.hit].chunk, c.text) for c in cands]
     # A sentence is read with its section heading: "It raises an error" means little alone.
-    overlaps = [lexical_overlap(weights, c.text + " " + " ".join(hits[c.hit].chunk.heading_path[-1:]))
-                for c in cands]
-    # A passage under a heading that names what was asked ("Tuples and Sets") is where a tutor looks first.
-    headed = [lexical_overlap(weights, " ".join(hits[c.hit].chunk.heading_path[-1:])) for c in cands]
+    overlaps = [lexical_overlap(weights, c.text + " " + section) for c, section in zip(cands, sections, strict=True)]
+    # A sentence under a heading that names what was asked ("Tuples and Sets") is where a tutor looks first.
+    headed = [lexical_overlap(weights, section) for section in sections]
     if len(cands) > max_candidates:
         keep = sorted(range(len(cands)), key=lambda i: (-overlaps[i], cands[i].hit, cands[i].block))[:max_candidates]
         cands, overlaps, headed = [cands[i] for i in keep], [overlaps[i] for i in keep], [headed[i] for i in keep]
+        sections = [sections[i] for i in keep]
     vectors = unit_vectors(embedder, [question] + [c.text for c in cands])
     dense = vectors[1:] @ vectors[0]
     scored, strength = [], 0.0
-    for cand, sim, overlap, heading in zip(cands, dense, overlaps, headed, strict=True):
+    for cand, sim, overlap, heading, section in zip(cands, dense, overlaps, headed, sections, strict=True):
         evidence = float(sim) + lexical_weight * overlap
         strength = max(strength, evidence)
         bonus = rank_weight / (1 + cand.hit) + heading_weight * heading - (LIST_PENALTY if cand.listed else 0.0)
-        if _RECAP.search(" ".join(hits[cand.hit].chunk.heading_path[-1:])):
+        if _RECAP.search(section):
             bonus -= RECAP_PENALTY
         scored.append(Candidate(cand.hit, cand.block, cand.sentence, cand.text, evidence + bonus, cand.listed))
     scored.sort(key=lambda c: (-c.score, c.hit, c.block, c.sentence))
