@@ -48,8 +48,10 @@ def _summary(course: dict[str, Any]) -> dict[str, Any]:
 
 
 def _withdraw_offer(ctx: TurnContext) -> None:
-    """An offer an earlier catalogue call of this turn made is void once the turn lists or enrolls again."""
-    if ctx.next_pending is not None and ctx.next_pending.get("kind") == "enroll_offer":
+    """An offer an earlier catalogue call of this turn made is void once the turn lists or enrolls again
+    (the search tool's offer to enroll in the course the student is not enrolled in stays)."""
+    pending = ctx.next_pending
+    if pending is not None and pending.get("kind") == "enroll_offer" and pending.get("via") == "list_courses":
         ctx.next_pending = None
 
 
@@ -58,7 +60,7 @@ def _offer(ctx: TurnContext, course: dict[str, Any]) -> dict[str, Any]:
     message enrolls in it (a paid course's offer names its price, and that "yes" confirms it)."""
     offer = {"course_id": str(course["id"]), "title": course.get("title", course["id"]),
              "price": float(course.get("price") or 0)}
-    ctx.next_pending = {"kind": "enroll_offer", **offer}
+    ctx.next_pending = {"kind": "enroll_offer", "via": "list_courses", **offer}
     return offer
 
 

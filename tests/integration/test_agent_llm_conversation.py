@@ -72,9 +72,14 @@ async def test_a_yes_to_a_price_the_model_never_showed_gets_the_price_question_f
     assert pending == {"kind": "enroll_confirm", "course_id": "c-paid", "title": "Data Wrangling Pro"}
     openai_server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
     openai_server.reply_text("It costs 49.00. Shall I go ahead?")
-    await turn(llm_config, world, "yes", pending)
+    second = await turn(llm_config, world, "yes", pending)
     assert tool_payload(openai_server)["error"]["code"] == "confirmation_required"
     assert world.enrollment.enrollments == set()
+    assert second[-1].data["pending"] == {**pending, "price": 49.0}  # now the price was stated
+    openai_server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
+    openai_server.reply_text("Done, you are enrolled.")
+    await turn(llm_config, world, "yes", second[-1].data["pending"])
+    assert world.enrollment.enrollments == {("student-1", "c-paid")}
 
 
 async def test_a_yes_with_nothing_pending_enrolls_nobody(openai_server: ScriptedOpenAIServer, llm_config: LLMConfig) -> None:

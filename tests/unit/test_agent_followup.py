@@ -8,7 +8,7 @@ from agents.events import ChatTurn
 from agents.followup import is_followup, resolve, wants_example
 from agents.guardrails import ActionPolicy, has_enroll_intent, is_affirmation
 from agents.providers.local.turn_state import looks_like_answer
-from agents.waiting import shown_pending
+from agents.waiting import shown_pending, waiting_line
 from retrieval.query import parse_query
 
 HISTORY = [ChatTurn("user", "are lists mutable?"), ChatTurn("assistant", "Yes, lists can be changed in place. [1]")]
@@ -96,6 +96,16 @@ def test_only_what_the_answer_showed_stays_waiting() -> None:
     assert ActionPolicy("yes", pending=no_price).needs_confirmation(PAID)  # the price is asked before enrolling
     practice = {"kind": "practice", "question_id": "q1"}
     assert shown_pending(practice, "anything") == practice and shown_pending(None, "x") is None
+    # the title however it is cased, quoted or wrapped; the price as a number of its own
+    assert shown_pending(offer, "Did you mean data analysis\nwith python? That's $49.") == offer
+    assert shown_pending(offer, f"Did you mean {PAID['title']}? It was 149.00 once.") == no_price
+    big = {**offer, "price": 1299.0}
+    assert shown_pending(big, f"{PAID['title']} costs 1,299.00.") == big
+    # a price question is about the course the student named: it stays, its price only if stated
+    confirm = {**offer, "kind": "enroll_confirm"}
+    assert shown_pending(confirm, "It costs 49.00. Shall I go ahead?") == confirm
+    assert shown_pending(confirm, "Shall I go ahead?") == {k: v for k, v in confirm.items() if k != "price"}
+    assert "price was not shown" in (waiting_line(no_price) or "") and "free" not in (waiting_line(no_price) or "")
 
 
 def test_a_free_course_needs_no_confirmation() -> None:

@@ -116,7 +116,7 @@ async def test_a_request_close_to_one_course_only_offers_it_and_a_yes_enrolls() 
     ]
     _, asked = await run("enroll me in the building course", world)
     assert asked["answer"].startswith("Did you mean Building Web APIs in Python? It costs 29.00."), asked["answer"]
-    assert asked["pending"] == {"kind": "enroll_offer", "course_id": "py-web",
+    assert asked["pending"] == {"kind": "enroll_offer", "via": "list_courses", "course_id": "py-web",
                                 "title": "Building Web APIs in Python", "price": 29.0}
     assert world.enrollment.enrollments == set()
     _, done = await run("no, something else", world, pending=asked["pending"])
