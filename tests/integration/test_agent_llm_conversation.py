@@ -40,22 +40,35 @@ def tool_payload(server: ScriptedOpenAIServer, request: int = -1) -> dict[str, A
     return dict(json.loads([m for m in messages if m["role"] == "tool"][-1]["content"]))
 
 
+def paid_world() -> FakeWorld:
+    world = make_world()
+    world.catalog.courses.append(PAID)
+    return world
+
+
+async def enroll_turn(
+    server: ScriptedOpenAIServer, config: LLMConfig, world: FakeWorld, message: str, reply: str,
+    pending: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One turn in which the model calls enroll for the paid course, then says ``reply``; the done payload."""
+    server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
+    server.reply_text(reply)
+    events = await turn(config, world, message, pending)
+    return dict(events[-1].data)
+
+
 async def test_paid_course_needs_a_confirmation_that_the_server_enforces(
     openai_server: ScriptedOpenAIServer, llm_config: LLMConfig
 ) -> None:
-    world = make_world()
-    world.catalog.courses.append(PAID)
-    openai_server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
-    openai_server.reply_text("Data Wrangling Pro costs 49.00. Shall I enroll you?")
-    first = await turn(llm_config, world, "Please enroll me in Data Wrangling Pro")
+    world = paid_world()
+    first = await enroll_turn(openai_server, llm_config, world, "Please enroll me in Data Wrangling Pro",
+                              "Data Wrangling Pro costs 49.00. Shall I enroll you?")
     assert tool_payload(openai_server)["error"]["code"] == "confirmation_required"
     assert world.enrollment.enrollments == set()
-    pending = first[-1].data["pending"]
+    pending = first["pending"]
     assert pending == {"kind": "enroll_confirm", "course_id": "c-paid", "title": "Data Wrangling Pro", "price": 49.0}
 
-    openai_server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
-    openai_server.reply_text("Done, you are enrolled.")
-    await turn(llm_config, world, "yes", pending)
+    await enroll_turn(openai_server, llm_config, world, "yes", "Done, you are enrolled.", pending)
     assert "Pending: enroll c-paid" in system_prompt(openai_server, -2)
     assert world.enrollment.enrollments == {("student-1", "c-paid")}
 
@@ -63,22 +76,16 @@ async def test_paid_course_needs_a_confirmation_that_the_server_enforces(
 async def test_a_yes_to_a_price_the_model_never_showed_gets_the_price_question_first(
     openai_server: ScriptedOpenAIServer, llm_config: LLMConfig
 ) -> None:
-    world = make_world()
-    world.catalog.courses.append(PAID)
-    openai_server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
-    openai_server.reply_text("Shall I enroll you in Data Wrangling Pro?")  # the price left out
-    first = await turn(llm_config, world, "Please enroll me in Data Wrangling Pro")
-    pending = first[-1].data["pending"]
+    world = paid_world()
+    first = await enroll_turn(openai_server, llm_config, world, "Please enroll me in Data Wrangling Pro",
+                              "Shall I enroll you in Data Wrangling Pro?")  # the price left out
+    pending = first["pending"]
     assert pending == {"kind": "enroll_confirm", "course_id": "c-paid", "title": "Data Wrangling Pro"}
-    openai_server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
-    openai_server.reply_text("It costs 49.00. Shall I go ahead?")
-    second = await turn(llm_config, world, "yes", pending)
+    second = await enroll_turn(openai_server, llm_config, world, "yes", "It costs 49.00. Shall I go ahead?", pending)
     assert tool_payload(openai_server)["error"]["code"] == "confirmation_required"
     assert world.enrollment.enrollments == set()
-    assert second[-1].data["pending"] == {**pending, "price": 49.0}  # now the price was stated
-    openai_server.reply_tool_calls(("enroll", {"course_id": "c-paid"}))
-    openai_server.reply_text("Done, you are enrolled.")
-    await turn(llm_config, world, "yes", second[-1].data["pending"])
+    assert second["pending"] == {**pending, "price": 49.0}  # now the price was stated
+    await enroll_turn(openai_server, llm_config, world, "yes", "Done, you are enrolled.", second["pending"])
     assert world.enrollment.enrollments == {("student-1", "c-paid")}
 
 
