@@ -8,12 +8,14 @@ dev split this beats reciprocal-rank fusion, which throws away how far ahead the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 from retrieval.config import RetrievalConfig
 from retrieval.index import CourseIndex
+from retrieval.lexical.bm25 import pooled_idf
 from retrieval.query import ParsedQuery
 from retrieval.types import SearchHit
 from tutor.text import STOPWORDS, stem
@@ -65,6 +67,24 @@ def _top(scores: np.ndarray, depth: int) -> np.ndarray:
     return ordered
 
 
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """Mean and deviation of the lexical and dense scores a fusion standardises against."""
+
+    lexical_mean: float
+    lexical_std: float
+    dense_mean: float
+    dense_std: float
+
+    @classmethod
+    def of(cls, lexical: np.ndarray, dense: np.ndarray) -> Scale:
+        """The statistics of these scores (a deviation of zero becomes one: all-equal scores add nothing)."""
+        lex_std, dense_std = float(lexical.std()), float(dense.std())
+        return cls(
+            float(lexical.mean()), lex_std if lex_std > 1e-12 else 1.0, float(dense.mean()), dense_std or 1.0
+        )
+
+
 def _hybrid(
     index: CourseIndex,
     rows: np.ndarray,
@@ -73,23 +93,23 @@ def _hybrid(
     query_vector: np.ndarray | None,
     depth: int,
     config: RetrievalConfig,
+    scale: Scale,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fused scores (positions into ``rows``) and the ``depth`` best positions.
 
     Fusion runs on whole-passage dense scores for every chunk, then the best
     ``config.refine_depth`` get their dense score refined with sentence vectors and are re-fused.
-    The dense z-normalisation keeps the statistics of the whole-passage scores, so refined and
-    unrefined scores stay on one scale.
+    Both rankers are standardised with ``scale`` (the whole-passage statistics of everything
+    searched), so refined and unrefined scores, and several courses' scores, stay on one scale.
     """
-    z_lex = zscore(lexical)
-    mean, std = float(whole.mean()), float(whole.std()) or 1.0
+    z_lex = (lexical - scale.lexical_mean) / scale.lexical_std
     weight = config.dense_weight
-    scores = fuse(z_lex, (whole - mean) / std, weight)
+    scores = fuse(z_lex, (whole - scale.dense_mean) / scale.dense_std, weight)
     candidates = _top(scores, min(len(scores), max(depth, config.refine_depth)))
     if query_vector is not None:
         refined = index.refine_dense(rows[candidates], whole[candidates], query_vector, config.part_weight)
         scores = scores.copy()
-        scores[candidates] = fuse(z_lex[candidates], (refined - mean) / std, weight)
+        scores[candidates] = fuse(z_lex[candidates], (refined - scale.dense_mean) / scale.dense_std, weight)
     return scores, candidates[np.argsort(-scores[candidates], kind="stable")][:depth]
 
 
@@ -127,9 +147,52 @@ def rank(
         if query_vector is None:
             raise ValueError("a query vector is needed for dense scoring")
         dense = index.dense_scores(query_vector)[rows]
+    scale = Scale.of(lexical, dense) if lexical is not None and dense is not None else None
+    return _ranked(index, rows, lexical, dense, query_vector, k, config, scale)
+
+
+def rank_many(
+    indexes: Sequence[CourseIndex], parsed: ParsedQuery, query_vector: np.ndarray, k: int, config: RetrievalConfig
+) -> list[SearchHit]:
+    """Hybrid ranking of several courses' passages as one collection: the best ``k`` overall.
+
+    Term idfs count every searched passage, and each ranker is standardised over all of them, not
+    course by course: per course, a word the question shares with one passage of a course that
+    barely touches the topic is rare there, and that passage stands as far above its course's mean
+    as the best passage of the course that answers the question, so it could outrank it.
+    """
+    indexes = [index for index in indexes if len(index)]
+    if not indexes or k <= 0:
+        return []
+    terms = query_terms(parsed)
+    idfs = pooled_idf([index.bm25 for index in indexes], terms)
+    lexical = [index.lexical_scores(terms, idfs) for index in indexes]
+    dense = [index.dense_scores(query_vector) for index in indexes]
+    scale = Scale.of(np.concatenate(lexical), np.concatenate(dense))
+    hits = [
+        hit
+        for index, lex, den in zip(indexes, lexical, dense, strict=True)
+        for hit in _ranked(index, np.arange(len(index)), lex, den, query_vector, k, config, scale)
+    ]
+    hits.sort(key=lambda hit: hit.score, reverse=True)
+    return [replace(hit, rank=n + 1) for n, hit in enumerate(hits[:k])]
+
+
+def _ranked(
+    index: CourseIndex,
+    rows: np.ndarray,
+    lexical: np.ndarray | None,
+    dense: np.ndarray | None,
+    query_vector: np.ndarray | None,
+    k: int,
+    config: RetrievalConfig,
+    scale: Scale | None,
+) -> list[SearchHit]:
+    """The best ``k`` of ``rows`` by their scores (fused when both rankers ran), capped per document."""
     depth = min(len(rows), max(k * (config.max_per_document + 1), 50))
     if lexical is not None and dense is not None:
-        scores, top = _hybrid(index, rows, lexical, dense, query_vector, depth, config)
+        assert scale is not None
+        scores, top = _hybrid(index, rows, lexical, dense, query_vector, depth, config, scale)
     else:
         single = lexical if lexical is not None else dense
         assert single is not None

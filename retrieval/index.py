@@ -44,9 +44,9 @@ class CourseIndex:
     def __len__(self) -> int:
         return len(self.chunks)
 
-    def lexical_scores(self, terms: dict[str, float]) -> np.ndarray:
-        """BM25 score of every chunk for weighted query terms."""
-        return self.bm25.score_terms(terms)
+    def lexical_scores(self, terms: dict[str, float], idfs: dict[str, float] | None = None) -> np.ndarray:
+        """BM25 score of every chunk for weighted query terms (with ``idfs`` in place of the course's own)."""
+        return self.bm25.score_terms(terms, idfs)
 
     def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Cosine score of every chunk's whole-passage vector.

@@ -15,7 +15,7 @@ from retrieval.config import DEFAULT_CONFIG, RetrievalConfig
 from retrieval.coverage import TermCoverage, term_coverage
 from retrieval.embedder.base import Embedder
 from retrieval.embedder.parts import PartsSource
-from retrieval.hybrid import Mode, rank
+from retrieval.hybrid import Mode, rank, rank_many
 from retrieval.query import ParsedQuery, parse_query, verbatim_query
 from retrieval.store.base import ChunkStore
 from retrieval.store.chroma import ChromaChunkStore, make_client
@@ -125,20 +125,17 @@ class RetrievalService:
         return rank(index, self._parse(query), vector, k, self.config, lesson_id, mode)
 
     def search_many(self, course_ids: Sequence[str], query: str, k: int = 5) -> list[SearchHit]:
-        """:meth:`search` over several courses, merged by score (best ``k`` overall).
+        """:meth:`search` over several courses as one collection (best ``k`` overall).
 
-        The same hits as searching each course and merging, but the query is embedded once.
+        Scores are standardised over every searched passage (see :func:`~retrieval.hybrid.rank_many`),
+        so they compare across courses; the query is embedded once.
         """
         if not query.strip():
             return []
         indexes = [index for index in (self._cache.get(c) for c in course_ids) if index is not None]
         if not indexes:
             return []
-        vector = self.embedder.embed_query(query)
-        parsed = self._parse(query)
-        hits = [hit for index in indexes for hit in rank(index, parsed, vector, k, self.config, None, "hybrid")]
-        hits.sort(key=lambda hit: hit.score, reverse=True)
-        return hits[:k]
+        return rank_many(indexes, self._parse(query), self.embedder.embed_query(query), k, self.config)
 
     def _parse(self, query: str) -> ParsedQuery:
         """The query's words, self-corrections cleaned up unless the config turns that off."""

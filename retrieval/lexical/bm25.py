@@ -56,19 +56,27 @@ class BM25Index:
         avg = float(lengths.mean()) if len(lengths) else 1.0
         df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float32)
         self.df = df.astype(np.int64)
-        # The "+1" form keeps idf positive for terms present in over half the documents.
-        self.idf = np.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        self.idf = idf(self.n_docs, df).astype(np.float32)
         norm = np.repeat(p.k1 * (1 - p.b + p.b * lengths / max(avg, 1e-9)), np.diff(tf.indptr))
         data = tf.data * (p.k1 + 1) / (tf.data + norm) + p.delta
         weighted = sp.csr_matrix((data.astype(np.float32), tf.indices, tf.indptr), shape=tf.shape)
         return weighted @ sp.diags(self.idf)
 
-    def score_terms(self, weights: dict[str, float]) -> np.ndarray:
-        """Scores of every document for weighted query terms (unknown terms ignored)."""
-        ids = [self.vocab[t] for t in weights if t in self.vocab]
-        if not ids or self.n_docs == 0:
+    def score_terms(self, weights: dict[str, float], idfs: dict[str, float] | None = None) -> np.ndarray:
+        """Scores of every document for weighted query terms (unknown terms ignored).
+
+        Args:
+            weights: Query term weights.
+            idfs: Term idfs to score with instead of this index's own (e.g. over several indexes).
+        """
+        known = [t for t in weights if t in self.vocab]
+        if not known or self.n_docs == 0:
             return np.zeros(self.n_docs, np.float32)
-        qw = np.array([weights[t] for t in weights if t in self.vocab], np.float32)
+        ids = [self.vocab[t] for t in known]
+        qw = np.array([weights[t] for t in known], np.float32)
+        if idfs is not None:
+            own = self.idf[ids]
+            qw *= np.array([idfs.get(t, 0.0) for t in known], np.float32) / np.maximum(own, 1e-9)
         return np.asarray(self._matrix[:, ids] @ qw, dtype=np.float32).ravel()
 
     def document_frequency(self, term: str) -> int:
@@ -79,3 +87,19 @@ class BM25Index:
     def score(self, query: str) -> np.ndarray:
         """Scores of every document for a plain query (each term once, weight 1)."""
         return self.score_terms(dict.fromkeys(analyze(query), 1.0))
+
+
+def idf(n_docs: int, df: np.ndarray) -> np.ndarray:
+    """BM25's inverse document frequency of terms found in ``df`` of ``n_docs`` documents.
+
+    The "+1" form keeps it positive for terms present in over half the documents.
+    """
+    return np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def pooled_idf(indexes: Sequence[BM25Index], terms: Iterable[str]) -> dict[str, float]:
+    """The idf of each term over the documents of every index together (as if they were one index)."""
+    terms = list(terms)
+    n_docs = sum(index.n_docs for index in indexes)
+    df = np.array([sum(index.document_frequency(t) for index in indexes) for t in terms], np.float64)
+    return dict(zip(terms, idf(n_docs, df).tolist(), strict=True)) if terms else {}
