@@ -18,7 +18,7 @@ from agents.providers.local.excerpt import (
 )
 from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import blocks
-from agents.providers.local.salience import proper_nouns, salience
+from agents.providers.local.salience import as_typed, proper_nouns, salience
 from retrieval.coverage import term_coverage
 from retrieval.lexical import BM25Index, analyze
 from retrieval.types import Chunk, SearchHit
@@ -396,3 +396,25 @@ def test_a_name_the_course_never_uses_counts_as_jargon_not_as_an_everyday_word()
     lowered = "what is the capital of france"
     sal = salience(lowered, course_coverage(lowered, [LISTS, SCOPE]), CachedQueryEmbedder(PlacesEmbedder()))
     assert "france" in sal.everyday  # typed in lower case it cannot be told from a word
+
+
+class SlotsEmbedder(HashEmbedder):
+    """A hash embedder whose tokenizer knows "slots" and "point" as everyday words."""
+
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset({"slots", "point", "list"})
+
+
+def test_a_word_typed_inside_a_code_name_weighs_as_the_name_and_is_quoted_as_typed() -> None:
+    assert as_typed("whats the point of __init__", "init") == "__init__"
+    assert as_typed("is SNAKE_case usual", "case") == "SNAKE_case" and as_typed("what is init", "init") == "init"
+    question = "what does __slots__ do to a list"
+    sal = salience(question, course_coverage(question, [LISTS, SCOPE]), CachedQueryEmbedder(SlotsEmbedder()))
+    # Taking "slots" out of "__slots__" moves the question: before, the word inside the name was never removed.
+    assert sal.weights["slots"] > 0.01
+    assert sal.jargon == ["slots"] and "slots" not in sal.everyday  # code, however everyday the word
+    never = replace(DEFAULT_ANSWERABILITY, threshold=1.01)
+    hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(SCOPE, 1, "Scope › Local scope")]
+    cfg = replace(CFG, answerability=never, absent_share=0.0)
+    answer = compose(question, hits, [1, 2], SlotsEmbedder(), cfg, coverage=course_coverage(question, [LISTS, SCOPE]))
+    assert answer.absent == ("slots",) and "Nothing in the lessons mentions “__slots__”." in answer.text

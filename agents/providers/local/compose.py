@@ -31,7 +31,7 @@ from agents.providers.local.render import (
     render_answer,
     render_hint,
 )
-from agents.providers.local.salience import Salience, salience, text_terms
+from agents.providers.local.salience import Salience, as_typed, salience, text_terms
 from retrieval.coverage import TermCoverage
 from retrieval.types import SearchHit
 
@@ -240,7 +240,7 @@ def compose(
     reason = refusal(facts, absent, jargon, sal.rest_covered_by(covered), cfg)
     if reason is not None:  # the refusal names jargon the course lacks, never an everyday word it happens not to use
         named = jargon if reason == "absent_term" else ()
-        return Composed(decline_text(places, named), [], False, reason, named, facts)
+        return Composed(decline_text(places, [as_typed(question, w) for w in named]), [], False, reason, named, facts)
     first = build_excerpt(parsed[best.hit], best, cfg, want_example, question)
     if already_said or want_example:  # a follow-up gets something new; an example request gets code
         found = _fresh(scored, best, first, parsed, cfg, want_example, question, already_said)

@@ -75,7 +75,14 @@ class Salience:
 
 
 def _without(question: str, word: str) -> str:
-    return re.sub(rf"\b{re.escape(word)}\b", " ", question, flags=re.IGNORECASE)
+    """``question`` with ``word`` taken out, also from inside a name (``__init__``, ``snake_case``)."""
+    return re.sub(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", " ", question, flags=re.IGNORECASE)
+
+
+def as_typed(question: str, word: str) -> str:
+    """``word``, or the name it was typed inside (``__init__`` for ``init``): how to quote it back."""
+    match = re.search(rf"\w*(?<![^\W_]){re.escape(word)}(?![^\W_])\w*", question, flags=re.IGNORECASE)
+    return match.group(0) if match and "_" in match.group(0) else word
 
 
 def _is_everyday(word: str, vocabulary: frozenset[str]) -> bool:
@@ -122,7 +129,12 @@ def salience(question: str, coverage: Sequence[TermCoverage], embedder: QueryEmb
     vocabulary = everyday_words(embedder)
     # A name the course never uses ("France", "Messi") is as telling as jargon, though the vocabulary has it.
     names = proper_nouns(question)
-    everyday = frozenset(w for w in absent if w.lower() not in names and _is_everyday(w.lower(), vocabulary))
+    # A word typed inside a code name ("__slots__", "max_length") is code, however everyday the word.
+    everyday = frozenset(
+        w
+        for w in absent
+        if w.lower() not in names and as_typed(question, w) == w and _is_everyday(w.lower(), vocabulary)
+    )
     return Salience(weights, terms, absent, everyday)
 
 
