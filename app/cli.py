@@ -1,4 +1,4 @@
-"""The ``tutor`` command: serve, seed-demo, create-user, worker, beat, ingest, lti, policy, doctor."""
+"""The ``tutor`` command: serve, seed-demo, create-user, worker, beat, ingest, reindex, lti, policy, doctor."""
 
 from __future__ import annotations
 
@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("path")
     ingest.add_argument("--course", required=True, help="course id")
     ingest.add_argument("--lesson", default=None, help="attach the files to this lesson")
+    reindex = sub.add_parser(
+        "reindex", help="index stored course material again where its index is out of date (after an upgrade)"
+    )
+    reindex.add_argument("--course", default=None, help="only this course (default: every course with material)")
     create_cmd = sub.add_parser("create-user", help="create an account (e.g. an instructor)")
     create_cmd.add_argument("--email", required=True)
     create_cmd.add_argument("--name", required=True)
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         return _with_services(settings, lambda services: cli_policy.run(services, args))
     if args.command == "ingest":
         return _ingest(settings, args.path, args.course, args.lesson)
+    if args.command == "reindex":
+        return _reindex(settings, args.course)
     if args.command == "create-user":
         return _create_user(settings, args)
     if args.command == "lti":
@@ -185,6 +191,24 @@ def _ingest(settings: Settings, path: str, course_id: str, lesson_id: str | None
         print(f"  {entry['status']:>9}  {entry['chunks']:>4} chunks  {entry['filename']}{note}")
     print(f"job {summary['state']}: {summary['chunks_total']} chunks")
     return 0 if summary["state"] == "succeeded" else 1
+
+
+def _reindex(settings: Settings, course_id: str | None) -> int:
+    from app.components import pipeline_for
+    from ingest import local_run
+
+    with embedded_services(settings, with_redis=False) as servers:
+        live = servers.settings()
+        try:
+            summaries = local_run.reindex_local(live, pipeline_for(live), course_id)
+        except LookupError as exc:
+            print(f"tutor: {exc}", file=sys.stderr)
+            return 1
+    for summary in summaries:
+        statuses = [entry["status"] for entry in summary["files"]]
+        counts = ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))
+        print(f"{summary['course_id']}: {summary['state']} ({counts})")
+    return 0 if all(s["state"] in ("succeeded", "partial") for s in summaries) else 1
 
 
 def _ingest_sample(settings: Settings) -> int:

@@ -110,6 +110,7 @@ def build_extensions(core: Services, settings: Settings, connections: Connection
         queue,
         settings.max_upload_bytes,
     )
+    core.courses.title_listeners.append(materials.titles_changed)
 
     async def deps_for(principal: Principal) -> TutorDeps:
         user: dict[str, Any] | None

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from ingest.folder import collect_folder
 from ingest.pipeline import IngestPipeline
-from ingest.records import plan_upload
+from ingest.records import new_job, plan_upload
 from ingest.worker import process_job
 from tutor.repositories.blocking import BlockingRepositories
 from tutor.settings import Settings
@@ -53,6 +53,29 @@ def ingest_local(
             return process_job(job_id, store, pipeline, on_report=show)
         finally:
             bar.close()
+    finally:
+        store.close()
+
+
+def reindex_local(settings: Settings, pipeline: IngestPipeline, course_id: str | None = None) -> list[dict[str, Any]]:
+    """Index the stored material of ``course_id`` (every course with material when None) again, in this process.
+
+    A file whose index is current (same bytes, index format and titles) ends ``unchanged``; one indexed
+    under an older format or older titles is indexed again. One job per course, as the API's re-index.
+    """
+    store = BlockingRepositories(settings.mongodb_url or "", settings.mongodb_db)
+    try:
+        repos = store.repos
+        courses = [course_id] if course_id else store.run(repos.materials.course_ids())
+        summaries = []
+        for course in courses:
+            materials = store.run(repos.materials.of_course(course))
+            if not materials:
+                raise LookupError(f"course {course} has no material")
+            job = new_job(course, "cli", materials, reason="refresh")
+            store.run(repos.jobs.insert(job))
+            summaries.append({"course_id": course, **process_job(job["_id"], store, pipeline)})
+        return summaries
     finally:
         store.close()
 

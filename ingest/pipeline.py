@@ -9,6 +9,7 @@ Re-running a batch after a crash therefore converges to exactly one copy of each
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -84,9 +85,14 @@ class _Plan:
 INDEX_FORMAT = 2
 
 
-def content_hash(data: bytes) -> str:
-    """SHA-256 hex digest of the file bytes under the current :data:`INDEX_FORMAT` (what "unchanged" compares)."""
-    return hashlib.sha256(f"index-format-{INDEX_FORMAT}\n".encode() + data).hexdigest()
+def content_hash(data: bytes, heading_prefix: tuple[str, ...] = (), lesson_id: str | None = None) -> str:
+    """What "unchanged" compares: SHA-256 of the bytes, the :data:`INDEX_FORMAT` and where the file sits.
+
+    The titles every chunk's heading path starts with (course, module, lesson) and the lesson are part
+    of it, so a file whose lesson was renamed, moved or deleted is indexed again, not cited by old titles.
+    """
+    where = json.dumps([INDEX_FORMAT, list(heading_prefix), lesson_id], ensure_ascii=False)
+    return hashlib.sha256(f"index-format-{where}\n".encode() + data).hexdigest()
 
 
 class IngestPipeline:
@@ -164,7 +170,7 @@ class IngestPipeline:
     def _prepare(
         self, source: SourceFile, known: Mapping[str, str] | None, seen: set[str]
     ) -> tuple[FileResult, _Plan | None]:
-        digest = content_hash(source.data)
+        digest = content_hash(source.data, source.heading_prefix, source.lesson_id)
         result = FileResult(source.document_id, source.filename, "pending", 0, digest)
         if source.document_id in seen:
             _fail(result, "duplicate_document", "The same document appears twice in this upload.")

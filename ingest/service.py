@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ingest.detect import detect_kind
 from ingest.errors import EmptyFile, check_size
-from ingest.records import plan_upload
+from ingest.records import new_job, plan_upload
 from ingest.storage import FileStorage, material_prefix
 from ingest.upload_rollback import UploadRollback
 from retrieval.service import RetrievalService
 from tutor.db import Document
-from tutor.errors import Forbidden, InvalidInput, NotFound, Unavailable
+from tutor.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from tutor.queue import TaskQueue
 from tutor.repositories.materials import JobRepository, MaterialRepository
 from tutor.services.course_tree import find_lesson
@@ -23,6 +24,8 @@ from tutor.services.enrollment import EnrollmentService
 from tutor.services.principal import Principal
 
 MAX_FILES = 50
+SYSTEM = "system"  # created_by of a job nobody asked for (a title change)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,43 @@ class MaterialService:
             await rollback.undo(self.materials, self.jobs, self.storage)
             raise
         return job_view(job)
+
+    async def reindex(self, principal: Principal, course_id: str) -> dict[str, Any]:
+        """Queue the course's stored files for indexing again (its instructor); answers the new job.
+
+        The worker leaves alone every file whose index is current (same bytes, index format and titles),
+        so this is cheap when nothing changed; it is what brings back a course indexed under an older
+        format or whose titles changed while the job queue was down.
+        """
+        await self.courses.owned(course_id, principal)
+        job = await self._refresh(course_id, principal.user_id)
+        if job is None:
+            raise Conflict("this course has no material to index yet; upload some first")
+        return job_view(job)
+
+    async def titles_changed(self, course_id: str) -> None:
+        """A course, module or lesson title changed, or a lesson went: index the material under the new ones.
+
+        Called after the edit was saved: when the job queue is down the edit stands, and the instructor's
+        re-index (or the next upload) brings the index up to date.
+        """
+        try:
+            await self._refresh(course_id, SYSTEM)
+        except Unavailable:
+            log.warning("course %s: titles changed but the re-index could not be queued", course_id)
+
+    async def _refresh(self, course_id: str, created_by: str) -> Document | None:
+        materials = await self.materials.of_course(course_id)
+        if not materials:
+            return None
+        job = new_job(course_id, created_by, materials, reason="refresh")
+        await self.jobs.insert(job)
+        try:
+            await self.queue.enqueue("ingest.run_job", [job["_id"]])
+        except Unavailable:
+            await self.jobs.delete(job["_id"])
+            raise
+        return job
 
     async def job(self, principal: Principal, job_id: str) -> dict[str, Any]:
         """A job's status, for the instructor of its course."""

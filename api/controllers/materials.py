@@ -52,6 +52,20 @@ class MaterialController(Controller):
         uploads = [Upload(filename=f.filename or "unnamed", data=await f.read()) for f in files]
         return typed(await materials.upload(principal, course_id, uploads, lesson_id), IngestJobOut)
 
+    @post(
+        "/api/courses/{course_id:str}/materials/reindex/",
+        guards=[instructor_only],
+        status_code=202,
+        summary="Index the course's stored material again",
+    )
+    async def reindex(self, course_id: PathId, materials: MaterialService, principal: Principal) -> IngestJobOut:
+        """Queue every stored file of the course; files whose index is current end ``unchanged``.
+
+        Titles changed by an edit are re-indexed on their own; this is for a course indexed under an
+        older index format, or a change made while the job queue was down. 409 when there is no material.
+        """
+        return typed(await materials.reindex(principal, course_id), IngestJobOut)
+
     @get("/api/courses/{course_id:str}/materials/", guards=[instructor_only], summary="List course material")
     async def list_materials(
         self, course_id: PathId, materials: MaterialService, principal: Principal

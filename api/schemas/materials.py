@@ -27,12 +27,15 @@ class IngestJobOut(Struct, kw_only=True):
     """An ingestion job.
 
     ``state``: queued | running | succeeded | partial (some files failed) | failed | cancelled (its
-    course was deleted). ``started_at``, ``finished_at``, ``error`` and ``error_code`` appear once known.
+    course was deleted). ``reason``: upload, or refresh (the course's stored files indexed again, after
+    a title changed or on request; a file whose index is current ends ``unchanged``). ``started_at``,
+    ``finished_at``, ``error`` and ``error_code`` appear once known.
     """
 
     id: str
     course_id: str
     created_by: str
+    reason: str = "upload"
     state: str
     files: list[JobFileOut]
     chunks_done: int

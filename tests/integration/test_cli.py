@@ -30,6 +30,10 @@ async def test_ingest_folder_and_create_instructor(cli_env, client, factory, tmp
     assert "wobbleberry" in hits["results"][0]["text"]
     listed = (await client.get(f"/api/courses/{cid}/materials/", headers=teacher["headers"])).json()
     assert sorted(m["filename"] for m in listed) == ["week1/intro.md", "week1/notes.rst"]
+    # Re-indexing after an upgrade: files whose index is current are left alone.
+    assert await asyncio.to_thread(cli.main, ["reindex", "--course", cid]) == 0
+    assert f"{cid}: succeeded (2 unchanged)" in capsys.readouterr().out
+    assert await asyncio.to_thread(cli.main, ["reindex", "--course", "no-such-course"]) == 1
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("a long password\n"))
     code = await asyncio.to_thread(

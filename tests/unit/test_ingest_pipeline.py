@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def test_batch_indexes_good_files_and_reports_bad_ones(storage: LocalFileStorage
     assert storage.get(material_key("c1", "doc-md", "intro.md")) == md("Intro", 2)
     assert results[3].storage_key == "courses/c1/materials/doc-pdf/handout.pdf"
     assert not storage.exists(material_key("c1", "doc-bad", "slides.md"))
-    assert results[0].content_hash == content_hash(md("Intro", 2))
+    assert results[0].content_hash == content_hash(md("Intro", 2), ("Course",), "L1")
     finals = {e.document_id: e for e in events if e.stage in ("indexed", "failed")}
     assert finals["doc-md"].chunks_done == finals["doc-md"].chunks_total == results[0].chunks
     assert finals["doc-bad"].stage == "failed"
@@ -134,6 +135,21 @@ def test_a_file_indexed_under_an_older_index_format_is_indexed_again(storage: Lo
     assert [r.status for r in again] == ["indexed"] and retrieval.embedder.calls
     current = {files[0].document_id: again[0].content_hash}
     assert [r.status for r in pipeline.ingest(files, known_hashes=current)] == ["unchanged"]
+
+
+def test_a_file_whose_titles_or_lesson_changed_is_indexed_again_under_the_new_ones(storage: LocalFileStorage) -> None:
+    retrieval = FakeRetrieval()
+    pipeline = IngestPipeline(retrieval, storage)
+    [first] = pipeline.ingest(batch()[:1])
+    known = {first.document_id: first.content_hash}
+    renamed = replace(batch()[0], heading_prefix=("Course", "Basics", "Intro, renamed"))
+    [again] = pipeline.ingest([renamed], known_hashes=known)
+    assert again.status == "indexed" and again.content_hash != first.content_hash
+    assert all(c.heading_path[:3] == ("Course", "Basics", "Intro, renamed") for c in retrieval.of("doc-md"))
+    moved = replace(renamed, lesson_id=None)  # its lesson was deleted: the file stays, under the course
+    [off] = pipeline.ingest([moved], known_hashes={first.document_id: again.content_hash})
+    assert off.status == "indexed" and {c.lesson_id for c in retrieval.of("doc-md")} == {None}
+    assert pipeline.ingest([moved], known_hashes={first.document_id: off.content_hash})[0].status == "unchanged"
 
 
 def test_known_new_documents_and_empty_courses_skip_deletes() -> None:

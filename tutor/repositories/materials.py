@@ -20,6 +20,10 @@ class MaterialRepository(Repository):
         """Materials of a course, by file name."""
         return await self.find({"course_id": course_id}, sort=[("filename", 1)])
 
+    async def course_ids(self) -> list[str]:
+        """Every course that has material, sorted."""
+        return sorted(str(c) for c in await self.collection.distinct("course_id"))
+
     async def upsert(self, doc_id: str, fields: dict[str, Any]) -> None:
         """Create or update a material."""
         now = utcnow()

@@ -111,6 +111,7 @@ class CourseContentService:
             updated = {**course, "modules": modules, "skills": collect_skills(modules)}
             stored = await self.courses.replace_if_version(updated, course.get("version", 1))
             if stored is not None:
+                await self.catalog.edited(course, stored)
                 return course_view(stored, with_answers=True)
         raise Conflict("the course is being edited concurrently; retry")
 

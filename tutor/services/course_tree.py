@@ -80,6 +80,23 @@ def find_lesson(course: Document, lesson_id: str) -> Document | None:
     return None
 
 
+def titles_changed(before: Document, after: Document) -> bool:
+    """Whether an edit changed a title material is indexed under: the course's, or a lesson's or its
+    module's for a lesson that was there before (renamed, moved or removed). Added lessons change nothing."""
+    if before.get("title") != after.get("title"):
+        return True
+    now = _lesson_titles(after)
+    return any(now.get(lesson_id) != titles for lesson_id, titles in _lesson_titles(before).items())
+
+
+def _lesson_titles(course: Document) -> dict[str, tuple[str, str]]:
+    return {
+        lesson["id"]: (module.get("title", ""), lesson.get("title", ""))
+        for module in course.get("modules", [])
+        for lesson in module.get("lessons", [])
+    }
+
+
 def _claim(seen: set[str], item_id: str) -> None:
     if item_id in seen:
         raise InvalidInput(f"id {item_id!r} is used twice in this course")

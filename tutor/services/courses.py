@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from tutor.db import Document
@@ -14,7 +14,7 @@ from tutor.schemas.courses import CourseIn, CourseQuery, CourseUpdate
 from tutor.services.catalogue_cache import CatalogueCache
 from tutor.services.catalogue_query import select
 from tutor.services.course_state import is_live
-from tutor.services.course_tree import build_modules, collect_skills
+from tutor.services.course_tree import build_modules, collect_skills, titles_changed
 from tutor.services.labels import CourseLabels, load_labels
 from tutor.services.principal import Principal
 from tutor.services.views import course_summary, course_view
@@ -40,6 +40,8 @@ class CourseService:
         self.courses = courses
         self.enrollments = enrollments
         self.cache = cache or CatalogueCache(courses)
+        # Told a course's id after an edit changed titles its material is indexed under (the API re-indexes).
+        self.title_listeners: list[Callable[[str], Awaitable[None]]] = []
         self._summaries: dict[tuple[str, int], dict[str, Any]] = {}
         self._pages: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._pages_generation = -1
@@ -141,7 +143,7 @@ class CourseService:
 
     async def update(self, course_id: str, data: CourseUpdate, principal: Principal) -> dict[str, Any]:
         """Change top-level fields of an owned course."""
-        await self.owned(course_id, principal)
+        before = await self.owned(course_id, principal)
         fields = data.model_dump(exclude_unset=True)
         if any(value is None for key, value in fields.items() if key in ("title", "category")):
             raise Conflict("title and category cannot be cleared")
@@ -151,7 +153,14 @@ class CourseService:
         course = await self.courses.set_fields(course_id, fields) if fields else await self.get_doc(course_id)
         if course is None:
             raise NotFound(f"course {course_id} not found")
+        await self.edited(before, course)
         return course_view(course, with_answers=True)
+
+    async def edited(self, before: Document, after: Document) -> None:
+        """Tell the title listeners when a saved edit changed titles the course's material is indexed under."""
+        if titles_changed(before, after):
+            for listener in self.title_listeners:
+                await listener(str(after["_id"]))
 
 
 def outline_only(view: dict[str, Any]) -> dict[str, Any]:
