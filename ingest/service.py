@@ -97,18 +97,20 @@ class MaterialService:
             raise
         return job_view(job)
 
-    async def reindex(self, principal: Principal, course_id: str) -> dict[str, Any]:
-        """Queue the course's stored files for indexing again (its instructor); answers the new job.
+    async def reindex(self, principal: Principal, course_id: str) -> list[dict[str, Any]]:
+        """Queue the course's stored files for indexing again (its instructor); answers the jobs.
 
-        The worker leaves alone every file whose index is current (same bytes, index format and titles),
-        so this is cheap when nothing changed; it is what brings back a course indexed under an older
-        format or whose titles changed while the job queue was down.
+        One job per :data:`MAX_FILES` files, as for uploads. The worker leaves alone every file whose
+        index is current (same bytes, index format and titles), so this is cheap when nothing changed;
+        it brings back a course indexed under an older format or whose titles changed while the job
+        queue was down. Refresh jobs of the course still waiting in the queue are answered instead of
+        queuing more: they read the files and titles when they start.
         """
         await self.courses.owned(course_id, principal)
-        job = await self._refresh(course_id, principal.user_id)
-        if job is None:
+        jobs = await self._refresh(course_id, principal.user_id)
+        if not jobs:
             raise Conflict("this course has no material to index yet; upload some first")
-        return job_view(job)
+        return [job_view(job) for job in jobs]
 
     async def titles_changed(self, course_id: str) -> None:
         """A course, module or lesson title changed, or a lesson went: index the material under the new ones.
@@ -121,18 +123,25 @@ class MaterialService:
         except Unavailable:
             log.warning("course %s: titles changed but the re-index could not be queued", course_id)
 
-    async def _refresh(self, course_id: str, created_by: str) -> Document | None:
+    async def _refresh(self, course_id: str, created_by: str) -> list[Document]:
+        waiting = await self.jobs.waiting(course_id, "refresh")
+        if waiting:
+            return waiting
         materials = await self.materials.of_course(course_id)
-        if not materials:
-            return None
-        job = new_job(course_id, created_by, materials, reason="refresh")
-        await self.jobs.insert(job)
+        jobs = [
+            new_job(course_id, created_by, materials[i : i + MAX_FILES], reason="refresh")
+            for i in range(0, len(materials), MAX_FILES)
+        ]
+        for job in jobs:
+            await self.jobs.insert(job)
         try:
-            await self.queue.enqueue("ingest.run_job", [job["_id"]])
+            for job in jobs:
+                await self.queue.enqueue("ingest.run_job", [job["_id"]])
         except Unavailable:
-            await self.jobs.delete(job["_id"])
+            for job in jobs:  # a job already sent runs harmlessly (a refresh changes only what is stale)
+                await self.jobs.delete(job["_id"])
             raise
-        return job
+        return jobs
 
     async def job(self, principal: Principal, job_id: str) -> dict[str, Any]:
         """A job's status, for the instructor of its course."""

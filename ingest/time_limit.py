@@ -18,6 +18,9 @@ from tutor.schemas.common import utcnow
 log = logging.getLogger(__name__)
 
 _DONE = ("indexed", "unchanged")
+REFRESH_NOT_REACHED = (
+    "Not indexed again before the job's time limit; it keeps its previous index. Re-index the course to retry."
+)
 
 
 def time_limit_error(limit_s: float) -> TimeLimitReached:
@@ -58,6 +61,13 @@ def record_time_limit(
                 )
             )
         elif entry.get("status") not in (*_DONE, "failed"):
+            if job.get("reason") == "refresh" and not entry.get("chunks_done"):
+                # Not reached: its previous index is still whole. It stays searchable as it was, and
+                # forgets its hash so that the next re-index takes it up.
+                entry.update(status="failed", chunks_done=0, error=REFRESH_NOT_REACHED, error_code=error.code)
+                store.run(store.repos.materials.mark_unindexed(entry["document_id"], {}))
+                files.append(entry)
+                continue
             entry.update(status="failed", chunks_done=0, error=error.message, error_code=error.code)
             _forget(store, job["course_id"], entry["document_id"], error, retrieval)
         files.append(entry)

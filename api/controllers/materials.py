@@ -58,13 +58,16 @@ class MaterialController(Controller):
         status_code=202,
         summary="Index the course's stored material again",
     )
-    async def reindex(self, course_id: PathId, materials: MaterialService, principal: Principal) -> IngestJobOut:
-        """Queue every stored file of the course; files whose index is current end ``unchanged``.
+    async def reindex(
+        self, course_id: PathId, materials: MaterialService, principal: Principal
+    ) -> list[IngestJobOut]:
+        """Queue every stored file of the course (one job per 50 files); files whose index is current end
+        ``unchanged``. Refresh jobs still waiting in the queue are answered instead of queuing more.
 
         Titles changed by an edit are re-indexed on their own; this is for a course indexed under an
         older index format, or a change made while the job queue was down. 409 when there is no material.
         """
-        return typed(await materials.reindex(principal, course_id), IngestJobOut)
+        return typed(await materials.reindex(principal, course_id), list[IngestJobOut])
 
     @get("/api/courses/{course_id:str}/materials/", guards=[instructor_only], summary="List course material")
     async def list_materials(

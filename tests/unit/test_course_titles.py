@@ -31,3 +31,23 @@ def test_renaming_moving_or_removing_a_lesson_changes_titles_adding_one_or_editi
         after = copy.deepcopy(before)
         edit(after)
         assert not titles_changed(before, after), name
+
+
+async def test_a_failing_title_listener_never_makes_a_saved_edit_fail(caplog) -> None:
+    from tutor.services.courses import CourseService
+
+    told: list[str] = []
+
+    async def broken(course_id: str) -> None:
+        raise RuntimeError("the database is down")
+
+    async def listener(course_id: str) -> None:
+        told.append(course_id)
+
+    service = CourseService(None, None)  # type: ignore[arg-type]  # edited() reads no repository
+    service.title_listeners += [broken, listener]
+    before = {**sample_course_body(title="Course"), "_id": "c1"}
+    await service.edited(before, {**before, "title": "Renamed"})
+    assert told == ["c1"] and "a title listener failed for course c1" in caplog.text
+    await service.edited(before, before)
+    assert told == ["c1"]

@@ -57,6 +57,13 @@ class JobRepository(Repository):
         """Set fields of a job (progress, state, the end of a run)."""
         await self.collection.update_one({"_id": job_id}, {"$set": {**fields, "updated_at": utcnow()}})
 
+    async def waiting(self, course_id: str, reason: str) -> list[Document]:
+        """Jobs of the course with this ``reason`` that no worker has started yet, oldest first."""
+        return await self.find(
+            {"course_id": course_id, "reason": reason, "state": "queued", "started_at": {"$exists": False}},
+            sort=[("created_at", 1)],
+        )
+
     async def start_attempt(self, job_id: str) -> None:
         """Count one more run of the job and note when it started."""
         await self.collection.update_one({"_id": job_id}, {"$inc": {"attempts": 1}, "$set": {"started_at": utcnow()}})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -18,6 +19,8 @@ from tutor.services.course_tree import build_modules, collect_skills, titles_cha
 from tutor.services.labels import CourseLabels, load_labels
 from tutor.services.principal import Principal
 from tutor.services.views import course_summary, course_view
+
+log = logging.getLogger(__name__)
 
 MAX_SUMMARIES = 4096  # catalogue entries kept built, per course version
 MAX_PAGES = 1024  # catalogue pages kept built, for the catalogue as it is now
@@ -160,7 +163,10 @@ class CourseService:
         """Tell the title listeners when a saved edit changed titles the course's material is indexed under."""
         if titles_changed(before, after):
             for listener in self.title_listeners:
-                await listener(str(after["_id"]))
+                try:
+                    await listener(str(after["_id"]))
+                except Exception:  # the edit is saved: a listener's failure must not report it failed
+                    log.exception("a title listener failed for course %s", after["_id"])
 
 
 def outline_only(view: dict[str, Any]) -> dict[str, Any]:
