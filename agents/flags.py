@@ -47,10 +47,15 @@ def message_flags(message: str) -> list[str]:
     return flags
 
 
+def _not_requested(call: Mapping[str, Any]) -> bool:
+    """A tool call refused as not asked for (by its code; turns recorded before codes, by their summary)."""
+    return call.get("code") == "not_requested" or str(call.get("summary", "")).startswith(NOT_REQUESTED)
+
+
 def turn_flags(message_flags_: Iterable[str], tool_calls: Iterable[Mapping[str, Any]]) -> list[str]:
     """The flags of a whole turn: the message's, and ``prompt_injection`` when a tool call was refused as
     not requested by the student."""
     flags = set(message_flags_)
-    if any(not call.get("ok") and str(call.get("summary", "")).startswith(NOT_REQUESTED) for call in tool_calls):
+    if any(not call.get("ok") and _not_requested(call) for call in tool_calls):
         flags.add("prompt_injection")
     return [flag for flag in FLAG_ORDER if flag in flags]

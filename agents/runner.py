@@ -264,10 +264,8 @@ class TutorAgent:
             bad_id, bad_name = bad.get("id") or "invalid", bad.get("name") or "unknown"
             outcome = ToolOutcome.failure("invalid_input", "tool arguments were not valid JSON")
             yield AgentEvent("tool_call", {"id": bad_id, "name": bad_name, "args": {}})
-            record.tool_calls.append(
-                {"id": bad_id, "name": bad_name, "args": {}, "ok": False, "summary": outcome.summary}
-            )
-            yield AgentEvent("tool_result", {"id": bad_id, "name": bad_name, "ok": False, "summary": outcome.summary})
+            record.tool_calls.append({**outcome.event(bad_id, bad_name), "args": {}})
+            yield AgentEvent("tool_result", outcome.event(bad_id, bad_name))
             messages.append(ToolMessage(outcome.content, tool_call_id=bad_id, name=bad_name, status="error"))
         for call in calls:
             call_id, name, args = call.get("id") or "", call["name"], call.get("args") or {}
@@ -276,10 +274,8 @@ class TutorAgent:
             with tracer.start_as_current_span(f"tool {name}", context=record.trace) as tool_span:
                 outcome = await tool.run(args) if tool else ToolOutcome.failure("unknown_tool", f"no tool named {name}")
                 tool_span.set_attribute("tool.ok", outcome.ok)
-            record.tool_calls.append(
-                {"id": call_id, "name": name, "args": args, "ok": outcome.ok, "summary": outcome.summary}
-            )
-            yield AgentEvent("tool_result", {"id": call_id, "name": name, "ok": outcome.ok, "summary": outcome.summary})
+            record.tool_calls.append({**outcome.event(call_id, name), "args": args})
+            yield AgentEvent("tool_result", outcome.event(call_id, name))
             if not outcome.ok and outcome.data.get("error", {}).get("code") == "material_unavailable":
                 yield AgentEvent("notice", {"message": UNREACHABLE, "code": "material_unavailable"})
             for number, hit in zip(outcome.data.get("numbers", []), outcome.data.get("hits", []), strict=False):

@@ -66,13 +66,32 @@ class ToolOutcome:
     data: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def failure(cls, code: str, message: str, details: dict[str, Any] | None = None) -> ToolOutcome:
-        """An error result the model can read and recover from."""
+    def failure(
+        cls, code: str, message: str, details: dict[str, Any] | None = None, summary: str | None = None
+    ) -> ToolOutcome:
+        """An error result the model can read and recover from.
+
+        ``summary`` is what the student sees of it when ``message`` speaks to the model ("ask the student
+        to confirm ..."); by default the message itself.
+        """
         error: dict[str, Any] = {"code": code, "message": message}
         if details:
             error["details"] = details
         payload = {"ok": False, "error": error}
-        return cls(ok=False, content=json.dumps(payload), summary=message, data=payload)
+        return cls(ok=False, content=json.dumps(payload), summary=summary or message, data=payload)
+
+    @property
+    def code(self) -> str | None:
+        """The error code of a failure (None for a success)."""
+        error = self.data.get("error")
+        return str(error["code"]) if not self.ok and isinstance(error, dict) and "code" in error else None
+
+    def event(self, call_id: str, name: str) -> dict[str, Any]:
+        """The ``tool_result`` event of this outcome (also what the turn records of the call)."""
+        out: dict[str, Any] = {"id": call_id, "name": name, "ok": self.ok, "summary": self.summary}
+        if self.code is not None:
+            out["code"] = self.code
+        return out
 
     @classmethod
     def success(cls, payload: dict[str, Any], summary: str) -> ToolOutcome:

@@ -117,7 +117,8 @@ def enroll_tool(ctx: TurnContext) -> TutorTool:
             return ToolOutcome.failure("not_found", f"no published course matches '{course_id}'")
         refusal = await run_cpu(ctx.policy.check_enroll, course, await ctx.courses())
         if refusal is not None:
-            return ToolOutcome.failure("not_requested", refusal)
+            shown = f"not done: your message did not ask for {course.get('title', course['id'])}"
+            return ToolOutcome.failure("not_requested", refusal, summary=shown)
         if ctx.policy.needs_confirmation(course):
             price = float(course.get("price") or 0)
             details = {"course_id": str(course["id"]), "title": course.get("title", course["id"]), "price": price}
@@ -127,6 +128,7 @@ def enroll_tool(ctx: TurnContext) -> TutorTool:
                 f"'{details['title']}' costs {price:.2f}: ask the student to confirm, and enroll only if their "
                 "next message says yes",
                 details,
+                summary=f"waiting for your yes: {details['title']} costs {price:.2f}",
             )
         record = await ctx.deps.enrollment.enroll(ctx.deps.user.id, str(course["id"]))
         title = course.get("title", course["id"])

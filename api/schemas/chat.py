@@ -40,12 +40,14 @@ class ToolCallEvent(Struct, kw_only=True):
 
 
 class ToolResultEvent(Struct, kw_only=True):
-    """``tool_result``: how the tool call ended, in one line."""
+    """``tool_result``: how the tool call ended, in one line for the student; ``code`` names a failure
+    (e.g. ``confirmation_required``: a paid course waits for the student's yes)."""
 
     id: str
     name: str
     ok: bool
     summary: str
+    code: str | UnsetType = UNSET
 
 
 class ToolCallOut(ToolResultEvent, kw_only=True):

@@ -33,7 +33,8 @@ async def test_instructions_in_course_material_cannot_enroll_the_student(
     _, events = await run_turn(llm_config, "How do loops repeat code?", world)
 
     enroll_result = next(r for r in of_type(events, "tool_result") if r["name"] == "enroll")
-    assert enroll_result["ok"] is False and "not requested by the student" in enroll_result["summary"]
+    assert enroll_result["ok"] is False and enroll_result["code"] == "not_requested"
+    assert enroll_result["summary"].startswith("not done: your message did not ask for")  # what the student reads
     assert world.enrollment.enrollments == set()
     assert [c["name"] for c in events[-1].data["tool_calls"] if c["ok"]] == ["search_course_material"]
 

@@ -417,4 +417,4 @@ def test_a_word_typed_inside_a_code_name_weighs_as_the_name_and_is_quoted_as_typ
     hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(SCOPE, 1, "Scope › Local scope")]
     cfg = replace(CFG, answerability=never, absent_share=0.0)
     answer = compose(question, hits, [1, 2], SlotsEmbedder(), cfg, coverage=course_coverage(question, [LISTS, SCOPE]))
-    assert answer.absent == ("slots",) and "Nothing in the lessons mentions “__slots__”." in answer.text
+    assert answer.absent == ("slots",) and "Nothing in the lessons mentions `__slots__`." in answer.text

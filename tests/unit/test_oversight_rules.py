@@ -36,6 +36,8 @@ def test_a_refused_tool_call_is_a_prompt_injection_flag() -> None:
     refused = {"name": "enroll", "ok": False, "summary": f"{NOT_REQUESTED}: their latest message does not ask"}
     failed = {"name": "enroll", "ok": False, "summary": "no published course matches 'x'"}
     assert turn_flags([], [refused]) == ["prompt_injection"]
+    by_code = {"name": "enroll", "ok": False, "code": "not_requested", "summary": "not done: your message did not ask"}
+    assert turn_flags([], [by_code]) == ["prompt_injection"]
     assert turn_flags(["abuse", "quiz_answer_request"], [failed]) == ["quiz_answer_request", "abuse"]
 
 

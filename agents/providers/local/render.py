@@ -46,7 +46,8 @@ def closest_lessons(chunks: Sequence[Chunk], limit: int = 2) -> list[str]:
 def decline_text(chunks: Sequence[Chunk], absent: Sequence[str]) -> str:
     """A refusal that says why, and points at the closest lessons the course does have."""
     if absent:
-        quoted = " or ".join(f"“{w}”" for w in absent[:2])
+        # A code name is quoted as code: in Markdown "__init__" would read as a bold "init".
+        quoted = " or ".join(f"`{w}`" if "_" in w else f"“{w}”" for w in absent[:2])
         reason = f" Nothing in the lessons mentions {quoted}."
     else:
         reason = " I couldn't find a passage in the lessons that answers it."

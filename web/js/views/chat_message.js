@@ -19,6 +19,8 @@ function toolLabel(name) {
 /** A sentence for a tool result, e.g. "Enrolled you in Building Web APIs in Python". */
 export function toolSummary(data) {
   const summary = String(data.summary || "");
+  // A paid course waiting for the student's yes is not a failure: the reply asks for it.
+  if (!data.ok && data.code === "confirmation_required") return `${toolLabel(data.name)}: ${summary}`;
   if (!data.ok) return `${toolLabel(data.name)} failed${summary ? `: ${summary}` : ""}`;
   if (data.name === "enroll" && /^enrolled in /i.test(summary)) return `Enrolled you in ${summary.replace(/^enrolled in /i, "")}`;
   return `${toolLabel(data.name)}: ${summary || "done"}`;
@@ -122,7 +124,7 @@ export class AnswerView {
       this.activity.append(li);
     }
     li.className = `tool ${data.ok ? "ok" : "failed"}`;
-    li.textContent = `${data.ok ? "✓" : "✗"} ${toolSummary(data)}`;
+    li.textContent = `${data.ok ? "✓" : data.code === "confirmation_required" ? "…" : "✗"} ${toolSummary(data)}`;
   }
 
   addCitation(item) {
