@@ -18,7 +18,7 @@ from agents.providers.local.excerpt import (
 )
 from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import blocks
-from agents.providers.local.salience import as_typed, proper_nouns, salience
+from agents.providers.local.salience import absent_compounds, as_typed, proper_nouns, salience
 from retrieval.coverage import term_coverage
 from retrieval.lexical import BM25Index, analyze
 from retrieval.types import Chunk, SearchHit
@@ -418,3 +418,20 @@ def test_a_word_typed_inside_a_code_name_weighs_as_the_name_and_is_quoted_as_typ
     cfg = replace(CFG, answerability=never, absent_share=0.0)
     answer = compose(question, hits, [1, 2], SlotsEmbedder(), cfg, coverage=course_coverage(question, [LISTS, SCOPE]))
     assert answer.absent == ("slots",) and "Nothing in the lessons mentions `__slots__`." in answer.text
+
+
+def test_a_one_letter_compound_the_passages_never_use_is_declined_not_answered_from_its_long_part() -> None:
+    strings = "JSON and Python types\n\nJSON object keys are always strings, and a string travels as text."
+    fstrings = "f-strings\n\nPut an f before the quote of a string to mix values into the text."
+    assert absent_compounds("what is an f-string", [strings]) == ("f-string",)
+    assert absent_compounds("what is an f-string", [fstrings]) == ()
+    assert absent_compounds("how do I send an e-mail", ["Send an email with smtplib."]) == ()
+    assert absent_compounds("ctrl-d does nothing", ["Type Control-D to leave."]) == ()  # key presses are left alone
+    question = "what is an f-string"
+    hits = [hit(strings, 0, "Working with JSON › JSON and Python types")]
+    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [strings]))
+    assert not answer.covered and answer.reason == "absent_term" and answer.absent == ("f-string",)
+    assert "Nothing in the lessons mentions “f-string”." in answer.text
+    covered = compose(question, [hit(fstrings, 0, "Strings › f-strings")], [1], HashEmbedder(), CFG,
+                      coverage=course_coverage(question, [fstrings]))  # fmt: skip
+    assert covered.reason != "absent_term"

@@ -31,7 +31,7 @@ from agents.providers.local.render import (
     render_answer,
     render_hint,
 )
-from agents.providers.local.salience import Salience, as_typed, salience, text_terms
+from agents.providers.local.salience import Salience, absent_compounds, as_typed, salience, text_terms
 from retrieval.coverage import TermCoverage
 from retrieval.types import SearchHit
 
@@ -237,6 +237,10 @@ def compose(
     facts = evidence(strength, share, [sal.share(w) for w in sal.jargon], [sal.share(w) for w in sal.everyday], scores)
     absent = tuple(w for w in sal.absent if sal.share(w) >= cfg.absent_share or names_technology(w))
     jargon = tuple(w for w in absent if w not in sal.everyday)
+    # A name like "f-string" the retrieved passages never use is not covered by passages about "string".
+    compounds = absent_compounds(question, [" ".join(h.chunk.heading_path) + " " + h.chunk.text for h in hits])
+    if compounds:
+        return Composed(decline_text(places, compounds), [], False, "absent_term", compounds, facts)
     reason = refusal(facts, absent, jargon, sal.rest_covered_by(covered), cfg)
     if reason is not None:  # the refusal names jargon the course lacks, never an everyday word it happens not to use
         named = jargon if reason == "absent_term" else ()

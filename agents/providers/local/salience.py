@@ -138,6 +138,32 @@ def salience(question: str, coverage: Sequence[TermCoverage], embedder: QueryEmb
     return Salience(weights, terms, absent, everyday)
 
 
+# A hyphenated name with a one-letter part: "f-string", "k-means", "x-axis". Key presses ("ctrl-d",
+# "Control-D", "ctrl+d") are written in too many ways to look for one of them.
+_LETTER_COMPOUND = re.compile(r"\b(?:[a-z]-[a-z]{3,}|[a-z]{3,}-[a-z])\b", re.IGNORECASE)
+_KEYS = frozenset({"ctrl", "control", "alt", "shift", "cmd", "command", "meta", "option", "super", "fn"})
+
+
+def absent_compounds(question: str, texts: Sequence[str]) -> tuple[str, ...]:
+    """Hyphenated names with a one-letter part (``f-string``) that none of ``texts`` uses.
+
+    The index drops the letter and reads "f-string" as "string", so a passage about JSON strings
+    seems to cover it; only the passages' own text can tell whether the name itself is there
+    (hyphenated, joined or spaced: "e-mail", "email", "e mail").
+    """
+    body = " ".join(texts).lower()
+    missing = []
+    for match in _LETTER_COMPOUND.finditer(question):
+        name = match.group(0).lower()
+        first, second = name.split("-")
+        if first in _KEYS:
+            continue
+        forms = (name, first + second, f"{first} {second}")
+        if not any(re.search(rf"(?<![\w-]){re.escape(form)}", body) for form in forms):
+            missing.append(name)
+    return tuple(dict.fromkeys(missing))
+
+
 def text_terms(text: str) -> set[str]:
     """Index terms of a text, as the course index analyses it (so they compare with ``Salience.terms``)."""
     return {stem(w) for w in words(text)}
