@@ -90,13 +90,14 @@ def run_ingest_files(
         report({**summary, "files": [dict(entry) for entry in summary["files"]]})
 
     def on_progress(event: ProgressEvent) -> None:
-        check_deadline(deadline)
         entry = by_document.get(event.document_id)
+        if entry is not None:  # before the deadline check: a stopped run reports what it had done
+            entry["status"] = _STAGE_STATUS.get(event.stage, entry["status"])
+            entry["chunks"] = event.chunks_total
+            entry["chunks_done"] = event.chunks_done
+        check_deadline(deadline)
         if entry is None:
             return
-        entry["status"] = _STAGE_STATUS.get(event.stage, entry["status"])
-        entry["chunks"] = event.chunks_total
-        entry["chunks_done"] = event.chunks_done
         now = time.monotonic()
         if now - last[0] >= min_interval:
             last[0] = now

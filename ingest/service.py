@@ -103,8 +103,8 @@ class MaterialService:
         One job per :data:`MAX_FILES` files, as for uploads. The worker leaves alone every file whose
         index is current (same bytes, index format and titles), so this is cheap when nothing changed;
         it brings back a course indexed under an older format or whose titles changed while the job
-        queue was down. Refresh jobs of the course still waiting in the queue are answered instead of
-        queuing more: they read the files and titles when they start.
+        queue was down. Refresh jobs of the course queued in the last ten minutes and not started yet are
+        answered instead of queuing more: they read the files and titles when they start.
         """
         await self.courses.owned(course_id, principal)
         jobs = await self._refresh(course_id, principal.user_id)
@@ -138,7 +138,7 @@ class MaterialService:
             for job in jobs:
                 await self.queue.enqueue("ingest.run_job", [job["_id"]])
         except Unavailable:
-            for job in jobs:  # a job already sent runs harmlessly (a refresh changes only what is stale)
+            for job in jobs:  # a job already sent then finds no record and stops (LookupError) before any work
                 await self.jobs.delete(job["_id"])
             raise
         return jobs

@@ -61,9 +61,10 @@ def record_time_limit(
                 )
             )
         elif entry.get("status") not in (*_DONE, "failed"):
-            if job.get("reason") == "refresh" and not entry.get("chunks_done"):
-                # Not reached: its previous index is still whole. It stays searchable as it was, and
-                # forgets its hash so that the next re-index takes it up.
+            if job.get("reason") == "refresh" and retrieval is not None and not entry.get("chunks_done"):
+                # Not reached (the stopped run reported what it had done just now): its previous index is
+                # still whole. It stays searchable as it was and forgets its hash, so the next re-index
+                # takes it up. Past the hard limit the record may be stale, so that path forgets all.
                 entry.update(status="failed", chunks_done=0, error=REFRESH_NOT_REACHED, error_code=error.code)
                 store.run(store.repos.materials.mark_unindexed(entry["document_id"], {}))
                 files.append(entry)

@@ -24,7 +24,6 @@ from tutor.services.course_tree import find_lesson, titles_changed
 log = logging.getLogger(__name__)
 CANCELLED = "the course was deleted"
 MISSING_FILE = "missing_file"
-MAX_PASSES = 3
 
 
 
@@ -53,9 +52,8 @@ def process_job(
 
     Jobs, materials and courses are read and written through ``store``'s repositories. ``deadline``
     (a ``time.monotonic()`` instant) stops the run with Celery's soft-limit error. Files are headed by
-    the titles the course has when a pass starts; when an instructor renamed something during the pass,
-    the files it concerns are indexed again under the new titles (at most :data:`MAX_PASSES` passes), so
-    a job finishing after a concurrent refresh never leaves the old titles behind.
+    the titles the course has when the job starts; when an instructor renamed something meanwhile, the
+    files this job indexed forget their hash, so the refresh the rename queued indexes them again.
     """
     repos = store.repos
     job = store.run(repos.jobs.get(job_id))
@@ -66,18 +64,17 @@ def process_job(
         store.run(repos.jobs.set_fields(job_id, _cancelled()))
         return _cancelled_summary()
     store.run(repos.jobs.start_attempt(job_id))
-    earlier: dict[str, Any] | None = None
-    for _ in range(MAX_PASSES):
-        try:
-            summary = _ingest_pass(job, course, store, pipeline, on_report, deadline)
-        except CourseRemoved:
-            log.info("ingest job %s stopped: its course is being removed", job_id)
-            return _cancelled_summary()
-        summary = _merged(earlier, summary)
-        now = store.run(repos.courses.get(job["course_id"]))
-        if now is None or not is_live(now) or not titles_changed(course, now):
-            break
-        course, earlier = now, summary
+    try:
+        summary = _ingest_pass(job, course, store, pipeline, on_report, deadline)
+    except CourseRemoved:
+        log.info("ingest job %s stopped: its course is being removed", job_id)
+        return _cancelled_summary()
+    now = store.run(repos.courses.get(job["course_id"]))
+    if now is not None and titles_changed(course, now):
+        log.info("ingest job %s: titles changed while it ran; its files are due again", job_id)
+        for entry in summary["files"]:
+            if entry["status"] == "indexed":
+                store.run(repos.materials.mark_unindexed(entry["document_id"], {}))
     store.run(repos.jobs.set_fields(job_id, {**_public(summary), "finished_at": utcnow()}))
     return summary
 
@@ -139,7 +136,8 @@ def _ingest_pass(
     still_there = store.run(repos.materials.by_ids([entry["document_id"] for entry in summary["files"]]))
     for entry in summary["files"]:
         if entry["document_id"] not in still_there:  # deleted while the job ran: take back what it wrote
-            pipeline.delete_document(job["course_id"], entry["document_id"])
+            if store.run(repos.materials.get(entry["document_id"])) is None:  # not uploaded again meanwhile
+                pipeline.delete_document(job["course_id"], entry["document_id"])
             continue
         fields: dict[str, Any] = {
             "status": entry["status"],
@@ -153,18 +151,6 @@ def _ingest_pass(
             fields.pop("chunks")  # what the index holds for it did not change
         store.run(repos.materials.set_fields(entry["document_id"], fields))
     return summary
-
-
-def _merged(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any]:
-    """A later pass's summary, where a file indexed by an earlier pass and unchanged since still reads indexed."""
-    if earlier is None:
-        return later
-    before = {entry["document_id"]: entry for entry in earlier["files"]}
-    files = []
-    for entry in later["files"]:
-        first = before.get(entry["document_id"])
-        files.append(first if entry["status"] == "unchanged" and first and first["status"] == "indexed" else entry)
-    return {**later, "files": files}
 
 
 def _missing(material: Document) -> dict[str, Any]:

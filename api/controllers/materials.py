@@ -62,7 +62,7 @@ class MaterialController(Controller):
         self, course_id: PathId, materials: MaterialService, principal: Principal
     ) -> list[IngestJobOut]:
         """Queue every stored file of the course (one job per 50 files); files whose index is current end
-        ``unchanged``. Refresh jobs still waiting in the queue are answered instead of queuing more.
+        ``unchanged``. Refresh jobs queued in the last ten minutes and not started are answered instead.
 
         Titles changed by an edit are re-indexed on their own; this is for a course indexed under an
         older index format, or a change made while the job queue was down. 409 when there is no material.

@@ -6,11 +6,14 @@ The API, the ingestion worker and the CLI all go through these two repositories 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from tutor.db import Document
 from tutor.repositories.base import Repository
 from tutor.schemas.common import utcnow
+
+WAITING_S = 600.0  # a queued job not started for this long is not counted on to run
 
 
 class MaterialRepository(Repository):
@@ -57,12 +60,12 @@ class JobRepository(Repository):
         """Set fields of a job (progress, state, the end of a run)."""
         await self.collection.update_one({"_id": job_id}, {"$set": {**fields, "updated_at": utcnow()}})
 
-    async def waiting(self, course_id: str, reason: str) -> list[Document]:
-        """Jobs of the course with this ``reason`` that no worker has started yet, oldest first."""
-        return await self.find(
-            {"course_id": course_id, "reason": reason, "state": "queued", "started_at": {"$exists": False}},
-            sort=[("created_at", 1)],
-        )
+    async def waiting(self, course_id: str, reason: str, within_s: float = WAITING_S) -> list[Document]:
+        """Jobs of the course with this ``reason`` that no worker has started yet, queued in the last
+        ``within_s`` seconds (an older one may have lost its queue message), oldest first."""
+        since = utcnow() - timedelta(seconds=within_s)
+        query = {"course_id": course_id, "reason": reason, "state": "queued", "started_at": {"$exists": False}}
+        return await self.find({**query, "created_at": {"$gte": since}}, sort=[("created_at", 1)])
 
     async def start_attempt(self, job_id: str) -> None:
         """Count one more run of the job and note when it started."""

@@ -34,6 +34,7 @@ from agents.providers.local.render import (
 from agents.providers.local.salience import Salience, absent_compounds, as_typed, salience, text_terms
 from retrieval.coverage import TermCoverage
 from retrieval.types import SearchHit
+from tutor.text import stem
 
 __all__ = ["NOT_COVERED", "Composed", "ComposerConfig", "compose"]
 
@@ -107,6 +108,14 @@ class Composed:
     reason: str = "answered"
     absent: tuple[str, ...] = ()
     evidence: Evidence | None = None
+
+
+def _carries_key_word(sal: Salience, compound: str) -> bool:
+    """Whether the long part of ``compound`` ("string" of "f-string") is the question's most salient word."""
+    if not sal.weights:
+        return False
+    key = max(sal.weights, key=lambda word: sal.weights[word])
+    return sal.terms[key] == stem(max(compound.split("-"), key=len))
 
 
 def _passage_terms(hit: SearchHit) -> set[str]:
@@ -237,10 +246,12 @@ def compose(
     facts = evidence(strength, share, [sal.share(w) for w in sal.jargon], [sal.share(w) for w in sal.everyday], scores)
     absent = tuple(w for w in sal.absent if sal.share(w) >= cfg.absent_share or names_technology(w))
     jargon = tuple(w for w in absent if w not in sal.everyday)
-    # A name like "f-string" the retrieved passages never use is not covered by passages about "string".
-    compounds = absent_compounds(question, [" ".join(h.chunk.heading_path) + " " + h.chunk.text for h in hits])
-    if compounds:
-        return Composed(decline_text(places, compounds), [], False, "absent_term", compounds, facts)
+    # "what is an f-string" is not answered by passages about strings: a one-letter compound that carries
+    # the question's most salient word and that none of the passages uses declines (without claiming the
+    # lessons never mention it: only the retrieved passages were read).
+    texts = [" ".join(h.chunk.heading_path) + " " + h.chunk.text for h in hits]
+    if any(_carries_key_word(sal, compound) for compound in absent_compounds(question, texts)):
+        return Composed(decline_text(places, ()), [], False, "low_coverage", (), facts)
     reason = refusal(facts, absent, jargon, sal.rest_covered_by(covered), cfg)
     if reason is not None:  # the refusal names jargon the course lacks, never an everyday word it happens not to use
         named = jargon if reason == "absent_term" else ()

@@ -158,6 +158,8 @@ def absent_compounds(question: str, texts: Sequence[str]) -> tuple[str, ...]:
         first, second = name.split("-")
         if first in _KEYS:
             continue
+        if len(second) > 3 and second.endswith("s"):  # "f-strings" is there where "f-string" is
+            name, second = name[:-1], second[:-1]
         forms = (name, first + second, f"{first} {second}")
         if not any(re.search(rf"(?<![\w-]){re.escape(form)}", body) for form in forms):
             missing.append(name)

@@ -19,8 +19,9 @@ function toolLabel(name) {
 /** A sentence for a tool result, e.g. "Enrolled you in Building Web APIs in Python". */
 export function toolSummary(data) {
   const summary = String(data.summary || "");
-  // A paid course waiting for the student's yes is not a failure: the reply asks for it.
-  if (!data.ok && data.code === "confirmation_required") return `${toolLabel(data.name)}: ${summary}`;
+  // A paid course waiting for the student's yes is not a failure (the reply asks for it), nor is an enroll
+  // the student never asked for: their summaries say what happened.
+  if (!data.ok && ["confirmation_required", "not_requested"].includes(data.code)) return `${toolLabel(data.name)}: ${summary}`;
   if (!data.ok) return `${toolLabel(data.name)} failed${summary ? `: ${summary}` : ""}`;
   if (data.name === "enroll" && /^enrolled in /i.test(summary)) return `Enrolled you in ${summary.replace(/^enrolled in /i, "")}`;
   return `${toolLabel(data.name)}: ${summary || "done"}`;
@@ -123,8 +124,9 @@ export class AnswerView {
       li = h("li.tool");
       this.activity.append(li);
     }
-    li.className = `tool ${data.ok ? "ok" : "failed"}`;
-    li.textContent = `${data.ok ? "✓" : data.code === "confirmation_required" ? "…" : "✗"} ${toolSummary(data)}`;
+    const waiting = !data.ok && data.code === "confirmation_required";
+    li.className = `tool ${data.ok ? "ok" : waiting ? "waiting" : "failed"}`;
+    li.textContent = `${data.ok ? "✓" : waiting ? "…" : "✗"} ${toolSummary(data)}`;
   }
 
   addCitation(item) {
