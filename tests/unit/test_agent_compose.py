@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from agents.providers.local.answerability import DEFAULT_ANSWERABILITY
 from agents.providers.local.compose import ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.excerpt import (
@@ -18,7 +17,6 @@ from agents.providers.local.excerpt import (
 )
 from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import blocks
-from agents.providers.local.salience import absent_compounds, as_typed, proper_nouns, salience
 from retrieval.coverage import term_coverage
 from retrieval.lexical import BM25Index, analyze
 from retrieval.types import Chunk, SearchHit
@@ -342,30 +340,6 @@ def test_a_technology_name_is_not_read_as_a_typo_of_a_course_word() -> None:
     assert not answer.covered and answer.absent == ("cython",)
 
 
-class VocabularyEmbedder(HashEmbedder):
-    """A hash embedder whose tokenizer knows a few everyday words whole."""
-
-    def vocabulary(self) -> frozenset[str]:
-        return frozenset({"wipe", "teammate", "snake", "list"})
-
-
-def test_an_absent_everyday_word_is_told_from_absent_jargon_and_never_named_in_a_refusal() -> None:
-    never = replace(DEFAULT_ANSWERABILITY, threshold=1.01)  # declines everything: only the wording is tested
-    question = "how do i wipe a list with a decorator"
-    cov = course_coverage(question, [LISTS, SCOPE])
-    sal = salience(question, cov, CachedQueryEmbedder(VocabularyEmbedder()))
-    assert set(sal.absent) == {"wipe", "decorator"} and sal.everyday == {"wipe"} and sal.jargon == ["decorator"]
-    hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(SCOPE, 1, "Scope › Local scope")]
-    cfg = replace(CFG, answerability=never, absent_share=0.0)
-    jargon = compose(question, hits, [1, 2], VocabularyEmbedder(), cfg, coverage=cov)
-    assert jargon.reason == "absent_term" and jargon.absent == ("decorator",) and "“wipe”" not in jargon.text
-    question = "how do i wipe my teammate's list"
-    plain = compose(question, hits, [1, 2], VocabularyEmbedder(), cfg, coverage=course_coverage(question, [LISTS, SCOPE]))
-    assert not plain.covered and plain.reason != "absent_term" and plain.absent == ()
-    assert "“" not in plain.text.split("The closest")[0]
-    assert plain.evidence is not None and plain.evidence.absent_everyday > 0 and plain.evidence.absent_jargon == 0
-
-
 def test_joined_neighbours_keep_where_each_of_their_sections_begins() -> None:
     text = "a" * 200
     path = ("Course", "Lesson", "First")
@@ -376,68 +350,3 @@ def test_joined_neighbours_keep_where_each_of_their_sections_begins() -> None:
     [joined], _ = join_overlapping([SearchHit(a, 1.0, 0), SearchHit(b, 0.9, 1)], [1, 2])
     assert (joined.chunk.char_start, joined.chunk.char_end) == (0, 200)
     assert [joined.chunk.heading_path_at(at)[-1] for at in (10, 60, 160)] == ["First", "Second", "Third"]
-
-
-class PlacesEmbedder(HashEmbedder):
-    """A hash embedder whose tokenizer knows place names whole, as real vocabularies do."""
-
-    def vocabulary(self) -> frozenset[str]:
-        return frozenset({"capital", "france", "paris", "list"})
-
-
-def test_a_name_the_course_never_uses_counts_as_jargon_not_as_an_everyday_word() -> None:
-    assert proper_nouns("How do I get to Paris? Then we see France, says Ann") == {"paris", "france", "ann"}
-    assert proper_nouns("France is big. Paris too") == frozenset()  # a capital that starts a sentence says nothing
-    starts = "hey\nMy list grows\n1) Sorting - Zip? what is a list I mean Tuples (Sets) 🙂 Recursion"
-    assert proper_nouns(starts) == frozenset()
-    question = "what is the capital of France"
-    sal = salience(question, course_coverage(question, [LISTS, SCOPE]), CachedQueryEmbedder(PlacesEmbedder()))
-    assert "france" in sal.jargon and "france" not in sal.everyday
-    lowered = "what is the capital of france"
-    sal = salience(lowered, course_coverage(lowered, [LISTS, SCOPE]), CachedQueryEmbedder(PlacesEmbedder()))
-    assert "france" in sal.everyday  # typed in lower case it cannot be told from a word
-
-
-class SlotsEmbedder(HashEmbedder):
-    """A hash embedder whose tokenizer knows "slots" and "point" as everyday words."""
-
-    def vocabulary(self) -> frozenset[str]:
-        return frozenset({"slots", "point", "list"})
-
-
-def test_a_word_typed_inside_a_code_name_weighs_as_the_name_and_is_quoted_as_typed() -> None:
-    assert as_typed("whats the point of __init__", "init") == "__init__"
-    assert as_typed("is SNAKE_case usual", "case") == "SNAKE_case" and as_typed("what is init", "init") == "init"
-    question = "what does __slots__ do to a list"
-    sal = salience(question, course_coverage(question, [LISTS, SCOPE]), CachedQueryEmbedder(SlotsEmbedder()))
-    # Taking "slots" out of "__slots__" moves the question: before, the word inside the name was never removed.
-    assert sal.weights["slots"] > 0.01
-    assert sal.jargon == ["slots"] and "slots" not in sal.everyday  # code, however everyday the word
-    never = replace(DEFAULT_ANSWERABILITY, threshold=1.01)
-    hits = [hit(LISTS, 0, "Lists › Lists are mutable"), hit(SCOPE, 1, "Scope › Local scope")]
-    cfg = replace(CFG, answerability=never, absent_share=0.0)
-    answer = compose(question, hits, [1, 2], SlotsEmbedder(), cfg, coverage=course_coverage(question, [LISTS, SCOPE]))
-    assert answer.absent == ("slots",) and "Nothing in the lessons mentions `__slots__`." in answer.text
-
-
-def test_a_one_letter_compound_the_passages_never_use_is_declined_not_answered_from_its_long_part() -> None:
-    strings = "JSON and Python types\n\nJSON object keys are always strings, and a string travels as text."
-    fstrings = "f-strings\n\nPut an f before the quote of a string to mix values into the text."
-    assert absent_compounds("what is an f-string", [strings]) == ("f-string",)
-    assert absent_compounds("what is an f-string", [fstrings]) == ()
-    assert absent_compounds("how do f-strings work", ["An f-string is a string with an f before it."]) == ()
-    assert absent_compounds("how do I send an e-mail", ["Send an email with smtplib."]) == ()
-    assert absent_compounds("ctrl-d does nothing", ["Type Control-D to leave."]) == ()  # key presses are left alone
-    question = "what is an f-string"
-    hits = [hit(strings, 0, "Working with JSON › JSON and Python types")]
-    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [strings]))
-    assert not answer.covered and answer.reason == "low_coverage"
-    assert "I couldn't find a passage in the lessons that answers it." in answer.text  # only the passages were read
-    covered = compose(question, [hit(fstrings, 0, "Strings › f-strings")], [1], HashEmbedder(), CFG,
-                      coverage=course_coverage(question, [fstrings]))  # fmt: skip
-    assert covered.covered
-    # The compound must carry the question's key word: a cart question that says "e-commerce" in passing is not refused.
-    cart = "how do i model a shopping cart with lists for my e-commerce site"
-    lists = compose(cart, [hit(LISTS, 0, "Lists › Lists are mutable")], [1], HashEmbedder(), CFG,
-                    coverage=course_coverage(cart, [LISTS]))  # fmt: skip
-    assert lists.covered
