@@ -38,6 +38,7 @@ VIEWS = {"ours": "responses", "privileged_ppo": "privileged"}
 KES_TRAIN_FOLDS = frozenset({1, 2})
 KES_EVAL_FOLDS = frozenset({3, 4})
 KES_TEST_WARMUPS = frozenset({0})
+KES_SEEDS = (1, 2)  # the two learner models' members start from different weights too
 
 
 def log(msg: str) -> None:
@@ -61,23 +62,24 @@ def kes_checkpoints(models: Path) -> tuple[Path, Path]:
 def ensure_kes_models(data: Path, models: Path, budget_s: float, workers: int) -> None:
     """Fit whichever of the two KES learner models is missing (in parallel)."""
     jobs = []
-    for path, folds in zip(kes_checkpoints(models), (KES_TRAIN_FOLDS, KES_EVAL_FOLDS), strict=True):
+    sides = zip(kes_checkpoints(models), (KES_TRAIN_FOLDS, KES_EVAL_FOLDS), KES_SEEDS, strict=True)
+    for path, folds, seed in sides:
         try:
             make_kes(path, data, set(KES_TEST_WARMUPS))
         except KESModelError:
-            jobs.append((data, path, budget_s, set(folds)))
+            jobs.append((data, path, budget_s, set(folds), seed))
     if not jobs:
         return
-    log(f"training {len(jobs)} KES learner model(s) (DKT on ASSISTments 2015), {budget_s:.0f}s each ...")
+    log(f"training {len(jobs)} KES learner model(s) (DKT ensembles on ASSISTments 2015), {budget_s:.0f}s each ...")
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=get_context("spawn")) as pool:
         for job, report in zip(jobs, pool.map(_train_kes_job, jobs), strict=True):
             log(f"  {job[1].name}: folds {sorted(job[3])}, fold-0 AUC {report['fold0_auc']:.4f}")
 
 
-def _train_kes_job(job: tuple[Path, Path, float, set[int]]) -> dict[str, float]:
+def _train_kes_job(job: tuple[Path, Path, float, set[int], int]) -> dict[str, float]:
     torch.set_num_threads(1)
-    data, path, budget_s, folds = job
-    return train_kes(data, path, budget_s, folds=folds)
+    data, path, budget_s, folds, seed = job
+    return train_kes(data, path, budget_s, seed=seed, folds=folds)
 
 
 def world(name: str, data: Path, models: Path) -> World:
@@ -123,6 +125,7 @@ class TrainJob:
     data: Path
     models: Path
     resume: bool = False
+    stale: bool = False  # a KES policy trained against an earlier learner model: never resumed
 
 
 def train_job(job: TrainJob) -> dict[str, float]:
@@ -130,7 +133,7 @@ def train_job(job: TrainJob) -> dict[str, float]:
     torch.set_num_threads(1)
     sim = world(job.sim_name, job.data, job.models).train
     trainer = PPOTrainer(sim, job.view, seed=job.seed)
-    if job.resume and job.path.exists():
+    if job.resume and not job.stale and job.path.exists():
         with contextlib.suppress(CheckpointError):  # an unreadable checkpoint: start afresh
             trainer.resume(job.path)
     stats = trainer.train(job.budget_s, job.path, max_iterations=job.iterations, until_total=True)
@@ -176,10 +179,19 @@ def missing_jobs(
         for view in VIEWS.values():
             for seed in range(seeds):
                 path = policy_path(models, name, view, seed)
-                if retrain or load_policy(path, n_actions[name]) is None:
+                stale = _older_than_learner(path, name, models)
+                if retrain or stale or load_policy(path, n_actions[name]) is None:
                     cap = iterations.get(name) if iterations else None
-                    jobs.append(TrainJob(name, view, seed, 0.0, cap, path, data, models))
+                    jobs.append(TrainJob(name, view, seed, 0.0, cap, path, data, models, stale=stale))
     return jobs
+
+
+def _older_than_learner(path: Path, sim_name: str, models: Path) -> bool:
+    """A KES policy trained before its learner model was (re)fitted learned another learner."""
+    if sim_name != "kes_assist2015":
+        return False
+    learner = kes_checkpoints(models)[0]
+    return path.exists() and learner.exists() and path.stat().st_mtime < learner.stat().st_mtime
 
 
 def started(t0: float) -> float:

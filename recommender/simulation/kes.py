@@ -19,7 +19,7 @@ import torch
 from recommender.simulation.assist import read_pykt
 from recommender.simulation.base import Simulator
 from recommender.simulation.graph import SkillGraph
-from recommender.simulation.kes_model import DKT
+from recommender.simulation.kes_model import DKTEnsemble
 
 WARMUP_RANGE = (5, 20)
 
@@ -27,7 +27,7 @@ WARMUP_RANGE = (5, 20)
 class KESSimulator(Simulator):
     """Batched learners whose knowledge is a trained DKT's hidden state."""
 
-    def __init__(self, model: DKT, warmup_pool: list[tuple[list[int], list[int]]]) -> None:
+    def __init__(self, model: DKTEnsemble, warmup_pool: list[tuple[list[int], list[int]]]) -> None:
         """Create the simulator.
 
         Args:

@@ -14,10 +14,13 @@ import numpy as np
 import torch
 
 from recommender.simulation.assist import read_pykt
-from recommender.simulation.kes_model import DKT, DKTConfig, save_dkt
+from recommender.simulation.kes_model import DKT, DKTConfig, DKTEnsemble, save_dkt
 
 DEFAULT_KES_CHECKPOINT = Path("var/models/kes_dkt.pt")
 WINDOW = 200
+MEMBERS = 12  # DKTs averaged per learner model (agreement between disjoint-student models: see the README)
+MEMBER_SIZE = 16  # LSTM and embedding width of a member
+EPOCHS = 15
 
 
 def _windows(seqs: list[tuple[list[int], list[int]]]) -> list[tuple[list[int], list[int]]]:
@@ -50,14 +53,14 @@ def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
     return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / max(n_pos * n_neg, 1))
 
 
-def validation_auc(model: DKT, seqs: list[tuple[list[int], list[int]]]) -> float:
+def validation_auc(model: DKTEnsemble, seqs: list[tuple[list[int], list[int]]]) -> float:
     """Next-response AUC on held-out sequences (a fidelity check of the simulated learner)."""
     labels, scores = [], []
     with torch.no_grad():
         wins = _windows(seqs)
         for i in range(0, len(wins), 256):
             skills, resp, valid = _batch(wins[i : i + 256])
-            prob = torch.sigmoid(model(skills[:, :-1], resp[:, :-1]))
+            prob = model.next_prob(skills[:, :-1], resp[:, :-1])
             chosen = prob.gather(2, skills[:, 1:].unsqueeze(2)).squeeze(2)
             mask = valid[:, 1:]
             labels.append(resp[:, 1:][mask].numpy())
@@ -65,39 +68,49 @@ def validation_auc(model: DKT, seqs: list[tuple[list[int], list[int]]]) -> float
     return _auc(np.concatenate(labels), np.concatenate(scores))
 
 
-def train_kes(data: Path, out: Path, budget_s: float = 120.0, seed: int = 0,
-              folds: set[int] | None = None) -> dict[str, float]:
-    """Fit DKT on ``folds`` (default 1-4) within ``budget_s`` seconds, report fold-0 AUC, save it."""
+def _fit_member(train: list[tuple[list[int], list[int]]], config: DKTConfig, seed: int, deadline: float) -> DKT:
+    """One member: Adam over length-sorted batches for up to EPOCHS epochs, stopping at ``deadline``."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    folds = folds if folds is not None else {1, 2, 3, 4}
-    if 0 in folds:
-        raise ValueError("fold 0 is held out: it only provides test warm-ups and the fidelity check")
-    train = _windows(read_pykt(data, folds))
-    held = read_pykt(data, {0})
-    # every model of the same data gets the same skill count, whichever folds it was fitted on
-    n_skills = 1 + max(max(s) for s, _ in read_pykt(data) if s)
-    model = DKT(DKTConfig(n_skills=n_skills))
+    model = DKT(config)
     optim = torch.optim.Adam(model.parameters(), lr=2e-3)
-    start, epochs = time.monotonic(), 0
-    train.sort(key=lambda w: len(w[0]))  # similar lengths per batch: less padding
     batches = [train[i : i + 64] for i in range(0, len(train), 64)]
-    while time.monotonic() - start < budget_s and epochs < 10:
+    for _ in range(EPOCHS):
         rng.shuffle(batches)
         for chunk in batches:
-            if time.monotonic() - start > budget_s:
-                break
+            if time.monotonic() > deadline:
+                return model.eval()
             loss = model.loss(*_batch(chunk))
             optim.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
             optim.step()
-        epochs += 1
-    model.eval()
+    return model.eval()
+
+
+def train_kes(data: Path, out: Path, budget_s: float = 240.0, seed: int = 0,
+              folds: set[int] | None = None, members: int = MEMBERS) -> dict[str, float]:
+    """Fit ``members`` small DKTs on ``folds`` (default 1-4), each from its own initial weights
+    (seeds ``1000 * seed + k``) and within its share of ``budget_s``; report the ensemble's fold-0 AUC, save it."""
+    folds = folds if folds is not None else {1, 2, 3, 4}
+    if 0 in folds:
+        raise ValueError("fold 0 is held out: it only provides test warm-ups and the fidelity check")
+    start = time.monotonic()
+    train = _windows(read_pykt(data, folds))
+    train.sort(key=lambda w: len(w[0]))  # similar lengths per batch: less padding
+    held = read_pykt(data, {0})
+    # every model of the same data gets the same skill count, whichever folds it was fitted on
+    n_skills = 1 + max(max(s) for s, _ in read_pykt(data) if s)
+    config = DKTConfig(n_skills=n_skills, hidden=MEMBER_SIZE, embed=MEMBER_SIZE)
+    fitted = []
+    for k in range(members):
+        share = (budget_s - (time.monotonic() - start)) / (members - k)
+        fitted.append(_fit_member(train, config, 1000 * seed + k, time.monotonic() + share))
+    model = DKTEnsemble(fitted).eval()
     auc = validation_auc(model, held)
-    meta = {"fold0_auc": round(auc, 4), "epochs": epochs, "train_seconds": round(time.monotonic() - start, 1),
-            "data": data.name, "folds": sorted(folds)}
+    meta = {"fold0_auc": round(auc, 4), "member_seeds": [1000 * seed + k for k in range(members)],
+            "train_seconds": round(time.monotonic() - start, 1), "data": data.name, "folds": sorted(folds)}
     save_dkt(out, model, meta)
-    return {"fold0_auc": auc, "epochs": float(epochs), "seconds": time.monotonic() - start}
+    return {"fold0_auc": auc, "members": float(members), "seconds": time.monotonic() - start}
 
 
 def main() -> None:
@@ -105,10 +118,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=DEFAULT_KES_CHECKPOINT)
-    parser.add_argument("--budget-s", type=float, default=120.0)
+    parser.add_argument("--budget-s", type=float, default=240.0)
+    parser.add_argument("--members", type=int, default=MEMBERS)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    print(train_kes(args.data, args.out, args.budget_s))
+    print(train_kes(args.data, args.out, args.budget_s, members=args.members))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.recommender import TEST_SEEDS, VALID_SEEDS
+from bench.recommender import EVAL_RESERVE_S, TEST_SEEDS, VALID_SEEDS, eval_reserve
 from bench.recommender_train import (
     KES_EVAL_FOLDS,
     KES_TRAIN_FOLDS,
@@ -17,6 +17,8 @@ from bench.recommender_train import (
     world,
 )
 from recommender.policy_service import DEFAULT_POLICY_PATH
+from recommender.rl.checkpoint import save_checkpoint
+from recommender.rl.model import ActorCritic, PolicyConfig
 from recommender.rl.ppo import SEED_STRIDE, PPOSettings, PPOTrainer
 from recommender.simulation.kss import make_kss
 from recommender.simulation.metrics import mean_ci95, mean_ci95_seeds
@@ -56,6 +58,11 @@ def test_every_learned_policy_is_trained_with_each_seed(tmp_path: Path):
     # runs that do not split evenly over the workers still finish in time, run longest first
     assert run_budgets(1000, 0, 0, shares=[1.5, 0.5], workers=2) == [1000.0, 1000 / 3]
     assert run_budgets(1000, 0, 0, shares=[1.0, 1.0, 1.0], workers=2) == [500.0, 500.0, 500.0]
+    # evaluation runs simulators side by side, but never takes less than its longest simulator
+    every = ["kss", "kes_assist2015", "sample_course"]
+    assert eval_reserve(every, 2) >= max(EVAL_RESERVE_S.values())
+    assert eval_reserve(every, 1) == sum(EVAL_RESERVE_S.values())
+    assert eval_reserve(["kss", "sample_course"], 2) == EVAL_RESERVE_S["kss"]
 
 
 def test_the_seed_interval_widens_when_seeds_disagree():
@@ -98,3 +105,21 @@ def test_kes_trains_on_one_half_of_the_students_and_is_graded_by_a_model_of_the_
     assert train_skills <= {2, 3, 4, 5}  # warm-ups of folds 1-2
     assert test_skills <= {0, 1}  # warm-ups of fold-0 students, whom neither model saw
     assert bench.train.n_skills == bench.test.n_skills == 10
+    # each learner model averages several networks, and no network of one starts where one of the other does
+    train_meta, eval_meta = (json.loads(c.with_suffix(".json").read_text()) for c in (train_ckpt, eval_ckpt))
+    assert train_meta["members"] == len(train_meta["member_seeds"]) > 1
+    assert set(train_meta["member_seeds"]).isdisjoint(eval_meta["member_seeds"])
+
+
+def test_a_kes_policy_trained_before_its_learner_model_was_refitted_is_trained_again(tmp_path: Path):
+    data = tmp_path / "assist.csv"
+    _synthetic_assist(data)
+    n_actions = {"kes_assist2015": 10}
+    policy = tmp_path / "policy_kes_assist2015_responses.pt"
+    save_checkpoint(policy, ActorCritic(PolicyConfig(obs_dim=4, n_actions=10)))
+    ensure_kes_models(data, tmp_path, budget_s=1.0, workers=1)  # fitted after the policy was saved
+    stale = missing_jobs(["kes_assist2015"], 1, tmp_path, data, n_actions, retrain=False, iterations=None)
+    assert {job.path: job.stale for job in stale}[policy]  # trained afresh, even with --resume
+    save_checkpoint(policy, ActorCritic(PolicyConfig(obs_dim=4, n_actions=10)))  # trained after the refit
+    fresh = missing_jobs(["kes_assist2015"], 1, tmp_path, data, n_actions, retrain=False, iterations=None)
+    assert policy not in {job.path for job in fresh} and len(fresh) == 1  # the privileged view is still missing

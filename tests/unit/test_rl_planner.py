@@ -75,11 +75,11 @@ def test_one_step_planner_is_never_below_any_base_teacher_on_any_learner():
 def test_planner_copies_of_a_stochastic_simulator():
     import torch
 
-    from recommender.simulation.kes_model import DKT, DKTConfig
+    from recommender.simulation.kes_model import DKT, DKTConfig, DKTEnsemble
 
     torch.manual_seed(0)
     pool = [([0, 1, 2, 3, 4, 0], [1, 0, 1, 1, 0, 1]), ([5, 5, 6, 7, 8, 9, 9], [0, 0, 1, 1, 1, 0, 1])]
-    sim = KESSimulator(DKT(DKTConfig(n_skills=12, hidden=8, embed=8)), pool)
+    sim = KESSimulator(DKTEnsemble([DKT(DKTConfig(n_skills=12, hidden=8, embed=8)) for _ in range(2)]), pool)
     sim.reset(30, seed=2)
     twin = sim.clone()
     actions = np.arange(30) % 12

@@ -9,14 +9,14 @@ import torch
 from recommender.rl.baselines import GreedyPolicy, RandomPolicy
 from recommender.rl.evaluate import run_episode
 from recommender.simulation.kes import KESSimulator
-from recommender.simulation.kes_model import DKT, DKTConfig, KESModelError, load_dkt, save_dkt
+from recommender.simulation.kes_model import DKT, DKTConfig, DKTEnsemble, KESModelError, load_dkt, save_dkt
 
 POOL = [([0, 1, 2, 3, 4, 0], [1, 0, 1, 1, 0, 1]), ([5, 5, 6, 7, 8, 9, 9], [0, 0, 1, 1, 1, 0, 1])]
 
 
 def _sim() -> KESSimulator:
     torch.manual_seed(0)
-    return KESSimulator(DKT(DKTConfig(n_skills=12, hidden=8, embed=8)), POOL)
+    return KESSimulator(DKTEnsemble([DKT(DKTConfig(n_skills=12, hidden=8, embed=8))]), POOL)
 
 
 def test_reset_replays_a_real_warm_up_and_sets_targets():
@@ -41,12 +41,51 @@ def test_steps_move_the_learner_state_and_episodes_are_reproducible():
     assert run_episode(sim, GreedyPolicy(), 10, seed=4, horizon=5).shape == (10,)
 
 
+def _members(n: int) -> list[DKT]:
+    torch.manual_seed(0)
+    return [DKT(DKTConfig(n_skills=12, hidden=8, embed=8)).eval() for _ in range(n)]
+
+
+def _mean_log_odds(probs: list[torch.Tensor]) -> torch.Tensor:
+    return torch.sigmoid(torch.stack([torch.logit(p) for p in probs]).mean(0))
+
+
+def test_an_ensemble_learner_answers_with_its_members_mean_log_odds_and_keeps_each_members_state():
+    members = _members(3)
+    ensemble = DKTEnsemble(members)
+    skills, resp = torch.tensor([2, 5]), torch.tensor([1, 0])
+    with torch.no_grad():
+        assert torch.allclose(ensemble.prior(2), _mean_log_odds([m.prior(2) for m in members]), atol=1e-6)
+        state, prob = ensemble.step(ensemble.initial_state(2), skills, resp)
+        state, prob = ensemble.step(state, torch.tensor([7, 7]), torch.tensor([0, 1]))
+        alone = []
+        for m in members:  # each member stepped on its own lands where its slice of the ensemble does
+            part, _ = m.step(m.initial_state(2), skills, resp)
+            alone.append(m.step(part, torch.tensor([7, 7]), torch.tensor([0, 1])))
+        for k, ((h, c), _) in enumerate(alone):
+            assert torch.allclose(state[0][..., k * 8 : (k + 1) * 8], h, atol=1e-6)
+            assert torch.allclose(state[1][..., k * 8 : (k + 1) * 8], c, atol=1e-6)
+        assert torch.allclose(prob, _mean_log_odds([p for _, p in alone]), atol=1e-6)
+        assert not torch.allclose(prob, alone[0][1], atol=1e-3)  # not just one member's answer
+        history = torch.tensor([[2, 7]]), torch.tensor([[1, 0]])
+        expected = _mean_log_odds([torch.sigmoid(m(*history))[0, 1] for m in members])
+        assert torch.allclose(ensemble.next_prob(*history)[0, 1], expected, atol=1e-6)
+    with pytest.raises(ValueError, match="same size"):
+        DKTEnsemble([*members, DKT(DKTConfig(n_skills=12, hidden=4, embed=8))])
+
+
 def test_learner_checkpoint_round_trip_and_corruption(tmp_path: Path):
-    model = DKT(DKTConfig(n_skills=12, hidden=8, embed=8))
+    model = DKTEnsemble(_members(2))
     save_dkt(tmp_path / "dkt.pt", model, {"note": "test"})
     loaded = load_dkt(tmp_path / "dkt.pt")
     skills, resp = torch.tensor([[1, 2, 3]]), torch.tensor([[1, 0, 1]])
-    assert torch.allclose(model(skills, resp), loaded(skills, resp))
+    assert torch.allclose(model.next_prob(skills, resp), loaded.next_prob(skills, resp))
+    assert len(loaded.members) == 2
     (tmp_path / "dkt.pt").write_bytes(b"broken")
     with pytest.raises(KESModelError):
         load_dkt(tmp_path / "dkt.pt")
+    # a single-network checkpoint of the earlier format is refused, so the bench fits a new learner
+    torch.save(_members(1)[0].state_dict(), tmp_path / "old.pt")
+    (tmp_path / "old.json").write_text('{"config": {"n_skills": 12, "hidden": 8, "embed": 8}}')
+    with pytest.raises(KESModelError):
+        load_dkt(tmp_path / "old.pt")
