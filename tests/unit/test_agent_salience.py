@@ -7,6 +7,7 @@ from dataclasses import replace
 from agents.providers.local.answerability import DEFAULT_ANSWERABILITY
 from agents.providers.local.compose import compose
 from agents.providers.local.embedding import CachedQueryEmbedder
+from agents.providers.local.lexicon import absent_letter_languages
 from agents.providers.local.salience import absent_compounds, as_typed, proper_nouns, salience
 from tests.fakes.agent_ports import HashEmbedder
 from tests.unit.test_agent_compose import CFG, LISTS, SCOPE, course_coverage, hit
@@ -99,3 +100,20 @@ def test_a_one_letter_compound_the_passages_never_use_is_declined_not_answered_f
     lists = compose(cart, [hit(LISTS, 0, "Lists › Lists are mutable")], [1], HashEmbedder(), CFG,
                     coverage=course_coverage(cart, [LISTS]))  # fmt: skip
     assert lists.covered
+
+
+def test_a_language_named_by_a_letter_that_no_passage_names_is_declined() -> None:
+    ifs = "The if statement\n\nAn if statement runs its block only when the condition is true."
+    assert absent_letter_languages("how do switch statements work in C", [ifs]) == ("C",)
+    assert absent_letter_languages("vectors in R?", [ifs]) == ("R",)
+    assert absent_letter_languages("c++ templates vs python generics", [ifs]) == ("C++",)
+    assert absent_letter_languages("is python slower than C", ["CPython itself is written in C."]) == ()
+    # a lowercase or unintroduced letter is a variable or a grade, not a language
+    assert absent_letter_languages("what is the value in c", [ifs]) == ()
+    assert absent_letter_languages("why did I get a C on quiz 2", [ifs]) == ()
+    question = "how do switch statements work in C"
+    hits = [hit(ifs, 0, "Making Decisions › The if statement")]
+    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [ifs]))
+    assert not answer.covered and answer.reason == "low_coverage"
+    python = "how do if statements work in Python"
+    assert compose(python, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(python, [ifs])).covered

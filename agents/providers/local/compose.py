@@ -22,7 +22,7 @@ from agents.declines import NOT_COVERED
 from agents.providers.local.answerability import DEFAULT_ANSWERABILITY, Answerability, Evidence, evidence, refusal
 from agents.providers.local.embedding import QueryEmbedder
 from agents.providers.local.excerpt import Candidate, Excerpt, build_excerpt, candidates, score_candidates
-from agents.providers.local.lexicon import names_technology
+from agents.providers.local.lexicon import absent_letter_languages, names_technology
 from agents.providers.local.neighbours import join_overlapping
 from agents.providers.local.passages import Block
 from agents.providers.local.render import (
@@ -249,8 +249,11 @@ def compose(
     # "what is an f-string" is not answered by passages about strings: a one-letter compound that carries
     # the question's most salient word and that none of the passages uses declines (without claiming the
     # lessons never mention it: only the retrieved passages were read).
+    # Likewise "switch statements in C": the index never sees the "C", so passages about statements seem to
+    # answer it; a language named by a letter or symbol that no retrieved passage names declines.
     texts = [" ".join(h.chunk.heading_path) + " " + h.chunk.text for h in hits]
-    if any(_carries_key_word(sal, compound) for compound in absent_compounds(question, texts)):
+    compounds = absent_compounds(question, texts)
+    if any(_carries_key_word(sal, c) for c in compounds) or absent_letter_languages(question, texts):
         return Composed(decline_text(places, ()), [], False, "low_coverage", (), facts)
     reason = refusal(facts, absent, jargon, sal.rest_covered_by(covered), cfg)
     if reason is not None:  # the refusal names jargon the course lacks, never an everyday word it happens not to use
