@@ -61,23 +61,6 @@ class DKT(nn.Module):
         bce = nn.functional.binary_cross_entropy_with_logits(chosen, responses[:, 1:].float(), reduction="none")
         return (bce * mask).sum() / mask.sum().clamp(min=1)
 
-    def step(self, state: tuple[torch.Tensor, torch.Tensor], skills: torch.Tensor,
-             responses: torch.Tensor) -> tuple[tuple[torch.Tensor, torch.Tensor], torch.Tensor]:
-        """Advance a batch by one interaction; return the new state and (B, S) probabilities."""
-        x = self.embed(self.token(skills, responses)).unsqueeze(1)
-        out, new_state = self.cell(x, state)
-        return new_state, torch.sigmoid(self.out(out[:, 0]))
-
-    def initial_state(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """Zero LSTM state."""
-        zeros = torch.zeros(1, batch, self.config.hidden)
-        return zeros, zeros.clone()
-
-    def prior(self, batch: int) -> torch.Tensor:
-        """(B, S) probabilities before any interaction."""
-        h, _ = self.initial_state(batch)
-        return torch.sigmoid(self.out(h[0]))
-
 
 State = tuple[torch.Tensor, torch.Tensor]
 

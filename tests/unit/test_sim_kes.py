@@ -55,13 +55,15 @@ def test_an_ensemble_learner_answers_with_its_members_mean_log_odds_and_keeps_ea
     ensemble = DKTEnsemble(members)
     skills, resp = torch.tensor([2, 5]), torch.tensor([1, 0])
     with torch.no_grad():
-        assert torch.allclose(ensemble.prior(2), _mean_log_odds([m.prior(2) for m in members]), atol=1e-6)
+        prior = [torch.sigmoid(m.out.bias).expand(2, -1) for m in members]  # a member's answer before any
+        assert torch.allclose(ensemble.prior(2), _mean_log_odds(prior), atol=1e-6)
         state, prob = ensemble.step(ensemble.initial_state(2), skills, resp)
         state, prob = ensemble.step(state, torch.tensor([7, 7]), torch.tensor([0, 1]))
         alone = []
-        for m in members:  # each member stepped on its own lands where its slice of the ensemble does
-            part, _ = m.step(m.initial_state(2), skills, resp)
-            alone.append(m.step(part, torch.tensor([7, 7]), torch.tensor([0, 1])))
+        for m in members:  # each member's own nn.LSTM over the same two answers lands where its slice does
+            seq = m.embed(m.token(torch.stack([skills, torch.tensor([7, 7])], 1), torch.stack([resp, torch.tensor([0, 1])], 1)))
+            out, (h, c) = m.cell(seq)
+            alone.append(((h, c), torch.sigmoid(m.out(out[:, -1]))))
         for k, ((h, c), _) in enumerate(alone):
             assert torch.allclose(state[0][..., k * 8 : (k + 1) * 8], h, atol=1e-6)
             assert torch.allclose(state[1][..., k * 8 : (k + 1) * 8], c, atol=1e-6)
