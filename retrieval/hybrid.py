@@ -18,7 +18,7 @@ from retrieval.index import CourseIndex
 from retrieval.lexical.bm25 import pooled_idf
 from retrieval.query import ParsedQuery
 from retrieval.types import SearchHit
-from tutor.text import STOPWORDS, stem
+from tutor.text import stem, topic_words
 
 Mode = Literal["hybrid", "lexical", "dense"]
 
@@ -42,7 +42,8 @@ def query_terms(parsed: ParsedQuery) -> dict[str, float]:
     The words before a self-correction keep full weight: in measurements, the abandoned wording
     usually names something from the same passage, so down-weighting it lost more than it gained.
     """
-    return {stem(w): 1.0 for w in parsed.before + parsed.after if w not in STOPWORDS}
+    terms = {stem(w): 1.0 for part in (parsed.before, parsed.after) for w in topic_words(part)}
+    return terms | dict.fromkeys(parsed.operators, 1.0)
 
 
 def diversify(order: Sequence[int], document_ids: np.ndarray, k: int, cap: int) -> list[int]:

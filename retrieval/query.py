@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tutor.text import STOPWORDS, words
+from tutor.text import STOPWORDS, operator_terms, words
 
 # Hesitations: never the topic of a question ("er" only in lower case, so "ER diagram" is left alone).
 HESITATIONS = frozenset(["um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "oops"])
@@ -58,11 +58,13 @@ class ParsedQuery:
         before: Words before the last correction (editing phrases removed); empty when there is none.
         after: Words after the last correction; the whole question when there is none.
         corrected: Whether the question corrects itself (an editing phrase, then the repair).
+        operators: The operators the question types ("=", "=="), which its words leave out.
     """
 
     before: tuple[str, ...]
     after: tuple[str, ...]
     corrected: bool
+    operators: tuple[str, ...] = ()
 
     def text(self) -> str:
         """The question with editing phrases removed, in speaking order."""
@@ -88,7 +90,7 @@ class _Run:
 
 def verbatim_query(question: str) -> ParsedQuery:
     """Every word of the question, nothing removed (the benchmark's ``ours_without_cleanup``)."""
-    return ParsedQuery((), tuple(words(question)), False)
+    return ParsedQuery((), tuple(words(question)), False, tuple(operator_terms(question)))
 
 
 def parse_query(question: str) -> ParsedQuery:
@@ -115,9 +117,10 @@ def parse_query(question: str) -> ParsedQuery:
             continue
         kept.extend(t for t in toks[run.start : run.end] if t not in HESITATIONS)
     kept.extend(toks[i:])
+    operators = tuple(operator_terms(question))
     if cut <= 0:
-        return ParsedQuery((), tuple(kept), cut == 0)
-    return ParsedQuery(tuple(kept[:cut]), tuple(kept[cut:]), True)
+        return ParsedQuery((), tuple(kept), cut == 0, operators)
+    return ParsedQuery(tuple(kept[:cut]), tuple(kept[cut:]), True, operators)
 
 
 def _tokens(question: str) -> tuple[list[str], list[bool]]:

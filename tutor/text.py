@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -36,6 +37,44 @@ QUESTION_STOPWORDS = STOPWORDS | frozenset(_CHAT_FILLER_TEXT.split())
 # compared with a passage's (the tutor's evidence and follow-up checks).
 _CONVERSATIONAL_TEXT = """wait mean rather like well scratch make tell know want need get one"""
 CHAT_STOPWORDS = QUESTION_STOPWORDS | frozenset(_CONVERSATIONAL_TEXT.split())
+
+# Python keywords that are also English function words. Before a word that makes them a construct's
+# name ("if statements", "for loops", "the in operator") they are the topic, not filler, and stay terms.
+_CONSTRUCTS = {
+    "if": frozenset(["statement", "statements", "clause", "clauses", "block", "blocks", "keyword", "else", "elif"]),
+    "for": frozenset(["loop", "loops", "statement", "statements", "clause", "clauses", "keyword"]),
+    "while": frozenset(["loop", "loops", "statement", "statements", "keyword"]),
+    "with": frozenset(["statement", "statements", "keyword"]),
+    **dict.fromkeys(("in", "is", "not", "and", "or"), frozenset(["operator", "operators", "keyword"])),
+}
+# "with keyword arguments", "positional and keyword arguments": there "keyword" is not the construct's noun.
+_NOT_THE_KEYWORD = frozenset(["argument", "arguments", "arg", "args", "only", "parameter", "parameters"])
+
+
+def _names_construct(tokens: Sequence[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is a keyword named as a construct by the word after it, also in a pair
+    ("a for or while loop", "for/while loops", "if and else blocks": the noun fits both)."""
+    nouns = _CONSTRUCTS.get(tokens[i])
+    if nouns is None:
+        return False
+    rest = tokens[i + 1 : i + 4]
+    if len(rest) >= 2 and rest[0] in _CONSTRUCTS and rest[0] not in ("and", "or") and rest[1] in nouns:
+        rest = rest[1:]  # "for/while loops"
+    elif len(rest) >= 3 and rest[0] in ("and", "or") and rest[2] in nouns:
+        rest = rest[2:]  # "for or while loop"
+    if not rest or rest[0] not in nouns:
+        return False
+    return rest[0] != "keyword" or len(rest) < 2 or rest[1] not in _NOT_THE_KEYWORD
+
+
+# Operators as students type them ("= vs ==", "what does // do"). Words drop symbols, so these are index
+# terms of their own; "<", ">", "+", "-", "*" and "/" alone are left out (markup, prose and paths use them).
+_OPERATOR = re.compile(r"==|!=|<=|>=|:=|->|//=?|\*\*=?|[-+*/%@]=|%|(?<![=!<>:+\-*/%@])=(?![=>])")
+
+
+def operator_terms(text: str) -> list[str]:
+    """The operators in ``text``, in order (``["=", "=="]`` for "= vs =="); :func:`analyze` indexes them."""
+    return _OPERATOR.findall(text)
 
 
 def normalize(text: str) -> str:
@@ -72,9 +111,21 @@ def words(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """Stemmed topic words of a chat message or passage (chat phrasing and stopwords removed)."""
-    return [stem(w) for w in _IDENTIFIER.findall(normalize(text)) if w not in CHAT_STOPWORDS and len(w) > 1]
+    return [stem(w) for w in topic_words(_IDENTIFIER.findall(normalize(text)), CHAT_STOPWORDS) if len(w) > 1]
+
+
+def topic_words(tokens: Sequence[str], stopwords: frozenset[str] = STOPWORDS) -> list[str]:
+    """``tokens`` without stopwords, except a keyword that names a construct ("if" in "if statements")."""
+    return [word for i, word in enumerate(tokens) if word not in stopwords or _names_construct(tokens, i)]
+
+
+def named_constructs(text: str) -> set[str]:
+    """The keywords ``text`` names as constructs: {"if", "for"} for "if statements inside for loops"."""
+    tokens = words(text)
+    return {word for i, word in enumerate(tokens) if _names_construct(tokens, i)}
 
 
 def analyze(text: str) -> list[str]:
-    """Index terms of a text: normalised, stopwords removed, stemmed."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    """Index terms of a text: normalised, stopwords removed (see :func:`topic_words`), stemmed; then its
+    operators."""
+    return [stem(w) for w in topic_words(words(text))] + operator_terms(text)

@@ -52,7 +52,10 @@ class BM25Index:
 
     def _weigh(self, tf: sp.csr_matrix) -> sp.csr_matrix:
         p = self.params
-        lengths = np.asarray(tf.sum(axis=1)).ravel()
+        # a passage's length counts its words: the operators of its code ("=", "==") are markers, not text
+        words = np.zeros(tf.shape[1], np.float32)
+        words[[col for term, col in self.vocab.items() if term[:1].isalnum()]] = 1.0
+        lengths = np.asarray(tf @ words).ravel()
         avg = float(lengths.mean()) if len(lengths) else 1.0
         df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float32)
         self.df = df.astype(np.int64)

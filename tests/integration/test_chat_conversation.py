@@ -107,6 +107,16 @@ async def test_difference_question_adds_a_second_source_only_for_the_other_part(
     assert "isn't covered" not in done["answer"]
 
 
+async def test_a_keyword_named_as_a_construct_finds_its_section_and_classes_are_no_catalogue(client, factory, world):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    await client.post("/api/courses/enroll/", json={"course_id": cid}, headers=student["headers"])
+    done = await ask(client, student, "how do while loops work", course_id=cid)
+    assert done["answer"].startswith("Here is how the section “While loops” of “Loops” explains it:"), done["answer"]
+    done = await ask(client, student, "what are classes", course_id=cid)  # "class" is also a word for a course
+    assert "available courses" not in done["answer"] and "isn't covered" in done["answer"], done["answer"]
+
+
 @pytest.mark.parametrize(
     "question", ["What is a decorator in Python?", "How do I declare an interface in Java?", "how does asyncio work"]
 )

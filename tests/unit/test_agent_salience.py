@@ -117,3 +117,19 @@ def test_a_language_named_by_a_letter_that_no_passage_names_is_declined() -> Non
     assert not answer.covered and answer.reason == "low_coverage"
     python = "how do if statements work in Python"
     assert compose(python, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(python, [ifs])).covered
+
+
+def test_a_statement_no_passage_names_or_shows_in_code_is_declined() -> None:
+    from agents.providers.local.salience import absent_statements
+
+    tries = "Several handlers\n\ntry:\n    x = 1 / 0\nexcept ZeroDivisionError:\n    print('no')"
+    assert absent_statements("how do with statements work", [tries]) == ("with",)
+    assert absent_statements("how do with statements work", [tries + "\nwith open(path) as f:\n    f.read()"]) == ()
+    assert absent_statements("how do with statements work", ["For files, the with statement closes them."]) == ()
+    assert absent_statements("what is a while loop", ["A for loop walks a list."]) == ("while",)
+    # the keyword in its everyday sense names no statement
+    assert absent_statements("how do i print with a comma", [tries]) == ()
+    hits = [hit(tries, 0, "Exceptions › Several handlers")]
+    question = "how do with statements work"
+    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [tries]))
+    assert not answer.covered and answer.reason == "low_coverage"

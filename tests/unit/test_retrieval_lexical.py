@@ -74,3 +74,48 @@ def test_the_tutors_word_checks_keep_identifiers_whole_and_share_the_index_stemm
     assert content_words("sys.set_coroutine_origin_tracking_depth") == ["sys", "set_coroutine_origin_tracking_depth"]
     assert content_words("hey so i want c++ or c# lists pls") == ["c++", "c#", stem("lists")]
     assert stem("lists") == "list"
+
+
+def test_a_keyword_named_as_a_construct_is_a_term_and_stays_a_stopword_elsewhere() -> None:
+    from tutor.text import content_words, named_constructs
+
+    assert analyze("How do if statements work?") == ["if", "statement", "work"]
+    assert analyze("if you want, for a while") == ["want"]
+    assert analyze("the in operator and while loops") == ["in", "operator", "while", "loop"]
+    # "keyword arguments" are not the keyword "with"
+    assert analyze("call it with keyword arguments") == ["call", "keyword", "argument"]
+    assert named_constructs("an if statement inside for loops, with keyword arguments") == {"if", "for"}
+    assert named_constructs("a for or while loop may have an else block") == {"for", "while"}
+    assert named_constructs("for/while loops; if and else blocks") == {"for", "while", "if"}
+    assert content_words("explain if/else statements") == ["explain", "if", "else", "statement"]
+    # the welcome transcript names "if statements" in passing; the lesson has it in its heading and text
+    index = BM25Index([
+        analyze("Welcome! You will learn statements, how a program repeats work, and much more."),
+        analyze("The if statement. An if statement runs its block only when the condition is true."),
+    ])
+    assert int(np.argmax(index.score("how do if statements work"))) == 1
+    assert query_terms(parse_query("how do if statements work")) == {"if": 1.0, "statement": 1.0, "work": 1.0}
+
+
+def test_typed_operators_are_terms_of_their_own() -> None:
+    from tutor.text import operator_terms
+
+    assert operator_terms("= vs ==") == ["=", "=="]
+    assert operator_terms("x += 1; y //= 2; 7 % 2 and 2**8 != a") == ["+=", "//=", "%", "**", "!="]
+    assert operator_terms("<p>a - b / c * d + e</p>") == []  # markup and lone arithmetic signs are no terms
+    assert parse_query("whats the difference between = and ==").operators == ("=", "==")
+    index = BM25Index([
+        analyze("Comparisons: 3 < 5 is True; a = b assigns a name."),
+        analyze("Confusing = and ==. A single = assigns; a double == compares two values."),
+        analyze("Floor division: 7 // 2 is 3 and 7 % 2 is the remainder."),
+    ])
+    assert int(np.argmax(index.score_terms(query_terms(parse_query("whats the difference between = and =="))))) == 1
+    assert int(np.argmax(index.score_terms(query_terms(parse_query("what does // do"))))) == 2
+
+
+def test_operators_never_change_how_a_question_without_them_ranks() -> None:
+    plain = ["total x y assigns the sum", "the loop adds numbers to a total"]
+    coded = ["total = x == y assigns the sum", "the loop adds numbers to a total"]
+    terms = query_terms(parse_query("how do i keep a running total"))
+    assert np.allclose(BM25Index([analyze(d) for d in plain]).score_terms(terms),
+                       BM25Index([analyze(d) for d in coded]).score_terms(terms))

@@ -31,7 +31,14 @@ from agents.providers.local.render import (
     render_answer,
     render_hint,
 )
-from agents.providers.local.salience import Salience, absent_compounds, as_typed, salience, text_terms
+from agents.providers.local.salience import (
+    Salience,
+    absent_compounds,
+    absent_statements,
+    as_typed,
+    salience,
+    text_terms,
+)
 from retrieval.coverage import TermCoverage
 from retrieval.types import SearchHit
 from tutor.text import stem
@@ -250,10 +257,15 @@ def compose(
     # the question's most salient word and that none of the passages uses declines (without claiming the
     # lessons never mention it: only the retrieved passages were read).
     # Likewise "switch statements in C": the index never sees the "C", so passages about statements seem to
-    # answer it; a language named by a letter or symbol that no retrieved passage names declines.
+    # answer it; a language named by a letter or symbol that no retrieved passage names declines, and so does
+    # a statement ("with statement") that none names or shows in code.
     texts = [" ".join(h.chunk.heading_path) + " " + h.chunk.text for h in hits]
     compounds = absent_compounds(question, texts)
-    if any(_carries_key_word(sal, c) for c in compounds) or absent_letter_languages(question, texts):
+    if (
+        any(_carries_key_word(sal, c) for c in compounds)
+        or absent_letter_languages(question, texts)
+        or absent_statements(question, texts)
+    ):
         return Composed(decline_text(places, ()), [], False, "low_coverage", (), facts)
     reason = refusal(facts, absent, jargon, sal.rest_covered_by(covered), cfg)
     if reason is not None:  # the refusal names jargon the course lacks, never an everyday word it happens not to use

@@ -163,6 +163,9 @@ INTENT_EXAMPLES: dict[str, tuple[str, ...]] = {
         "what does sort do to a list",
         "where do I put the return statement",
         "what should I name my module",
+        # "class" is also a word for a course: a question about classes in code is still a question.
+        "what are classes and objects",
+        "what is a class in Python",
         # Questions about the course itself, which its own material (the welcome lesson) answers.
         "what software do I need installed for this course",
         "is this course suitable for complete beginners",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from agents.providers.local.embedding import QueryEmbedder, everyday_words, unit_vectors
 from agents.providers.local.lexicon import names_technology
 from retrieval.coverage import TermCoverage
-from tutor.text import stem, words
+from tutor.text import named_constructs, stem, words
 
 # Words that frame a question rather than name its subject.
 _FRAMING_TEXT = """one ones someone anyone thing difference differences differ different example examples explain
@@ -164,6 +164,25 @@ def absent_compounds(question: str, texts: Sequence[str]) -> tuple[str, ...]:
         if not any(re.search(rf"(?<![\w-]){re.escape(form)}", body) for form in forms):
             missing.append(name)
     return tuple(dict.fromkeys(missing))
+
+
+_STATEMENTS = ("if", "for", "while", "with")
+
+
+def absent_statements(question: str, texts: Sequence[str]) -> tuple[str, ...]:
+    """Statements the question names ("with statement", "while loops") that none of ``texts`` names
+    or shows as a line of code (``with open(path) as f:``).
+
+    The keyword is a stopword everywhere else, so without this a passage about other statements
+    (try/except) seems to answer "how do with statements work".
+    """
+    body = "\n".join(texts)
+    shown = named_constructs(body)
+    return tuple(
+        word for word in _STATEMENTS
+        if word in named_constructs(question) and word not in shown
+        and not re.search(rf"(?m)^[ \t]*{word}\b.*:[ \t]*$", body)
+    )
 
 
 def text_terms(text: str) -> set[str]:
