@@ -185,6 +185,9 @@ async def test_not_enrolled_is_told_so_and_offered_enrollment(client, factory, w
     assert "It's free" in done["answer"]
     yes = await ask(client, student, "yes please", thread_id=done["thread_id"])
     assert "enrolled" in yes["answer"].lower() and cid in await enrolled_ids(client, student)
+    # ... and the question that led to the offer is answered in the same reply, cited
+    assert "the section “For loops” of “Loops”" in yes["answer"], yes["answer"]
+    assert [c["citation"]["source_name"] for c in yes["citations"] if c["cited"]] == ["loops.md"]
 
 
 async def test_content_question_with_join_never_enrolls_but_an_explicit_request_does(client, factory, world):

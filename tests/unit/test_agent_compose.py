@@ -350,3 +350,16 @@ def test_joined_neighbours_keep_where_each_of_their_sections_begins() -> None:
     [joined], _ = join_overlapping([SearchHit(a, 1.0, 0), SearchHit(b, 0.9, 1)], [1, 2])
     assert (joined.chunk.char_start, joined.chunk.char_end) == (0, 200)
     assert [joined.chunk.heading_path_at(at)[-1] for at in (10, 60, 160)] == ["First", "Second", "Third"]
+
+
+def test_a_quote_joined_across_line_breaks_is_placed_in_its_own_section() -> None:
+    from agents.providers.local.render import where
+
+    text = ("Loops\n\nFor loops\n\nA for loop runs its body once per item.\nUse range(5) to repeat five times.\n\n"
+            "While loops\n\nA while loop runs while its condition is true.")
+    chunk = Chunk(id="a", course_id="c", document_id="d", text=text, heading_path=("Loops", "While loops"),
+                  char_start=0, char_end=len(text),
+                  sections=((0, ("Loops",)), (7, ("Loops", "For loops")), (text.index("While"), ("Loops", "While loops"))))  # fmt: skip
+    quote = "A for loop runs its body once per item. Use range(5) to repeat five times."  # one line in the excerpt
+    assert where(chunk, quote) == where(chunk, "A for loop runs its body once per item.")
+    assert "For loops" in where(chunk, quote) and "While" not in where(chunk, quote)

@@ -31,7 +31,7 @@ from agents.providers.local import practice_replies, replies
 from agents.providers.local.compose import NOT_COVERED, ComposerConfig, compose
 from agents.providers.local.embedding import CachedQueryEmbedder
 from agents.providers.local.intents import IntentRouter, Route
-from agents.providers.local.status_replies import enroll_reply, material_failure_reply
+from agents.providers.local.status_replies import enroll_reply, material_failure_reply, offered_for_a_question
 from agents.providers.local.turn_state import looks_like_answer, practice_topic
 from agents.tools.catalog import SEARCH_CHARS
 from agents.waiting import parse_waiting
@@ -85,6 +85,15 @@ def _named_course(student: str, data: dict[str, Any]) -> dict[str, Any] | None:
         return named if isinstance(named, dict) and named.get("id") else None
     match = match_course(student, data.get("courses") or [])
     return match.course if match else None
+
+
+def _question_behind_offer(turn: _Turn) -> str | None:
+    """The question the tutor could not search because the student was not enrolled, when its last reply
+    offered to enroll for it (a "yes" then enrolls and answers it)."""
+    earlier = turn.earlier
+    if len(earlier) >= 2 and earlier[-2].role == "user" and offered_for_a_question(earlier[-1].content):
+        return earlier[-2].content
+    return None
 
 
 def _tool_data(message: ToolMessage) -> dict[str, Any]:
@@ -162,7 +171,11 @@ class LocalTutorModel(BaseChatModel):
         results = [m for m in messages[last_human + 1 :] if isinstance(m, ToolMessage)]
         if not results:
             return self._first_step(turn)
-        return self._after_tool(turn, results[-1], sum(1 for m in results if m.name == "list_courses"))
+        reply = self._after_tool(turn, results[-1], sum(1 for m in results if m.name == "list_courses"))
+        enrolled = [m for m in results[:-1] if m.name == "enroll" and _tool_data(m).get("ok")]
+        if enrolled and not reply.tool_calls:  # the enrollment, then the answer to the question that asked for it
+            reply = AIMessage(content=f"{enroll_reply(_tool_data(enrolled[-1]))}\n\n{_text(reply)}")
+        return reply
 
     def _call(self, name: str, args: dict[str, Any]) -> AIMessage:
         call_id = f"call_{uuid.uuid5(uuid.NAMESPACE_URL, name + json.dumps(args, sort_keys=True)).hex[:12]}"
@@ -213,6 +226,9 @@ class LocalTutorModel(BaseChatModel):
     def _after_tool(self, turn: _Turn, result: ToolMessage, listings: int) -> AIMessage:
         data = _tool_data(result)
         name = result.name or ""
+        question = _question_behind_offer(turn)
+        if name == "enroll" and data.get("ok") and question and "search_course_material" in turn.tools:
+            return self._call("search_course_material", {"query": resolve(question, turn.earlier[:-2])})
         if name == "search_course_material":
             answer = self._answer(turn, data)
             second = turn.route.second_choice() if answer.startswith(NOT_COVERED) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -22,9 +23,19 @@ def place(chunk: Chunk, quote: str = "") -> tuple[str, str | None]:
     document title › sections. With ``quote`` (text of the passage), the section is the one the quote
     stands in: a passage may run on into the next sections.
     """
-    offset = chunk.text.find(quote) if quote else -1
+    offset = _offset(chunk.text, quote) if quote else -1
     path = chunk.heading_path_at(offset) if offset >= 0 else chunk.heading_path
     return place_in_course(path, chunk.lesson_id, chunk.source_name)
+
+
+def _offset(text: str, quote: str) -> int:
+    """Where ``quote`` starts in ``text``: an excerpt joins the sentences of a paragraph that the passage
+    breaks over lines, so its first words are matched across any whitespace."""
+    at = text.find(quote)
+    if at < 0:
+        match = re.search(r"\s+".join(re.escape(word) for word in quote.split()[:12]), text)
+        at = match.start() if match else -1
+    return at
 
 
 def where(chunk: Chunk, quote: str = "") -> str:

@@ -22,6 +22,15 @@ def _error(data: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
     return str(error.get("code", "")), str(error.get("message", "the search failed")), dict(error.get("details") or {})
 
 
+_CANT_SEARCH = "I can't search its material for you."
+_OFFER = "Would you like me to enroll you? Reply “yes” and I will."
+
+
+def offered_for_a_question(reply: str) -> bool:
+    """Whether ``reply`` is the offer to enroll made because a question could not be searched."""
+    return _CANT_SEARCH in reply and reply.endswith(_OFFER)
+
+
 def material_failure_reply(data: dict[str, Any]) -> str:
     """Why the material could not be searched, truthfully, and what the student can do."""
     code, message, details = _error(data)
@@ -32,8 +41,7 @@ def material_failure_reply(data: dict[str, Any]) -> str:
                     "Ask me to list the courses, or say “enroll me in …” with a course name.")
         price = float(details.get("price") or 0)
         cost = "It's free." if price <= 0 else f"It costs {price:.2f}."
-        return (f"You're not enrolled in {title} yet, so I can't search its material for you. {cost} "
-                "Would you like me to enroll you? Reply “yes” and I will.")
+        return f"You're not enrolled in {title} yet, so {_CANT_SEARCH} {cost} {_OFFER}"
     if code == "material_unavailable":
         return UNREACHABLE
     if code == "no_material":
