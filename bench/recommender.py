@@ -25,7 +25,9 @@ learners; the others' ``ci95`` is over test learners. Learners never overlap: PP
 on seeds 1,000,000 + 100,000 s + batch, greedy's settings and argmax-vs-sampled are chosen on
 validation seeds 900,001-900,002, every figure comes from test seeds 1..3 (``--learners`` each,
 the same learners for every teacher). KES trains against one learner model (an ensemble of small
-DKTs) and is tested against another fitted on disjoint students (bench/recommender_train.py).
+DKTs) and is tested against another fitted on disjoint students (bench/recommender_train.py);
+``--kes-grader train`` tests against the training-side model instead, a diagnostic of how much of
+a gap is the two models' disagreement.
 
 Without ``--train``, checkpoints in ``--models`` are reused and missing ones trained so that the
 whole run fits ``--budget-s`` (default 1200 s on 2 cores; ``--workers`` PPO runs at a time; the
@@ -151,7 +153,7 @@ def evaluate_simulator(job: tuple[str, argparse.Namespace]) -> tuple[str, Figure
     name, args = job
     torch.set_num_threads(1)
     start = time.monotonic()
-    bench = world(name, args.data, args.models)
+    bench = world(name, args.data, args.models, args.kes_grader)
     log(f"[{name}] {bench.test.n_skills} skills")
     long, short = bench_one(name, bench, args)
     return name, long, short, round(time.monotonic() - start, 1)
@@ -237,6 +239,11 @@ def main() -> None:
     parser.add_argument("--oracle-depth", type=int, default=1, help="moves the planner searches exhaustively")
     parser.add_argument(
         "--kes-budget-s", type=float, default=200.0, help="seconds per KES learner model (its members share them)"
+    )
+    parser.add_argument(
+        "--kes-grader", choices=("eval", "train"), default="eval",
+        help="KES learner model that grades: the disjoint-student one (eval), or the one policies train on (train,"
+        " a diagnostic)",
     )
     parser.add_argument("--learners", type=int, default=500)
     parser.add_argument("--only", nargs="*", default=None, help="subset of simulators")

@@ -82,8 +82,12 @@ def _train_kes_job(job: tuple[Path, Path, float, set[int], int]) -> dict[str, fl
     return train_kes(data, path, budget_s, seed=seed, folds=folds)
 
 
-def world(name: str, data: Path, models: Path) -> World:
-    """The simulators of one benchmark (KES models must exist: see :func:`ensure_kes_models`)."""
+def world(name: str, data: Path, models: Path, kes_grader: str = "eval") -> World:
+    """The simulators of one benchmark (KES models must exist: see :func:`ensure_kes_models`).
+
+    ``kes_grader="train"`` grades KES with the training-side learner model instead (fold-0 warm-ups still):
+    a diagnostic of how much of a gap is the two models' disagreement rather than the teacher.
+    """
     if name == "kss":
         sim: Simulator = make_kss()
         return World(sim, sim)
@@ -93,7 +97,8 @@ def world(name: str, data: Path, models: Path) -> World:
     if name == "kes_assist2015":
         train_model, eval_model = kes_checkpoints(models)
         train = make_kes(train_model, data, set(KES_TRAIN_FOLDS))
-        return World(train, make_kes(eval_model, data, set(KES_TEST_WARMUPS)))
+        grader = {"eval": eval_model, "train": train_model}[kes_grader]
+        return World(train, make_kes(grader, data, set(KES_TEST_WARMUPS)))
     raise ValueError(f"unknown simulator {name!r}")
 
 

@@ -52,15 +52,14 @@ _NOT_THE_KEYWORD = frozenset(["argument", "arguments", "arg", "args", "only", "p
 
 
 def _names_construct(tokens: Sequence[str], i: int) -> bool:
-    """Whether ``tokens[i]`` is a keyword named as a construct by the word after it, also in a pair
-    ("a for or while loop", "for/while loops", "if and else blocks": the noun fits both)."""
+    """Whether ``tokens[i]`` is a keyword named as a construct by the word after it, also in a pair joined
+    by "or"/"and" ("a for or while loop"). Two keywords side by side name only the second ("help with
+    if statements"): the "/" of "for/while" is gone from the tokens."""
     nouns = _CONSTRUCTS.get(tokens[i])
     if nouns is None:
         return False
     rest = tokens[i + 1 : i + 4]
-    if len(rest) >= 2 and rest[0] in _CONSTRUCTS and rest[0] not in ("and", "or") and rest[1] in nouns:
-        rest = rest[1:]  # "for/while loops"
-    elif len(rest) >= 3 and rest[0] in ("and", "or") and rest[2] in nouns:
+    if len(rest) >= 3 and rest[0] in ("and", "or") and rest[1] in _CONSTRUCTS and rest[2] in nouns:
         rest = rest[2:]  # "for or while loop"
     if not rest or rest[0] not in nouns:
         return False
@@ -70,11 +69,25 @@ def _names_construct(tokens: Sequence[str], i: int) -> bool:
 # Operators as students type them ("= vs ==", "what does // do"). Words drop symbols, so these are index
 # terms of their own; "<", ">", "+", "-", "*" and "/" alone are left out (markup, prose and paths use them).
 _OPERATOR = re.compile(r"==|!=|<=|>=|:=|->|//=?|\*\*=?|[-+*/%@]=|%|(?<![=!<>:+\-*/%@])=(?![=>])")
+# Not operators: addresses ("https://", "%20"), underlines and rules ("=====", "***").
+_NOT_OPERATORS = re.compile(r"[a-z][a-z0-9+.-]*://\S*|={3,}|\*{3,}|-{3,}", re.IGNORECASE)
+_OPEN = " \t\n`'\"(),;:.?!"  # what may stand beside an operator written with spaces
 
 
 def operator_terms(text: str) -> list[str]:
-    """The operators in ``text``, in order (``["=", "=="]`` for "= vs =="); :func:`analyze` indexes them."""
-    return _OPERATOR.findall(text)
+    """The operators in ``text``, in order (``["=", "=="]`` for "= vs =="); :func:`analyze` indexes them.
+
+    An operator is written alike on both sides, with operands ("7//2") or with spaces ("7 // 2");
+    a sign with a word on one side only is markup or prose: "**bold**", "**kwargs", "50%", 'sep=""'.
+    """
+    text = _NOT_OPERATORS.sub(" ", text)
+    found = []
+    for match in _OPERATOR.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        if (before in _OPEN) == (after in _OPEN):
+            found.append(match.group(0))
+    return found
 
 
 def normalize(text: str) -> str:

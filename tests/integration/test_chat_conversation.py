@@ -190,6 +190,16 @@ async def test_not_enrolled_is_told_so_and_offered_enrollment(client, factory, w
     assert [c["citation"]["source_name"] for c in yes["citations"] if c["cited"]] == ["loops.md"]
 
 
+async def test_enrolling_in_another_course_after_the_offer_answers_nothing_for_the_first(client, factory, world):
+    student = await factory.student()
+    cid = world["free"]["id"]
+    other = await factory.course(world["teacher"], title=f"Gardening Basics {uuid.uuid4().hex[:4]}", price=0)
+    done = await ask(client, student, "how do for loops work?", course_id=cid)
+    reply = await ask(client, student, f"enroll me in {other['title']}", thread_id=done["thread_id"])
+    assert f"now enrolled in {other['title']}" in reply["answer"] and "For loops" not in reply["answer"], reply
+    assert await enrolled_ids(client, student) == {other["id"]}
+
+
 async def test_content_question_with_join_never_enrolls_but_an_explicit_request_does(client, factory, world):
     student = await factory.student()
     cid = world["free"]["id"]

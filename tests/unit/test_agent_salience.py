@@ -127,6 +127,9 @@ def test_a_statement_no_passage_names_or_shows_in_code_is_declined() -> None:
     assert absent_statements("how do with statements work", [tries + "\nwith open(path) as f:\n    f.read()"]) == ()
     assert absent_statements("how do with statements work", ["For files, the with statement closes them."]) == ()
     assert absent_statements("what is a while loop", ["A for loop walks a list."]) == ("while",)
+    assert absent_statements("what is a while loop", [">>> while n > 0:\n...     n -= 1"]) == ()
+    assert absent_statements("what is a for loop", ["for x in xs: print(x)  # one line"]) == ()
+    assert absent_statements("can you help with if statements", ["An if statement runs its block."]) == ()
     # the keyword in its everyday sense names no statement
     assert absent_statements("how do i print with a comma", [tries]) == ()
     hits = [hit(tries, 0, "Exceptions › Several handlers")]

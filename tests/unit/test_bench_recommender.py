@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from bench.recommender import EVAL_RESERVE_S, TEST_SEEDS, VALID_SEEDS, eval_reserve
 from bench.recommender_train import (
@@ -109,6 +110,14 @@ def test_kes_trains_on_one_half_of_the_students_and_is_graded_by_a_model_of_the_
     train_meta, eval_meta = (json.loads(c.with_suffix(".json").read_text()) for c in (train_ckpt, eval_ckpt))
     assert train_meta["members"] == len(train_meta["member_seeds"]) > 1
     assert set(train_meta["member_seeds"]).isdisjoint(eval_meta["member_seeds"])
+    # the diagnostic grades with the training-side model, on the same held-out warm-ups
+    same = world("kes_assist2015", data, tmp_path, kes_grader="train")
+    graders = [dict(w.test.model.state_dict()) for w in (same, bench)]  # type: ignore[attr-defined]
+    trained_on = dict(same.train.model.state_dict())  # type: ignore[attr-defined]
+    assert all(torch.equal(graders[0][k], trained_on[k]) for k in trained_on)
+    assert not all(torch.equal(graders[1][k], trained_on[k]) for k in trained_on)
+    assert same.test.pool == bench.test.pool  # type: ignore[attr-defined]
+    assert json.loads(train_ckpt.with_suffix(".json").read_text())["folds"] == sorted(KES_TRAIN_FOLDS)
 
 
 def test_a_kes_policy_trained_before_its_learner_model_was_refitted_is_trained_again(tmp_path: Path):

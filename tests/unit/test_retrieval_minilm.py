@@ -37,3 +37,17 @@ def test_the_vocabulary_holds_everyday_words_whole_and_not_python_jargon(embedde
     assert {"snake", "wipe", "teammate", "list"} <= words
     assert not {"asyncio", "decorator", "namedtuple", "metaclass"} & words
     assert all(w.isalpha() and w == w.lower() for w in words)
+
+
+@pytest.mark.parametrize(("message", "intent"), [
+    ("what are classes", "question"),  # "class" is also a word for a course
+    ("what is a class", "question"),
+    ("what classes do you have", "list_courses"),
+    ("which classes can i take", "list_courses"),
+])
+def test_a_question_about_classes_in_code_is_no_catalogue_request(embedder: MiniLMEmbedder, message: str,
+                                                                   intent: str) -> None:
+    from agents.providers.local.embedding import CachedQueryEmbedder
+    from agents.providers.local.intents import IntentRouter
+
+    assert IntentRouter(CachedQueryEmbedder(embedder)).route(message).intent == intent

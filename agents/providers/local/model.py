@@ -87,10 +87,13 @@ def _named_course(student: str, data: dict[str, Any]) -> dict[str, Any] | None:
     return match.course if match else None
 
 
-def _question_behind_offer(turn: _Turn) -> str | None:
+def _question_behind_offer(turn: _Turn, enrolled: ToolMessage) -> str | None:
     """The question the tutor could not search because the student was not enrolled, when its last reply
-    offered to enroll for it (a "yes" then enrolls and answers it)."""
-    earlier = turn.earlier
+    offered to enroll for it and ``enrolled`` (this turn's enrollment) is in the offered course."""
+    earlier, waiting = turn.earlier, turn.waiting
+    course = (_tool_data(enrolled).get("course") or {}).get("id")
+    if waiting is None or waiting[0] != "enroll" or not course or course != waiting[1]:
+        return None
     if len(earlier) >= 2 and earlier[-2].role == "user" and offered_for_a_question(earlier[-1].content):
         return earlier[-2].content
     return None
@@ -171,11 +174,21 @@ class LocalTutorModel(BaseChatModel):
         results = [m for m in messages[last_human + 1 :] if isinstance(m, ToolMessage)]
         if not results:
             return self._first_step(turn)
-        reply = self._after_tool(turn, results[-1], sum(1 for m in results if m.name == "list_courses"))
-        enrolled = [m for m in results[:-1] if m.name == "enroll" and _tool_data(m).get("ok")]
-        if enrolled and not reply.tool_calls:  # the enrollment, then the answer to the question that asked for it
-            reply = AIMessage(content=f"{enroll_reply(_tool_data(enrolled[-1]))}\n\n{_text(reply)}")
-        return reply
+        listings = sum(1 for m in results if m.name == "list_courses")
+        enrolled = [m for m in results if m.name == "enroll" and _tool_data(m).get("ok")]
+        question = _question_behind_offer(turn, enrolled[-1]) if enrolled else None
+        if question is None or "search_course_material" not in turn.tools:
+            return self._after_tool(turn, results[-1], listings)
+        # The "yes" enrolled the student in the course the offer was for: now answer the question behind it,
+        # as that question (its own route and wording, nothing left waiting).
+        asked = replace(turn, student=question, route=self._router.route(question), earlier=turn.earlier[:-2],
+                        waiting=None)
+        if results[-1] is enrolled[-1]:
+            return self._call("search_course_material", {"query": resolve(question, asked.earlier)})
+        reply = self._after_tool(asked, results[-1], listings)
+        if reply.tool_calls:
+            return reply
+        return AIMessage(content=f"{enroll_reply(_tool_data(enrolled[-1]))}\n\n{_text(reply)}")
 
     def _call(self, name: str, args: dict[str, Any]) -> AIMessage:
         call_id = f"call_{uuid.uuid5(uuid.NAMESPACE_URL, name + json.dumps(args, sort_keys=True)).hex[:12]}"
@@ -226,9 +239,6 @@ class LocalTutorModel(BaseChatModel):
     def _after_tool(self, turn: _Turn, result: ToolMessage, listings: int) -> AIMessage:
         data = _tool_data(result)
         name = result.name or ""
-        question = _question_behind_offer(turn)
-        if name == "enroll" and data.get("ok") and question and "search_course_material" in turn.tools:
-            return self._call("search_course_material", {"query": resolve(question, turn.earlier[:-2])})
         if name == "search_course_material":
             answer = self._answer(turn, data)
             second = turn.route.second_choice() if answer.startswith(NOT_COVERED) else None

@@ -23,7 +23,7 @@ def place(chunk: Chunk, quote: str = "") -> tuple[str, str | None]:
     document title › sections. With ``quote`` (text of the passage), the section is the one the quote
     stands in: a passage may run on into the next sections.
     """
-    offset = _offset(chunk.text, quote) if quote else -1
+    offset = _offset(chunk.text, quote) if quote.strip() else -1
     path = chunk.heading_path_at(offset) if offset >= 0 else chunk.heading_path
     return place_in_course(path, chunk.lesson_id, chunk.source_name)
 

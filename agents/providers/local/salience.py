@@ -171,7 +171,7 @@ _STATEMENTS = ("if", "for", "while", "with")
 
 def absent_statements(question: str, texts: Sequence[str]) -> tuple[str, ...]:
     """Statements the question names ("with statement", "while loops") that none of ``texts`` names
-    or shows as a line of code (``with open(path) as f:``).
+    or shows as a line of code (``with open(path) as f:``, ``>>> while n > 0:``, ``for x in xs: f(x)``).
 
     The keyword is a stopword everywhere else, so without this a passage about other statements
     (try/except) seems to answer "how do with statements work".
@@ -181,7 +181,7 @@ def absent_statements(question: str, texts: Sequence[str]) -> tuple[str, ...]:
     return tuple(
         word for word in _STATEMENTS
         if word in named_constructs(question) and word not in shown
-        and not re.search(rf"(?m)^[ \t]*{word}\b.*:[ \t]*$", body)
+        and not re.search(rf"(?m)^[ \t]*(?:(?:>>>|\.\.\.)[ \t]+)?{word}\b[^\n]*:", body)
     )
 
 
