@@ -38,9 +38,7 @@ _NEGATED = re.compile(
 _ANAPHORA = re.compile(r"\b(this|that|the)\s+(course|class|one)\b|\bit\b", re.IGNORECASE)
 _AFFIRM = re.compile(
     r"^\W*(yes|yeah|yep|yup|y|sure|ok|okay|confirm(ed)?|i\s+confirm|please\s+do|go\s+ahead|do\s+it|"
-    r"absolutely|definitely|of\s+course|sounds\s+good|let'?s\s+do\s+it|"
-    # "enroll me (in it / in this course)" accepts the offer; "enroll me in Gardening Basics" asks for another
-    r"enrol+\s+me(?!\s+(?:in|into|on|for)\s+(?!it\b|this\b|that\b|the\s+course\b)\w))\b",
+    r"absolutely|definitely|of\s+course|sounds\s+good|let'?s\s+do\s+it|enrol+\s+me)\b",
     re.IGNORECASE,
 )
 _DENY = re.compile(r"\b(no|nope|nah|don'?t|cancel|not\s+now|never\s*mind|stop|wait)\b", re.IGNORECASE)

@@ -274,6 +274,8 @@ def main() -> None:
                 "seconds": seconds,
                 "total_seconds": round(started(t0), 1),
                 "seeds": args.seeds,
+                # a diagnostic run says so (the default run's keys stay as they are)
+                **({"kes_grader": args.kes_grader} if args.kes_grader != "eval" else {}),
             }
         )
     )

@@ -59,8 +59,9 @@ def _names_construct(tokens: Sequence[str], i: int) -> bool:
     if nouns is None:
         return False
     rest = tokens[i + 1 : i + 4]
-    if len(rest) >= 3 and rest[0] in ("and", "or") and rest[1] in _CONSTRUCTS and rest[2] in nouns:
-        rest = rest[2:]  # "for or while loop"
+    if len(rest) >= 3 and rest[0] in ("and", "or") and (rest[1] in _CONSTRUCTS or rest[1] in nouns) \
+            and rest[2] in nouns:
+        rest = rest[2:]  # "for or while loop", "if and else blocks"
     if not rest or rest[0] not in nouns:
         return False
     return rest[0] != "keyword" or len(rest) < 2 or rest[1] not in _NOT_THE_KEYWORD
@@ -71,21 +72,23 @@ def _names_construct(tokens: Sequence[str], i: int) -> bool:
 _OPERATOR = re.compile(r"==|!=|<=|>=|:=|->|//=?|\*\*=?|[-+*/%@]=|%|(?<![=!<>:+\-*/%@])=(?![=>])")
 # Not operators: addresses ("https://", "%20"), underlines and rules ("=====", "***").
 _NOT_OPERATORS = re.compile(r"[a-z][a-z0-9+.-]*://\S*|={3,}|\*{3,}|-{3,}", re.IGNORECASE)
-_OPEN = " \t\n`'\"(),;:.?!"  # what may stand beside an operator written with spaces
+# What may stand before / after an operator written with spaces; anything else is an operand ("len(xs)==0").
+_SPACE_BEFORE = frozenset(" \t\n([{,;:")
+_SPACE_AFTER = frozenset(" \t\n)]},;:.?!")
 
 
 def operator_terms(text: str) -> list[str]:
     """The operators in ``text``, in order (``["=", "=="]`` for "= vs =="); :func:`analyze` indexes them.
 
     An operator is written alike on both sides, with operands ("7//2") or with spaces ("7 // 2");
-    a sign with a word on one side only is markup or prose: "**bold**", "**kwargs", "50%", 'sep=""'.
+    a sign with a word on one side only is markup or prose: "**bold**", "**kwargs", "50%".
     """
     text = _NOT_OPERATORS.sub(" ", text)
     found = []
     for match in _OPERATOR.finditer(text):
         before = text[match.start() - 1] if match.start() else " "
         after = text[match.end()] if match.end() < len(text) else " "
-        if (before in _OPEN) == (after in _OPEN):
+        if (before in _SPACE_BEFORE) == (after in _SPACE_AFTER):
             found.append(match.group(0))
     return found
 

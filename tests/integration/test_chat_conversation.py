@@ -192,6 +192,11 @@ async def test_enrolling_in_another_course_after_the_offer_answers_nothing_for_t
     reply = await ask(client, student, f"enroll me in {other['title']}", thread_id=done["thread_id"])
     assert f"now enrolled in {other['title']}" in reply["answer"] and "For loops" not in reply["answer"], reply
     assert await enrolled_ids(client, student) == {other["id"]}
+    # naming the offered course itself is a yes to the offer: enrolled, and the question answered
+    reply = await ask(client, student, "how do for loops work?", course_id=cid)
+    reply = await ask(client, student, f"enroll me in “{world['free']['title']}”", thread_id=reply["thread_id"])
+    assert f"now enrolled in {world['free']['title']}" in reply["answer"], reply["answer"]
+    assert "the section “For loops” of “Loops”" in reply["answer"], reply["answer"]
 
 
 async def test_content_question_with_join_never_enrolls_but_an_explicit_request_does(client, factory, world):

@@ -87,6 +87,20 @@ def _named_course(student: str, data: dict[str, Any]) -> dict[str, Any] | None:
     return match.course if match else None
 
 
+# "enroll me in Gardening Basics" after an offer names the course it wants (that one goes through the usual
+# request, which also enrolls the offered course when it is the one named); "enroll me (in it)" is a yes.
+_ENROLL_IN = re.compile(r"\benrol+\s+me\s+(?:in|into|to|on|for)\b(.*)", re.IGNORECASE | re.DOTALL)
+_NO_NAME = frozenset(["it", "this", "that", "the", "course", "class", "one", "please", "now", "too", "then"])
+
+
+def _names_a_course(message: str) -> bool:
+    """Whether an "enroll me in ..." names a course rather than pointing at the offered one."""
+    match = _ENROLL_IN.search(message)
+    if match is None:
+        return False
+    return any(word not in _NO_NAME for word in re.findall(r"\w+", match.group(1).lower()))
+
+
 def _question_behind_offer(turn: _Turn, enrolled: ToolMessage) -> str | None:
     """The question the tutor could not search because the student was not enrolled, when its last reply
     offered to enroll for it and ``enrolled`` (this turn's enrollment) is in the offered course."""
@@ -203,7 +217,7 @@ class LocalTutorModel(BaseChatModel):
         if kind == "practice" and answering and "check_practice_answer" in turn.tools:
             return self._call("check_practice_answer", {"answer": turn.student})
         if kind == "enroll" and course_id and "enroll" in turn.tools:
-            if is_affirmation(turn.student):
+            if is_affirmation(turn.student) and not _names_a_course(turn.student):
                 return self._call("enroll", {"course_id": course_id})
             if _DECLINE.search(turn.student) and len(turn.student.split()) <= 6:
                 return AIMessage(content="No problem, I won't enroll you. Ask me anything about the course.")
