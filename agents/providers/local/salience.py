@@ -177,10 +177,13 @@ def absent_statements(question: str, texts: Sequence[str]) -> tuple[str, ...]:
     (try/except) seems to answer "how do with statements work".
     """
     body = "\n".join(texts)
+    asked = [word for word in _STATEMENTS if word in named_constructs(question)]
+    if not asked:
+        return ()
     shown = named_constructs(body)
     return tuple(
-        word for word in _STATEMENTS
-        if word in named_constructs(question) and word not in shown
+        word for word in asked
+        if word not in shown
         and not re.search(rf"(?m)^[ \t]*(?:(?:>>>|\.\.\.)[ \t]+)?{word}\b[^\n]*:", body)
     )
 
