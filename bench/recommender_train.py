@@ -31,7 +31,7 @@ from recommender.simulation.kes import make_kes
 from recommender.simulation.kes_model import KESModelError
 from recommender.simulation.kss import make_kss
 from recommender.simulation.sample_course import make_sample_course
-from recommender.simulation.train_kes import train_kes
+from recommender.simulation.train_kes import current_settings, train_kes
 
 SIMULATORS = ("kss", "kes_assist2015", "sample_course")
 VIEWS = {"ours": "responses", "privileged_ppo": "privileged"}
@@ -60,13 +60,16 @@ def kes_checkpoints(models: Path) -> tuple[Path, Path]:
 
 
 def ensure_kes_models(data: Path, models: Path, budget_s: float, workers: int) -> None:
-    """Fit whichever of the two KES learner models is missing (in parallel)."""
+    """Fit whichever of the two KES learner models is missing or was fitted with other settings (in parallel)."""
     jobs = []
     sides = zip(kes_checkpoints(models), (KES_TRAIN_FOLDS, KES_EVAL_FOLDS), KES_SEEDS, strict=True)
     for path, folds, seed in sides:
         try:
             make_kes(path, data, set(KES_TEST_WARMUPS))
         except KESModelError:
+            jobs.append((data, path, budget_s, set(folds), seed))
+            continue
+        if not current_settings(path):
             jobs.append((data, path, budget_s, set(folds), seed))
     if not jobs:
         return

@@ -6,6 +6,7 @@ Usage: ``python -m recommender.simulation.train_kes --data TRAIN_VALID_CSV [--ou
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 from pathlib import Path
@@ -21,6 +22,9 @@ WINDOW = 200
 MEMBERS = 12  # DKTs averaged per learner model (agreement between disjoint-student models: see the README)
 MEMBER_SIZE = 16  # LSTM and embedding width of a member
 EPOCHS = 15
+# Adam's L2 penalty: pulls the weights of rarely seen skills toward zero instead of leaving them where one
+# member's start put them, so two models of different students disagree less (see the README)
+WEIGHT_DECAY = 1e-4
 
 
 def _windows(seqs: list[tuple[list[int], list[int]]]) -> list[tuple[list[int], list[int]]]:
@@ -69,11 +73,12 @@ def validation_auc(model: DKTEnsemble, seqs: list[tuple[list[int], list[int]]]) 
 
 
 def _fit_member(train: list[tuple[list[int], list[int]]], config: DKTConfig, seed: int, deadline: float) -> DKT:
-    """One member: Adam over length-sorted batches for up to EPOCHS epochs, stopping at ``deadline``."""
+    """One member: Adam (L2 ``WEIGHT_DECAY``) over length-sorted batches for up to EPOCHS epochs, stopping at
+    ``deadline``."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     model = DKT(config)
-    optim = torch.optim.Adam(model.parameters(), lr=2e-3)
+    optim = torch.optim.Adam(model.parameters(), lr=2e-3, weight_decay=WEIGHT_DECAY)
     batches = [train[i : i + 64] for i in range(0, len(train), 64)]
     for _ in range(EPOCHS):
         rng.shuffle(batches)
@@ -108,9 +113,24 @@ def train_kes(data: Path, out: Path, budget_s: float = 240.0, seed: int = 0,
     model = DKTEnsemble(fitted).eval()
     auc = validation_auc(model, held)
     meta = {"fold0_auc": round(auc, 4), "member_seeds": [1000 * seed + k for k in range(members)],
+            "weight_decay": WEIGHT_DECAY,
             "train_seconds": round(time.monotonic() - start, 1), "data": data.name, "folds": sorted(folds)}
     save_dkt(out, model, meta)
     return {"fold0_auc": auc, "members": float(members), "seconds": time.monotonic() - start}
+
+
+def current_settings(checkpoint: Path) -> bool:
+    """Whether a saved learner model was fitted with this module's member count, size and weight decay
+    (a model fitted otherwise is a different simulator and is fitted again)."""
+    try:
+        meta = json.loads(checkpoint.with_suffix(".json").read_text())
+    except (OSError, ValueError):
+        return False
+    return (
+        meta.get("members") == MEMBERS
+        and meta.get("config", {}).get("hidden") == MEMBER_SIZE
+        and meta.get("weight_decay", 0.0) == WEIGHT_DECAY
+    )
 
 
 def main() -> None:

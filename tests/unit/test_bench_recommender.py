@@ -23,6 +23,7 @@ from recommender.rl.model import ActorCritic, PolicyConfig
 from recommender.rl.ppo import SEED_STRIDE, PPOSettings, PPOTrainer
 from recommender.simulation.kss import make_kss
 from recommender.simulation.metrics import mean_ci95, mean_ci95_seeds
+from recommender.simulation.train_kes import WEIGHT_DECAY
 
 
 def test_training_seeds_draw_disjoint_learners_from_validation_and_test():
@@ -131,3 +132,19 @@ def test_a_kes_policy_trained_before_its_learner_model_was_refitted_is_trained_a
     save_checkpoint(policy, ActorCritic(PolicyConfig(obs_dim=4, n_actions=10)))  # trained after the refit
     fresh = missing_jobs(["kes_assist2015"], 1, tmp_path, data, n_actions, retrain=False, iterations=None)
     assert policy not in {job.path for job in fresh} and len(fresh) == 1  # the privileged view is still missing
+
+
+def test_a_kes_learner_model_fitted_with_other_settings_is_fitted_again(tmp_path: Path):
+    data = tmp_path / "assist.csv"
+    _synthetic_assist(data)
+    ensure_kes_models(data, tmp_path, budget_s=1.0, workers=1)
+    train_ckpt, eval_ckpt = kes_checkpoints(tmp_path)
+    assert json.loads(train_ckpt.with_suffix(".json").read_text())["weight_decay"] == WEIGHT_DECAY
+    kept = {c: c.stat().st_mtime_ns for c in (train_ckpt, eval_ckpt)}
+    ensure_kes_models(data, tmp_path, budget_s=1.0, workers=1)
+    assert {c: c.stat().st_mtime_ns for c in kept} == kept  # fitted with today's settings: reused
+    meta = json.loads(train_ckpt.with_suffix(".json").read_text())
+    train_ckpt.with_suffix(".json").write_text(json.dumps({**meta, "weight_decay": 0.0}))  # an older fit
+    ensure_kes_models(data, tmp_path, budget_s=1.0, workers=1)
+    assert json.loads(train_ckpt.with_suffix(".json").read_text())["weight_decay"] == WEIGHT_DECAY
+    assert train_ckpt.stat().st_mtime_ns != kept[train_ckpt] and eval_ckpt.stat().st_mtime_ns == kept[eval_ckpt]
