@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -143,7 +144,7 @@ def train_job(job: TrainJob) -> dict[str, float]:
     """Run one PPO training in this process (used by the process pool)."""
     torch.set_num_threads(1)
     sim = world(job.sim_name, job.data, job.models).train
-    trainer = PPOTrainer(sim, job.view, PPO_SETTINGS.get(job.sim_name), seed=job.seed)
+    trainer = PPOTrainer(sim, job.view, ppo_settings(job.sim_name), seed=job.seed)
     if job.resume and not job.stale and job.path.exists():
         with contextlib.suppress(CheckpointError):  # an unreadable checkpoint: start afresh
             trainer.resume(job.path)
@@ -190,7 +191,7 @@ def missing_jobs(
         for view in VIEWS.values():
             for seed in range(seeds):
                 path = policy_path(models, name, view, seed)
-                stale = _older_than_learner(path, name, models)
+                stale = _older_than_learner(path, name, models) or _trained_otherwise(path, name)
                 if retrain or stale or load_policy(path, n_actions[name]) is None:
                     cap = iterations.get(name) if iterations else None
                     jobs.append(TrainJob(name, view, seed, 0.0, cap, path, data, models, stale=stale))
@@ -203,6 +204,24 @@ def _older_than_learner(path: Path, sim_name: str, models: Path) -> bool:
         return False
     learner = kes_checkpoints(models)[0]
     return path.exists() and learner.exists() and path.stat().st_mtime < learner.stat().st_mtime
+
+
+def ppo_settings(sim_name: str) -> PPOSettings:
+    """The PPO settings a simulator's policies are trained with."""
+    return PPO_SETTINGS.get(sim_name) or PPOSettings()
+
+
+def _trained_otherwise(path: Path, sim_name: str) -> bool:
+    """A policy this bench trained with another learning rate or entropy bonus than today's (a promoted
+    policy records no PPO settings and is kept)."""
+    try:
+        recorded = json.loads(path.with_suffix(".json").read_text()).get("settings")
+    except (OSError, ValueError, AttributeError):
+        return False  # missing or unreadable: load_policy decides
+    if not isinstance(recorded, dict):
+        return False
+    wanted = ppo_settings(sim_name)
+    return bool(recorded.get("lr") != wanted.lr or recorded.get("entropy") != wanted.entropy)
 
 
 def started(t0: float) -> float:

@@ -75,6 +75,8 @@ class PPOTrainer:
         self.optim = torch.optim.Adam(self.model.parameters(), lr=self.settings.lr)
         if optim_state is not None:
             self.optim.load_state_dict(optim_state)
+            for group in self.optim.param_groups:  # the saved state carries its own rate: train at today's
+                group["lr"] = self.settings.lr
         self.iteration = int(meta.get("iteration", 0))
         self.elapsed = float(meta.get("train_seconds", 0.0))
 

@@ -126,7 +126,7 @@ def current_settings(checkpoint: Path) -> bool:
         meta = json.loads(checkpoint.with_suffix(".json").read_text())
     except (OSError, ValueError):
         return False
-    return (
+    return bool(
         meta.get("members") == MEMBERS
         and meta.get("config", {}).get("hidden") == MEMBER_SIZE
         and meta.get("weight_decay", 0.0) == WEIGHT_DECAY

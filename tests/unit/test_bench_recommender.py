@@ -14,6 +14,8 @@ from bench.recommender_train import (
     ensure_kes_models,
     kes_checkpoints,
     missing_jobs,
+    policy_path,
+    ppo_settings,
     run_budgets,
     world,
 )
@@ -144,7 +146,37 @@ def test_a_kes_learner_model_fitted_with_other_settings_is_fitted_again(tmp_path
     ensure_kes_models(data, tmp_path, budget_s=1.0, workers=1)
     assert {c: c.stat().st_mtime_ns for c in kept} == kept  # fitted with today's settings: reused
     meta = json.loads(train_ckpt.with_suffix(".json").read_text())
-    train_ckpt.with_suffix(".json").write_text(json.dumps({**meta, "weight_decay": 0.0}))  # an older fit
+    older = {key: value for key, value in meta.items() if key != "weight_decay"}  # fitted before it was recorded
+    train_ckpt.with_suffix(".json").write_text(json.dumps(older))
     ensure_kes_models(data, tmp_path, budget_s=1.0, workers=1)
     assert json.loads(train_ckpt.with_suffix(".json").read_text())["weight_decay"] == WEIGHT_DECAY
     assert train_ckpt.stat().st_mtime_ns != kept[train_ckpt] and eval_ckpt.stat().st_mtime_ns == kept[eval_ckpt]
+
+
+def test_a_policy_trained_with_other_ppo_settings_is_trained_again_and_a_promoted_one_is_kept(tmp_path: Path):
+    sim = make_kss()
+    path = policy_path(tmp_path, "kss", "responses", 0)
+
+    def jobs() -> dict[Path, bool]:
+        found = missing_jobs(["kss"], 1, tmp_path, tmp_path / "d.csv", {"kss": 10}, retrain=False, iterations=None)
+        return {job.path: job.stale for job in found}
+
+    PPOTrainer(sim, "responses", ppo_settings("kss")).save(path)
+    assert path not in jobs()  # today's settings: reused
+    PPOTrainer(sim, "responses", PPOSettings(lr=1e-3, entropy=0.003)).save(path)
+    assert jobs()[path]  # trained with the old settings: trained afresh, never resumed
+    save_checkpoint(path, ActorCritic(PolicyConfig(obs_dim=71, n_actions=10)), {"policy_version": 3})
+    assert path not in jobs()  # a promoted policy records no PPO settings: kept
+    kes = ppo_settings("kes_assist2015")
+    assert kes.entropy < ppo_settings("kss").entropy and kes.lr == ppo_settings("kss").lr
+
+
+def test_resuming_trains_at_todays_learning_rate(tmp_path: Path):
+    sim = make_kss()
+    path = tmp_path / "policy.pt"
+    old = PPOTrainer(sim, "responses", PPOSettings(lr=1e-3, hidden=8, batch_learners=8))
+    old.train(60.0, path, max_iterations=1)
+    resumed = PPOTrainer(sim, "responses", PPOSettings(lr=2e-3, hidden=8, batch_learners=8))
+    resumed.resume(path)
+    assert resumed.iteration == 1 and resumed.optim.state  # the optimizer's moments came back
+    assert {group["lr"] for group in resumed.optim.param_groups} == {2e-3}
