@@ -363,3 +363,17 @@ def test_a_quote_joined_across_line_breaks_is_placed_in_its_own_section() -> Non
     quote = "A for loop runs its body once per item. Use range(5) to repeat five times."  # one line in the excerpt
     assert where(chunk, quote) == where(chunk, "A for loop runs its body once per item.")
     assert "For loops" in where(chunk, quote) and "While" not in where(chunk, quote)
+
+
+def test_a_question_about_classes_is_not_answered_from_passages_that_never_name_one() -> None:
+    methods = ("Useful string methods\n\nMethods are functions attached to a value, called with a dot. "
+               "Each method returns a new string and leaves the original untouched.")
+    question = "how do i write a class with methods"
+    hits = [hit(methods, 0, "Strings › Useful string methods")]
+    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [methods]))
+    assert not answer.covered and answer.reason == "low_coverage"
+    classes = ("Classes\n\nA class groups data with the methods that work on it. Methods are functions "
+               "defined inside the class and called with a dot.")
+    hits = [hit(classes, 0, "Objects › Classes")]
+    answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [classes]))
+    assert answer.covered

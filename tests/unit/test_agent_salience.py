@@ -136,3 +136,16 @@ def test_a_statement_no_passage_names_or_shows_in_code_is_declined() -> None:
     question = "how do with statements work"
     answer = compose(question, hits, [1], HashEmbedder(), CFG, coverage=course_coverage(question, [tries]))
     assert not answer.covered and answer.reason == "low_coverage"
+
+
+def test_a_class_the_passages_never_name_is_absent():
+    from agents.providers.local.salience import absent_class
+
+    methods = "Methods are functions attached to a value, called with a dot: name.strip(), name.upper()."
+    assert absent_class("how do i write a class with methods", [methods])
+    printed = "print(type(42))  # <class 'int'>\nEvery value has a type."
+    assert absent_class("what are classes", [printed])  # a printed type is not a class
+    assert not absent_class("what are classes", [printed, "Classes bundle data and functions together."])
+    assert not absent_class("how do i write a class", ["class Dog:\n    pass"])
+    assert not absent_class("can i use class as a name", ["Keywords such as `if` and `class` are not names."])
+    assert not absent_class("check whether bool is a subclass of int", [methods])  # not the word "class"

@@ -33,6 +33,7 @@ from agents.providers.local.render import (
 )
 from agents.providers.local.salience import (
     Salience,
+    absent_class,
     absent_compounds,
     absent_statements,
     as_typed,
@@ -265,6 +266,7 @@ def compose(
         any(_carries_key_word(sal, c) for c in compounds)
         or absent_letter_languages(question, texts)
         or absent_statements(question, texts)
+        or absent_class(question, [texts[c.hit] for c in (best, extra) if c is not None])
     ):
         return Composed(decline_text(places, ()), [], False, "low_coverage", (), facts)
     reason = refusal(facts, absent, jargon, sal.rest_covered_by(covered), cfg)

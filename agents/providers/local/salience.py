@@ -167,6 +167,9 @@ def absent_compounds(question: str, texts: Sequence[str]) -> tuple[str, ...]:
 
 
 _STATEMENTS = ("if", "for", "while", "with")
+_CLASS = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
+# How Python prints a value's type (``<class 'int'>``): output, not a class.
+_TYPE_REPR = re.compile(r"<class '[^'>]*'>")
 
 
 def absent_statements(question: str, texts: Sequence[str]) -> tuple[str, ...]:
@@ -186,6 +189,14 @@ def absent_statements(question: str, texts: Sequence[str]) -> tuple[str, ...]:
         if word not in shown
         and not re.search(rf"(?m)^[ \t]*(?:(?:>>>|\.\.\.)[ \t]+)?{word}\b[^\n]*:", body)
     )
+
+
+def absent_class(question: str, answering: Sequence[str]) -> bool:
+    """Whether the question asks about classes ("how do i write a class with methods", "what are classes")
+    while none of the passages the answer would quote names a class (a printed type, ``<class 'int'>``,
+    does not): otherwise a section on string methods answers the first and one on type() the second.
+    """
+    return bool(_CLASS.search(question)) and not _CLASS.search(_TYPE_REPR.sub("", "\n".join(answering)))
 
 
 def text_terms(text: str) -> set[str]:
