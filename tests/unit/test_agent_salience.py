@@ -149,3 +149,4 @@ def test_a_class_the_passages_never_name_is_absent():
     assert not absent_class("how do i write a class", ["class Dog:\n    pass"])
     assert not absent_class("can i use class as a name", ["Keywords such as `if` and `class` are not names."])
     assert not absent_class("check whether bool is a subclass of int", [methods])  # not the word "class"
+    assert not absent_class("are functions first-class objects", [methods])

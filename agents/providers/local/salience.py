@@ -167,7 +167,7 @@ def absent_compounds(question: str, texts: Sequence[str]) -> tuple[str, ...]:
 
 
 _STATEMENTS = ("if", "for", "while", "with")
-_CLASS = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
+_CLASS = re.compile(r"(?<![-\w])class(?:es)?\b", re.IGNORECASE)  # not "first-class", "subclass"
 # How Python prints a value's type (``<class 'int'>``): output, not a class.
 _TYPE_REPR = re.compile(r"<class '[^'>]*'>")
 
