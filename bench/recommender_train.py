@@ -71,10 +71,10 @@ def ensure_kes_models(data: Path, models: Path, budget_s: float, workers: int) -
     for path, folds, seed in sides:
         try:
             make_kes(path, data, set(KES_TEST_WARMUPS))
+            usable = current_settings(path)
         except KESModelError:
-            jobs.append((data, path, budget_s, set(folds), seed))
-            continue
-        if not current_settings(path):
+            usable = False
+        if not usable:
             jobs.append((data, path, budget_s, set(folds), seed))
     if not jobs:
         return
